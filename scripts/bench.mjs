@@ -1,0 +1,98 @@
+// npm run bench: speed and memory figures, each against a named peer measured in the same run.
+// Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--only scan]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { recordFileName, recordText } from './lib/synth.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    sizes: { type: 'string', default: '100000' },
+    only: { type: 'string' },
+    kmsdb: { type: 'string' },
+  },
+});
+const RUNS = Number(opts.runs);
+const KMSDB = opts.kmsdb ? [resolve(opts.kmsdb)] : [process.execPath, join(ROOT, 'dist/kmsdb.cjs')];
+const BENCH_DIR = join(ROOT, '.bench');
+
+/** A folder of `count` realistic records (about 4 KB, certificate-like lines, 1% affected), made once and reused. */
+export function database(count) {
+  const dir = join(BENCH_DIR, `clients-${count}`);
+  const marker = join(BENCH_DIR, `clients-${count}.done`);
+  if (existsSync(marker)) return dir;
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const affected = i % 100 === 7;
+    const recovered = i % 100 === 8;
+    const text = recordText({
+      alias: `user${i}`,
+      displayName: `User ${i}`,
+      state: affected || recovered ? 4 : 1 + (i % 3),
+      numSCerts: affected ? null : 1 + (i % 2),
+      certLength: affected ? 3900 : i % 2 ? 1200 : 1750,
+    });
+    writeFileSync(join(dir, recordFileName(i)), text, 'latin1');
+  }
+  writeFileSync(marker, '');
+  return dir;
+}
+
+/** Runs a command with stdout to /dev/null; returns wall seconds and peak RSS in MiB (GNU time). */
+function measure(argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && !(argv[0] === 'grep' && r.status === 1)) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const lines = r.stderr.toString().trim().split('\n');
+  return { wall, rssMiB: Number(lines.at(-1)) / 1024 };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Alternates the commands run by run, so drift on a noisy machine hits each alike. */
+function race(commands) {
+  const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, { wall: [], rss: [] }]));
+  for (const argv of Object.values(commands)) measure(argv); // warm the page cache
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, argv] of Object.entries(commands)) {
+      const m = measure(argv);
+      samples[name].wall.push(m.wall);
+      samples[name].rss.push(m.rssMiB);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { wall: median(v.wall), rss: Math.max(...v.rss) }]));
+}
+
+function row(cells) {
+  console.log(`| ${cells.join(' | ')} |`);
+}
+
+function benchScan() {
+  console.log(`\n## Scan: kmsdb get vs grep -rlE '^State = 4' (median of ${RUNS} alternating runs, warm cache)\n`);
+  row(['records', 'command', 'wall s', 'ratio to grep', 'peak RSS MiB']);
+  row(['---:', '---', '---:', '---:', '---:']);
+  for (const size of opts.sizes.split(',').map(Number)) {
+    const dir = database(size);
+    const files = readdirSync(dir).length;
+    if (files !== size) throw new Error(`${dir} holds ${files} files, not ${size}`);
+    const results = race({
+      grep: ['grep', '-rlE', '^State = 4', dir],
+      'kmsdb get --affected': [...KMSDB, 'get', '--path', dir, '--affected', '--format', 'ndjson'],
+      'kmsdb get (all)': [...KMSDB, 'get', '--path', dir, '--format', 'ndjson'],
+    });
+    for (const [name, r] of Object.entries(results)) {
+      row([size, name, r.wall.toFixed(3), (r.wall / results.grep.wall).toFixed(2), r.rss.toFixed(1)]);
+    }
+  }
+}
+
+const benches = { scan: benchScan };
+for (const [name, fn] of Object.entries(benches)) if (!opts.only || opts.only.split(',').includes(name)) fn();

@@ -1,0 +1,29 @@
+import { HELP } from './args.js';
+import { EXIT, ExitError } from './errors.js';
+import { runGet, type Io } from './get.js';
+
+declare const KMSDB_VERSION: string;
+
+/** Runs one kmsdb command and returns its exit code; commands throw ExitError for failures. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'get':
+      return runGet(rest, io);
+    case '--version':
+    case '-v':
+      io.stdout.write(`${typeof KMSDB_VERSION === 'string' ? KMSDB_VERSION : 'dev'}\n`);
+      return EXIT.OK;
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout.write(HELP);
+      return EXIT.OK;
+    case undefined:
+      io.stderr.write(HELP);
+      return EXIT.USAGE;
+    default:
+      throw new ExitError(EXIT.USAGE, `Unknown command '${command}'. See 'kmsdb --help'.`);
+  }
+}
+

@@ -1,0 +1,100 @@
+const FLUSH_BYTES = 64 * 1024;
+const FLUSH_MS = 50;
+
+/**
+ * Buffered, backpressure-aware text output. Small writes are gathered into
+ * chunks, but never held longer than FLUSH_MS, so consumers see records as
+ * they are read. A reader that goes away (EPIPE) ends the output quietly.
+ */
+export class TextSink {
+  private parts: string[] = [];
+  private size = 0;
+  private lastFlush = Date.now();
+  private closed = false;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.closed = true;
+      else throw err;
+    });
+  }
+
+  /** False once the reader has gone; producers may stop early. */
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed) return;
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= FLUSH_BYTES || Date.now() - this.lastFlush >= FLUSH_MS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    this.lastFlush = Date.now();
+    if (this.parts.length === 0 || this.closed) return;
+    const chunk = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (!this.stream.write(chunk)) await this.drained();
+  }
+
+  /** Waits for room in the stream, or for its end; an EPIPE is handled by the constructor's listener. */
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done);
+        resolve();
+      };
+      for (const event of ['drain', 'close', 'error']) this.stream.once(event, done);
+    });
+  }
+}
+
+export type Format = 'json' | 'ndjson';
+
+/** Writes a stream of objects as one JSON document or as NDJSON, without gathering them. */
+export class ItemWriter {
+  private count = 0;
+
+  constructor(
+    private readonly sink: TextSink,
+    private readonly format: Format,
+    private readonly listName: string,
+  ) {}
+
+  async begin(): Promise<void> {
+    if (this.format === 'json') await this.sink.write(`{"schemaVersion":1,"${this.listName}":[`);
+  }
+
+  async item(value: unknown): Promise<void> {
+    const json = JSON.stringify(value);
+    if (this.format === 'ndjson') await this.sink.write(`${json}\n`);
+    else await this.sink.write(this.count === 0 ? `\n${json}` : `,\n${json}`);
+    this.count++;
+  }
+
+  async end(): Promise<void> {
+    if (this.format === 'json') await this.sink.write(this.count === 0 ? ']}\n' : '\n]}\n');
+    await this.sink.flush();
+  }
+}
+
+/** Progress as JSON lines on stderr, at most every 100 ms, and always the last one. */
+export class ProgressReporter {
+  private last = 0;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly total: number,
+    private readonly activity: string,
+  ) {}
+
+  update(done: number): void {
+    const now = Date.now();
+    if (done < this.total && now - this.last < 100) return;
+    this.last = now;
+    this.stream.write(`${JSON.stringify({ type: 'progress', activity: this.activity, done, total: this.total })}\n`);
+  }
+}

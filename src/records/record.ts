@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { decode, type DecodedText, type Encoding } from '../profile/encoding.js';
+import { findAll, leadingInteger, parseProfile, type LineEnding, type Profile, type ProfileEntry } from '../profile/parse.js';
+
+/** Recovery and Undefined are the only states KB Q198709 names. */
+export const STATE_UNDEFINED = 1;
+export const STATE_RECOVERY = 4;
+
+export type WarningCode = 'duplicate-state' | 'binary' | 'empty' | 'unreadable' | 'odd-length' | 'state-not-number';
+
+export interface RecordWarning {
+  code: WarningCode;
+  message: string;
+}
+
+/** One KMS client record, as printed by `kmsdb get` (schemas/record.schema.json). */
+export interface KmsRecord {
+  id: string;
+  path: string;
+  state: number | null;
+  stateName: 'Undefined' | 'Recovery' | null;
+  numSCerts: number | null;
+  affected: boolean;
+  mailbox: string | null;
+  mailboxKey: string | null;
+  sha256: string | null;
+  encoding: Encoding | null;
+  lineEnding: LineEnding | null;
+  size: number | null;
+  lastWriteTime: string | null;
+  warnings: RecordWarning[];
+}
+
+/**
+ * The Q198709 diagnosis of a file's bytes, with what a byte-exact edit needs:
+ * the parsed profile and where the State value's characters sit.
+ */
+export interface Diagnosis {
+  decoded: DecodedText;
+  profile: Profile;
+  /** Every State entry, in file order; the first is the one KMS reads. */
+  stateEntries: ProfileEntry[];
+  state: number | null;
+  numSCerts: number | null;
+  affected: boolean;
+}
+
+/** Keys that name the user, best first; a DN-shaped value anywhere beats them all. */
+const IDENTITY_KEYS = ['distinguishedname', 'dn', 'mailboxdn', 'mailbox', 'alias', 'mailnickname', 'displayname', 'commonname', 'cn', 'name', 'username'];
+
+export function stateName(state: number | null): KmsRecord['stateName'] {
+  return state === STATE_UNDEFINED ? 'Undefined' : state === STATE_RECOVERY ? 'Recovery' : null;
+}
+
+export function recordId(fileName: string): string {
+  return fileName.replace(/\.ini$/i, '');
+}
+
+/** A DN in X.500 form (/o=Org/ou=Site/cn=Recipients/cn=jdoe) or LDAP form (cn=jdoe,ou=...). */
+export function dnLeaf(value: string): string | null {
+  const slash = /\/cn=([^/]*)$/i.exec(value);
+  if (slash && value.startsWith('/')) return slash[1] ?? null;
+  const ldap = /^cn=([^,]*),/i.exec(value);
+  return ldap ? (ldap[1] ?? null) : null;
+}
+
+function bestIdentity(profile: Profile): { value: string; key: string } | null {
+  for (const e of profile.entries) {
+    if (e.value && dnLeaf(e.value) !== null) return { value: e.value, key: e.key };
+  }
+  const byKey = new Map<string, ProfileEntry>();
+  for (const e of profile.entries) {
+    const k = e.key.toLowerCase();
+    if (e.value && !byKey.has(k)) byKey.set(k, e);
+  }
+  for (const k of IDENTITY_KEYS) {
+    const e = byKey.get(k);
+    if (e?.value) return { value: e.value, key: e.key };
+  }
+  return null;
+}
+
+// C0 controls other than tab, LF, VT, FF and CR do not occur in profile text.
+const BINARY = /[\x00-\x08\x0e-\x1f]/;
+
+export function emptyRecord(path: string, fileName: string): KmsRecord {
+  return {
+    id: recordId(fileName),
+    path,
+    state: null,
+    stateName: null,
+    numSCerts: null,
+    affected: false,
+    mailbox: null,
+    mailboxKey: null,
+    sha256: null,
+    encoding: null,
+    lineEnding: null,
+    size: null,
+    lastWriteTime: null,
+    warnings: [],
+  };
+}
+
+export function unreadableRecord(path: string, fileName: string, reason: string): KmsRecord {
+  const record = emptyRecord(path, fileName);
+  record.warnings.push({ code: 'unreadable', message: `The file cannot be read: ${reason}.` });
+  return record;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function diagnose(bytes: Buffer): Diagnosis {
+  const decoded = decode(bytes);
+  const profile = parseProfile(decoded.text);
+  const stateEntries = findAll(profile, 'State');
+  const state = stateEntries[0] ? leadingInteger(stateEntries[0].value) : null;
+  const numSCertsEntry = findAll(profile, 'NumSCerts')[0];
+  const numSCerts = numSCertsEntry ? leadingInteger(numSCertsEntry.value) : null;
+  return { decoded, profile, stateEntries, state, numSCerts, affected: state === STATE_RECOVERY && numSCerts === null };
+}
+
+/** The full record of a diagnosed file: hash, warnings and identity are only worked out here. */
+export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime: Date | null, d: Diagnosis): KmsRecord {
+  const record = emptyRecord(path, fileName);
+  const warnings = record.warnings;
+  record.size = bytes.length;
+  record.sha256 = sha256(bytes);
+  record.encoding = d.decoded.encoding;
+  record.lineEnding = d.profile.lineEnding;
+  record.lastWriteTime = mtime ? mtime.toISOString() : null;
+  record.state = d.state;
+  record.stateName = stateName(d.state);
+  record.numSCerts = d.numSCerts;
+  record.affected = d.affected;
+
+  if (d.decoded.text.length === 0) {
+    warnings.push({ code: 'empty', message: 'The file is empty: it holds no record.' });
+  }
+  if (d.decoded.oddTrailingByte) {
+    warnings.push({ code: 'odd-length', message: 'The file is marked UTF-16LE but has an odd number of bytes.' });
+  }
+  if (BINARY.test(d.decoded.text)) {
+    warnings.push({ code: 'binary', message: 'The file holds NUL or other binary bytes that profile text never contains.' });
+  }
+  const first = d.stateEntries[0];
+  if (first && d.state === null) {
+    warnings.push({ code: 'state-not-number', message: `The State value "${first.value ?? ''}" is not a number.` });
+  }
+  if (d.stateEntries.length > 1) {
+    const lines = d.stateEntries.map((e) => e.line).join(', ');
+    warnings.push({ code: 'duplicate-state', message: `State occurs ${d.stateEntries.length} times (lines ${lines}); the record is ambiguous.` });
+  }
+
+  const identity = bestIdentity(d.profile);
+  record.mailbox = identity?.value ?? null;
+  record.mailboxKey = identity?.key ?? null;
+  return record;
+}
+
+/** Diagnoses and builds the record of one file. */
+export function parseRecord(path: string, fileName: string, bytes: Buffer, mtime: Date | null): { record: KmsRecord; diagnosis: Diagnosis } {
+  const diagnosis = diagnose(bytes);
+  return { record: buildRecord(path, fileName, bytes, mtime, diagnosis), diagnosis };
+}

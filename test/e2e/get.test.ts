@@ -1,0 +1,260 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordFileName, recordText } from '../../scripts/lib/synth.mjs';
+import { readRecordFile } from '../../src/records/query.js';
+import type { KmsRecord } from '../../src/records/record.js';
+import { expectValid } from '../helpers/contract.js';
+import { KMSDB, ansi, makeDb, ndjson, runKmsdb, tempDir, utf16 } from '../helpers/db.js';
+
+const AFFECTED = '[Client]\r\nDN = /o=Contoso/ou=Site/cn=Recipients/cn=jdoe\r\nState = 4\r\n';
+
+function byId(records: KmsRecord[]): Record<string, KmsRecord> {
+  return Object.fromEntries(records.map((r) => [r.id, r]));
+}
+
+async function getNdjson(args: string[]): Promise<KmsRecord[]> {
+  const r = await runKmsdb(['get', ...args, '--format', 'ndjson']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const records = ndjson<KmsRecord>(r.stdout);
+  for (const record of records) expectValid('record', record);
+  return records;
+}
+
+describe('kmsdb get: which files are records', () => {
+  it('reads *.ini in any case directly inside the folder, and nothing else', async () => {
+    const dir = makeDb({
+      'Mlower.ini': AFFECTED,
+      'MUPPER.INI': AFFECTED,
+      'MMixed.Ini': AFFECTED,
+      'Mbackup.ini.bak': AFFECTED,
+      'Mnotes.txt': AFFECTED,
+      'Mnoext': AFFECTED,
+      'sub/': '',
+      'sub/Mnested.ini': AFFECTED,
+      'folder.ini/': '',
+    });
+    const records = await getNdjson(['--path', dir]);
+    expect(records.map((r) => r.id).sort()).toEqual(['MMixed', 'MUPPER', 'Mlower']);
+    expect(records.every((r) => r.path.startsWith(dir))).toBe(true);
+  });
+
+  it('prints records in file-name order', async () => {
+    const dir = makeDb({ 'Mc.ini': AFFECTED, 'Ma.ini': AFFECTED, 'Mb.ini': AFFECTED });
+    expect((await getNdjson(['--path', dir])).map((r) => r.id)).toEqual(['Ma', 'Mb', 'Mc']);
+  });
+
+  it('reads one record file named by --path', async () => {
+    const dir = makeDb({ 'Mone.ini': AFFECTED, 'Mtwo.ini': AFFECTED });
+    const records = await getNdjson(['--path', join(dir, 'Mtwo.ini')]);
+    expect(records.map((r) => r.id)).toEqual(['Mtwo']);
+    expect(records[0]?.path).toBe(join(dir, 'Mtwo.ini'));
+  });
+
+  it('follows a symlinked record but not a dangling one', async () => {
+    const dir = makeDb({ 'Mreal.ini': AFFECTED });
+    symlinkSync(join(dir, 'Mreal.ini'), join(dir, 'Mlink.ini'));
+    symlinkSync(join(dir, 'Mmissing.txt'), join(dir, 'Mdangling.ini'));
+    expect((await getNdjson(['--path', dir])).map((r) => r.id)).toEqual(['Mlink', 'Mreal']);
+  });
+});
+
+describe('kmsdb get: reading as KMS reads', () => {
+  it('reads every supported shape the same way', async () => {
+    const dir = makeDb({
+      'Mcrlf.ini': AFFECTED,
+      'Mlf.ini': AFFECTED.replace(/\r\n/g, '\n'),
+      'Mcr.ini': AFFECTED.replace(/\r\n/g, '\r'),
+      'Mnofinal.ini': AFFECTED.trimEnd(),
+      'Mutf16.ini': utf16(AFFECTED),
+      'Mquoted.ini': '[Client]\r\nState = "4"\r\n',
+      'Mcase.ini': '[CLIENT]\r\n  sTaTe\t=\t4  \r\n',
+      'Mcomment.ini': '; State = 1\r\n# just a key\r\nState = 4\r\n',
+    });
+    const records = byId(await getNdjson(['--path', dir]));
+    for (const id of Object.keys(records)) {
+      expect(records[id], id).toMatchObject({ state: 4, stateName: 'Recovery', numSCerts: null, affected: true });
+    }
+    expect(records.Mcrlf?.lineEnding).toBe('CRLF');
+    expect(records.Mlf?.lineEnding).toBe('LF');
+    expect(records.Mcr?.lineEnding).toBe('CR');
+    expect(records.Mutf16?.encoding).toBe('utf-16le');
+    expect(records.Mcrlf?.encoding).toBe('windows-1252');
+  });
+
+  it('prints Windows-1252 and UTF-16LE names as the same Unicode text', async () => {
+    const name = 'DisplayName = José Müller\r\nState = 1\r\n';
+    const dir = makeDb({ 'Mansi.ini': ansi(name), 'Mwide.ini': utf16(name), 'Mcp.ini': Buffer.from([...ansi('DisplayName = '), 0x80, 0x8a, 0x9c]) });
+    const records = byId(await getNdjson(['--path', dir]));
+    expect(records.Mansi?.mailbox).toBe('José Müller');
+    expect(records.Mwide?.mailbox).toBe('José Müller');
+    expect(records.Mcp?.mailbox).toBe('€Šœ');
+  });
+
+  it('reports duplicates, empty and binary files as warnings and keeps scanning', async () => {
+    const dir = makeDb({
+      'Ma-dup.ini': 'State = 4\r\n[X]\r\nSTATE = 1\r\n',
+      'Mb-empty.ini': '',
+      'Mc-binary.ini': Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00]),
+      'Md-ok.ini': AFFECTED,
+    });
+    const records = byId(await getNdjson(['--path', dir]));
+    expect(records['Ma-dup']).toMatchObject({ state: 4, affected: true });
+    expect(records['Ma-dup']?.warnings.map((w) => w.code)).toEqual(['duplicate-state']);
+    expect(records['Mb-empty']?.warnings.map((w) => w.code)).toEqual(['empty']);
+    expect(records['Mc-binary']?.warnings.map((w) => w.code)).toEqual(['binary']);
+    expect(records['Md-ok']?.warnings).toEqual([]);
+  });
+
+  it('turns a file that vanishes before it is read into a record with a warning', () => {
+    const { record } = readRecordFile({ path: join(tempDir(), 'Mgone.ini'), name: 'Mgone.ini' });
+    expect(record.warnings).toEqual([{ code: 'unreadable', message: 'The file cannot be read: it does not exist.' }]);
+    expectValid('record', record);
+  });
+});
+
+describe('kmsdb get: filters', () => {
+  const db = () =>
+    makeDb({
+      'M1.ini': recordText({ alias: 'user3', state: 4, numSCerts: null, certLength: 40 }),
+      'M2.ini': recordText({ alias: 'user30', state: 4, numSCerts: null, certLength: 40 }),
+      'M3.ini': recordText({ alias: 'jdoe', state: 4, numSCerts: 1, certLength: 40 }),
+      'M4.ini': utf16(recordText({ alias: 'jmuller', displayName: 'José Müller', state: 1, certLength: 40 })),
+    });
+
+  it('--affected keeps State 4 without NumSCerts', async () => {
+    expect((await getNdjson(['--path', db(), '--affected'])).map((r) => r.id)).toEqual(['M1', 'M2']);
+  });
+
+  it('--mailbox matches a whole value: user3 does not select user30', async () => {
+    expect((await getNdjson(['--path', db(), '--mailbox', 'user3'])).map((r) => r.id)).toEqual(['M1']);
+  });
+
+  it('--mailbox matches DN leaves, wildcards and non-ASCII case, OR-ed', async () => {
+    const dir = db();
+    expect((await getNdjson(['--path', dir, '--mailbox', 'JDOE'])).map((r) => r.id)).toEqual(['M3']);
+    expect((await getNdjson(['--path', dir, '--mailbox', 'user3?'])).map((r) => r.id)).toEqual(['M2']);
+    expect((await getNdjson(['--path', dir, '--mailbox', 'JOSÉ MÜLLER', '--mailbox', 'user3'])).map((r) => r.id)).toEqual(['M1', 'M4']);
+  });
+
+  it('--mailbox and --affected combine', async () => {
+    expect((await getNdjson(['--path', db(), '--affected', '--mailbox', 'user*'])).map((r) => r.id)).toEqual(['M1', 'M2']);
+  });
+
+  it('nothing matching is still success', async () => {
+    expect(await getNdjson(['--path', db(), '--mailbox', 'nobody'])).toEqual([]);
+    const r = await runKmsdb(['get', '--path', db(), '--mailbox', 'nobody']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ schemaVersion: 1, records: [] });
+  });
+});
+
+describe('kmsdb get: output', () => {
+  it('prints one JSON document by default, valid against the contract', async () => {
+    const dir = makeDb({ 'Ma.ini': AFFECTED, 'Mb.ini': 'State = 1\n' });
+    const r = await runKmsdb(['get', '--path', dir]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expectValid('getOutput', doc);
+    expect(doc.records.map((x: KmsRecord) => x.id)).toEqual(['Ma', 'Mb']);
+  });
+
+  it('writes progress lines on stderr with --progress', async () => {
+    const dir = makeDb({ 'Ma.ini': AFFECTED, 'Mb.ini': AFFECTED });
+    const r = await runKmsdb(['get', '--path', dir, '--progress', '--format', 'ndjson']);
+    expect(r.code).toBe(0);
+    const lines = ndjson<{ type: string; done: number; total: number }>(r.stderr);
+    expect(lines.at(0)).toMatchObject({ type: 'progress', done: 0, total: 2 });
+    expect(lines.at(-1)).toMatchObject({ type: 'progress', done: 2, total: 2 });
+    expect(ndjson(r.stdout)).toHaveLength(2);
+  });
+});
+
+describe('kmsdb get: exit codes', () => {
+  it.each([
+    [['get'], 2, /--path is required/],
+    [['get', '--path'], 2, /--path/],
+    [['get', '--path', '.', '--format', 'xml'], 2, /--format must be json or ndjson/],
+    [['get', '--path', '.', '--frobnicate'], 2, /Unknown option '--frobnicate'/],
+    [['get', '--path', '.', 'extra'], 2, /Unexpected argument 'extra'/],
+    [['launch'], 2, /Unknown command 'launch'/],
+    [[], 2, /Usage:/],
+    [['get', '--path', '/nonexistent/Mgrent/Clients'], 3, /^kmsdb: The database path \/nonexistent\/Mgrent\/Clients cannot be read: it does not exist\.\n$/],
+  ])('%j exits %i with a one-line message', async (args, code, message) => {
+    const r = await runKmsdb(args);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 3 for a database folder it cannot list', async () => {
+    const dir = makeDb({});
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    const r = await runKmsdb(['get', '--path', join(file, 'Clients')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot be read: a part of the path is not a folder/);
+  });
+
+  it('prints the version and the usage', async () => {
+    const v = await runKmsdb(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await runKmsdb(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/kmsdb get/);
+  });
+});
+
+describe('kmsdb get: streaming into a pipe', () => {
+  const big = (count: number) => {
+    const dir = join(tempDir(), 'Clients');
+    mkdirSync(dir);
+    for (let i = 0; i < count; i++) writeFileSync(join(dir, recordFileName(i)), `State = ${i % 100 === 0 ? 4 : 1}\r\nAlias = u${i}\r\n`);
+    return dir;
+  };
+
+  it('delivers every one of 100,000 records through a pipe', { timeout: 180_000 }, async () => {
+    const dir = big(100_000);
+    const count = await new Promise<number>((resolve, reject) => {
+      const [cmd, ...pre] = KMSDB as [string, ...string[]];
+      const child = spawn('sh', ['-c', '"$@" | wc -l', 'sh', cmd, ...pre, 'get', '--path', dir, '--format', 'ndjson']);
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.on('error', reject);
+      child.on('close', () => resolve(Number(out.trim())));
+    });
+    expect(count).toBe(100_000);
+  });
+
+  it('writes the first records before the scan ends', { timeout: 120_000 }, async () => {
+    const dir = big(20_000);
+    const [cmd, ...pre] = KMSDB as [string, ...string[]];
+    const child = spawn(cmd, [...pre, 'get', '--path', dir, '--format', 'ndjson']);
+    const firstChunk = await new Promise<{ text: string; running: boolean }>((resolve) =>
+      child.stdout.once('data', (b: Buffer) => resolve({ text: b.toString(), running: child.exitCode === null })),
+    );
+    expect(firstChunk.running).toBe(true);
+    expect(JSON.parse(firstChunk.text.split('\n')[0] ?? '')).toMatchObject({ path: expect.stringContaining(dir) });
+    child.stdout.resume();
+    await new Promise((resolve) => child.on('close', resolve));
+  });
+
+  it('stops quietly when the reader goes away', async () => {
+    const dir = big(5_000);
+    const [cmd, ...pre] = KMSDB as [string, ...string[]];
+    const r = await new Promise<{ stderr: string; out: string }>((resolve) => {
+      const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      const child = spawn('sh', ['-c', `${[cmd, ...pre].map(q).join(' ')} get --path ${q(dir)} --format ndjson 2>err.txt | head -n 1; cat err.txt`], { cwd: tempDir() });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.on('close', () => resolve({ out, stderr: '' }));
+    });
+    const lines = r.out.split('\n').filter(Boolean);
+    expect(JSON.parse(lines[0] ?? '')).toHaveProperty('id');
+    expect(lines.slice(1).join('\n')).not.toMatch(/internal error|EPIPE|at /);
+  });
+});

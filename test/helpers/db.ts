@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The kmsdb under test: the bundle by default, or the executable named by KMSDB_BIN. */
+export const KMSDB = process.env.KMSDB_BIN ? [resolve(process.env.KMSDB_BIN)] : [process.execPath, join(ROOT, 'dist/kmsdb.cjs')];
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'kmsdb-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** ANSI (Windows-1252) bytes of a string of Latin-1 range characters. */
+export function ansi(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}
+
+/** UTF-16LE bytes with the BOM, as Windows writes a Unicode profile. */
+export function utf16(text: string): Buffer {
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}
+
+/** A database folder (…/Mgrent/Clients) holding the given files; strings are written as ANSI. */
+export function makeDb(files: Record<string, string | Buffer>): string {
+  const dir = join(tempDir(), 'Mgrent', 'Clients');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    if (name.endsWith('/')) mkdirSync(path, { recursive: true });
+    else writeFileSync(path, typeof content === 'string' ? ansi(content) : content);
+  }
+  return dir;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runKmsdb(args: string[], options: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const [cmd, ...pre] = KMSDB as [string, ...string[]];
+    const child = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export function ndjson<T = Record<string, unknown>>(text: string): T[] {
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as T);
+}

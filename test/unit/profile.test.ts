@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { decode, decodeWindows1252, encode } from '../../src/profile/encoding.js';
+import { findAll, leadingInteger, parseProfile } from '../../src/profile/parse.js';
+
+const first = (text: string, key: string) => findAll(parseProfile(text), key)[0]?.value;
+
+describe('profile reader: names', () => {
+  it('matches key names case-insensitively', () => {
+    expect(first('[Client]\nsTaTe = 4\n', 'State')).toBe('4');
+  });
+
+  it('looks keys up in any section, including before the first header', () => {
+    const p = parseProfile('State = 4\n[Other]\nNumSCerts = 2\n[CLIENT]\nAlias = x\n');
+    expect(findAll(p, 'state')[0]?.section).toBe('');
+    expect(findAll(p, 'numscerts')[0]?.section).toBe('Other');
+    expect(findAll(p, 'ALIAS')[0]?.section).toBe('CLIENT');
+  });
+
+  it('reads the first of duplicate keys, across sections too', () => {
+    const p = parseProfile('[A]\nState = 4\n[B]\nSTATE = 1\nstate=2\n');
+    expect(findAll(p, 'State').map((e) => e.value)).toEqual(['4', '1', '2']);
+  });
+});
+
+describe('profile reader: whitespace and quotes', () => {
+  it('trims spaces, tabs and vertical tabs around keys and values', () => {
+    const text = ' \t\x0bState\x0b \t=\t \x0b4 \t\x0b\n';
+    const e = findAll(parseProfile(text), 'State')[0]!;
+    expect(e.key).toBe('State');
+    expect(e.value).toBe('4');
+    expect(text.slice(e.valueStart, e.valueEnd)).toBe('4');
+  });
+
+  it('keeps inner whitespace of a value', () => {
+    expect(first('DisplayName =  John   Doe  \n', 'DisplayName')).toBe('John   Doe');
+  });
+
+  it('strips one matching pair of outer double or single quotes', () => {
+    expect(first('A = "4"\n', 'A')).toBe('4');
+    expect(first("A = '4'\n", 'A')).toBe('4');
+    expect(first('A = ""4""\n', 'A')).toBe('"4"');
+  });
+
+  it('leaves unmatched or lone quotes alone', () => {
+    expect(first('A = "4\'\n', 'A')).toBe('"4\'');
+    expect(first('A = "4\n', 'A')).toBe('"4');
+    expect(first('A = "\n', 'A')).toBe('"');
+  });
+
+  it('records the value position inside the quotes', () => {
+    const text = 'State = " 4 "\n';
+    const e = findAll(parseProfile(text), 'State')[0]!;
+    expect(e.value).toBe(' 4 ');
+    expect(text.slice(e.valueStart, e.valueEnd)).toBe(' 4 ');
+  });
+
+  it('gives an empty value for "Key =" and no value for a line without "="', () => {
+    const p = parseProfile('NumSCerts =\nState\n');
+    expect(findAll(p, 'NumSCerts')[0]?.value).toBe('');
+    expect(findAll(p, 'State')[0]?.value).toBeNull();
+  });
+
+  it('splits at the first "=" only', () => {
+    expect(first('DN = a=b=c\n', 'DN')).toBe('a=b=c');
+  });
+});
+
+describe('profile reader: comments', () => {
+  it('treats ";" as a comment only as the first non-blank character', () => {
+    const p = parseProfile('; State = 4\n  ;State = 3\nState = 1 ; not a comment\n');
+    expect(findAll(p, 'State').map((e) => e.value)).toEqual(['1 ; not a comment']);
+  });
+
+  it('never treats "#" as a comment', () => {
+    const p = parseProfile('#State = 4\nState = 1 # two\n');
+    expect(findAll(p, '#State')[0]?.value).toBe('4');
+    expect(findAll(p, 'State')[0]?.value).toBe('1 # two');
+  });
+});
+
+describe('profile reader: lines', () => {
+  it.each([
+    ['CRLF', 'A = 1\r\nState = 4\r\n', true],
+    ['LF', 'A = 1\nState = 4\n', true],
+    ['CR', 'A = 1\rState = 4\r', true],
+    ['none', 'State = 4', false],
+  ] as const)('reads %s line endings', (ending, text, finalNewline) => {
+    const p = parseProfile(text);
+    expect(findAll(p, 'State')[0]?.value).toBe('4');
+    expect(p.lineEnding).toBe(ending);
+    expect(p.finalNewline).toBe(finalNewline);
+  });
+
+  it('reports mixed line endings and a missing final newline', () => {
+    const p = parseProfile('A = 1\r\nB = 2\nState = 4');
+    expect(p.lineEnding).toBe('mixed');
+    expect(p.finalNewline).toBe(false);
+    expect(findAll(p, 'State')[0]?.line).toBe(3);
+  });
+
+  it('reads a section header with text after "]" and a "[" line without "]" as a key', () => {
+    const p = parseProfile('[Client] trailing\nState = 4\n[Broken\n');
+    expect(findAll(p, 'State')[0]?.section).toBe('Client');
+    expect(findAll(p, '[Broken')[0]?.value).toBeNull();
+  });
+});
+
+describe('GetPrivateProfileInt numbers', () => {
+  it.each([
+    ['4', 4],
+    ['  4', 4],
+    ['\t-', null],
+    ['+4', 4],
+    ['-1', -1],
+    ['04', 4],
+    ['4abc', 4],
+    ['abc', null],
+    ['', null],
+    [null, null],
+    ['99999999999999999999', null],
+  ] as const)('%j reads as %j', (value, expected) => {
+    expect(leadingInteger(value)).toBe(expected);
+  });
+});
+
+describe('encodings', () => {
+  it('reads Windows-1252, not Latin-1, in 0x80-0x9F', () => {
+    expect(decodeWindows1252(Buffer.from([0x80, 0x8a, 0x9f, 0xe9, 0x41]))).toBe('€ŠŸéA');
+  });
+
+  it('maps the five undefined 1252 bytes to the C1 controls, reversibly', () => {
+    const bytes = Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+    const text = decodeWindows1252(bytes);
+    expect(encode(text, 'windows-1252')).toEqual(bytes);
+  });
+
+  it('round-trips every byte through Windows-1252', () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    expect(encode(decodeWindows1252(all), 'windows-1252')).toEqual(all);
+  });
+
+  it('refuses to encode a character ANSI cannot hold', () => {
+    expect(() => encode('Ω', 'windows-1252')).toThrow(/U\+03a9/);
+  });
+
+  it('reads a file with the UTF-16LE BOM as Unicode and keeps byte positions derivable', () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name = José Müller\r\nState = 4\r\n', 'utf16le')]);
+    const d = decode(bytes);
+    expect(d.encoding).toBe('utf-16le');
+    expect(d.prefixBytes).toBe(2);
+    const e = findAll(parseProfile(d.text), 'State')[0]!;
+    const at = d.prefixBytes + e.valueStart * d.unitBytes;
+    expect(bytes.subarray(at, at + 2)).toEqual(Buffer.from('4', 'utf16le'));
+  });
+
+  it('reads any other file as ANSI, even one that looks like UTF-8 or has a UTF-16BE BOM', () => {
+    expect(decode(Buffer.from('Jos\xc3\xa9', 'latin1')).text).toBe('JosÃ©');
+    expect(decode(Buffer.from([0xfe, 0xff, 0x00, 0x41])).encoding).toBe('windows-1252');
+  });
+
+  it('flags a UTF-16LE file with an odd byte count', () => {
+    const d = decode(Buffer.from([0xff, 0xfe, 0x41, 0x00, 0x42]));
+    expect(d.text).toBe('A');
+    expect(d.oddTrailingByte).toBe(true);
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { compileMailboxPattern, matchesMailbox } from '../../src/records/mailbox.js';
+import { dnLeaf, parseRecord } from '../../src/records/record.js';
+import { expectValid } from '../helpers/contract.js';
+import { ansi, utf16 } from '../helpers/db.js';
+
+const read = (bytes: Buffer, name = 'Mtest.ini') => parseRecord(`/db/${name}`, name, bytes, new Date(0));
+
+describe('record fields', () => {
+  it('diagnoses the Q198709 condition: State 4 and no NumSCerts', () => {
+    const { record } = read(ansi('[Client]\r\nDN = /o=O/ou=S/cn=Recipients/cn=jdoe\r\nState = 4\r\n'));
+    expect(record).toMatchObject({ id: 'Mtest', state: 4, stateName: 'Recovery', numSCerts: null, affected: true, mailbox: '/o=O/ou=S/cn=Recipients/cn=jdoe' });
+    expectValid('record', record);
+  });
+
+  it('is not affected when NumSCerts is present, even as 0', () => {
+    expect(read(ansi('State = 4\nNumSCerts = 0\n')).record).toMatchObject({ numSCerts: 0, affected: false });
+  });
+
+  it('treats a NumSCerts without a number as absent', () => {
+    expect(read(ansi('State = 4\nNumSCerts =\n')).record).toMatchObject({ numSCerts: null, affected: true });
+  });
+
+  it('names only the states the KB names', () => {
+    expect(read(ansi('State = 1\n')).record.stateName).toBe('Undefined');
+    expect(read(ansi('State = 2\n')).record.stateName).toBeNull();
+    expect(read(ansi('NumSCerts = 1\n')).record).toMatchObject({ state: null, stateName: null, affected: false });
+  });
+
+  it('reads the first State and flags the record as ambiguous when State repeats', () => {
+    const { record } = read(ansi('State = 4\n[Other]\nstate = 1\n'));
+    expect(record.state).toBe(4);
+    expect(record.warnings.map((w) => w.code)).toEqual(['duplicate-state']);
+    expect(record.warnings[0]?.message).toMatch(/lines 1, 3/);
+  });
+
+  it('flags a State that is not a number', () => {
+    const { record } = read(ansi('State = four\n'));
+    expect(record.state).toBeNull();
+    expect(record.warnings.map((w) => w.code)).toEqual(['state-not-number']);
+  });
+
+  it('flags empty files and binary content', () => {
+    expect(read(Buffer.alloc(0)).record.warnings.map((w) => w.code)).toEqual(['empty']);
+    expect(read(utf16('')).record.warnings.map((w) => w.code)).toEqual(['empty']);
+    expect(read(Buffer.from('State = 4\n\0\0\x01', 'latin1')).record.warnings.map((w) => w.code)).toEqual(['binary']);
+    expect(read(utf16('State = 4\r\n\0')).record.warnings.map((w) => w.code)).toEqual(['binary']);
+  });
+
+  it('reads Windows-1252 and UTF-16LE names alike', () => {
+    const text = 'DisplayName = José Müller – €\r\nState = 1\r\n';
+    const a = read(Buffer.from([...ansi('DisplayName = José Müller '), 0x96, ...ansi(' '), 0x80, ...ansi('\r\nState = 1\r\n')])).record;
+    const u = read(utf16(text)).record;
+    expect(a.mailbox).toBe('José Müller – €');
+    expect(u.mailbox).toBe('José Müller – €');
+    expect(a.encoding).toBe('windows-1252');
+    expect(u.encoding).toBe('utf-16le');
+  });
+
+  it('prefers a DN-shaped value, then alias-like keys', () => {
+    expect(read(ansi('DisplayName = John\nAlias = jdoe\nX = /o=O/cn=jdoe\n')).record).toMatchObject({ mailbox: '/o=O/cn=jdoe', mailboxKey: 'X' });
+    expect(read(ansi('DisplayName = John\nalias = jdoe\n')).record).toMatchObject({ mailbox: 'jdoe', mailboxKey: 'alias' });
+    expect(read(ansi('State = 4\n')).record.mailbox).toBeNull();
+  });
+
+});
+
+describe('mailbox patterns', () => {
+  const profile = (text: string) => read(ansi(text)).diagnosis.profile;
+  const match = (text: string, ...patterns: string[]) => matchesMailbox(profile(text), patterns.map(compileMailboxPattern));
+
+  it('matches a whole value, not a part of one', () => {
+    expect(match('Alias = user3\n', 'user3')).toBe(true);
+    expect(match('Alias = user30\n', 'user3')).toBe(false);
+    expect(match('Alias = auser3\n', 'user3')).toBe(false);
+  });
+
+  it('matches the last cn= of a DN', () => {
+    const dn = 'DN = /o=Org/ou=Site/cn=Recipients/cn=jdoe\n';
+    expect(match(dn, 'jdoe')).toBe(true);
+    expect(match(dn, 'Recipients')).toBe(false);
+    expect(match(dn, '/o=Org/ou=Site/cn=Recipients/cn=jdoe')).toBe(true);
+    expect(match('DN = cn=jdoe,ou=Site,o=Org\n', 'JDOE')).toBe(true);
+  });
+
+  it('is case-insensitive beyond ASCII', () => {
+    expect(match('DisplayName = José Müller\n', 'JOSÉ MÜLLER')).toBe(true);
+    const greek = read(utf16('DisplayName = ΣΟΦΙΑ\r\n')).diagnosis.profile;
+    expect(matchesMailbox(greek, [compileMailboxPattern('σοφια')])).toBe(true);
+  });
+
+  it('supports * and ? and treats everything else literally', () => {
+    expect(match('Alias = user30\n', 'user?0')).toBe(true);
+    expect(match('Alias = user30\n', 'us*')).toBe(true);
+    expect(match('Alias = user30\n', 'user.0')).toBe(false);
+    expect(match('Alias = a+b(c)\n', 'a+b(c)')).toBe(true);
+  });
+
+  it('ORs several patterns', () => {
+    expect(match('Alias = jdoe\n', 'nobody', 'jdoe')).toBe(true);
+    expect(match('Alias = jdoe\n', 'nobody', 'other')).toBe(false);
+  });
+
+  it('finds the leaf of X.500 and LDAP DNs only', () => {
+    expect(dnLeaf('/o=O/ou=S/cn=Recipients/cn=x')).toBe('x');
+    expect(dnLeaf('cn=x,ou=S')).toBe('x');
+    expect(dnLeaf('plain cn=x')).toBeNull();
+  });
+});
+
+describe('record hash', () => {
+  it('is the SHA-256 of the exact bytes', async () => {
+    const { createHash } = await import('node:crypto');
+    const bytes = ansi('State = 4\r\n');
+    expect(read(bytes).record.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(read(ansi('State = 4\n')).record.sha256).not.toBe(read(bytes).record.sha256);
+  });
+});
