@@ -22,11 +22,11 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
 
   const sink = new TextSink(io.stdout);
   const out = new ItemWriter(sink, format, 'records');
-  const progress = args.progress ? new ProgressReporter(io.stderr, selection.files.length, 'Reading KMS records') : null;
+  const progress = args.progress ? new ProgressReporter(io.stderr, selection.files.names.length, 'Reading KMS records') : null;
   progress?.update(0);
 
   await out.begin();
-  for (const { record } of selection.results((done) => progress?.update(done))) {
+  for (const record of selection.records((done) => progress?.update(done))) {
     await out.item(record);
     if (!sink.open) break;
   }

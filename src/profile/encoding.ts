@@ -1,3 +1,5 @@
+import type { ProfileText } from './parse.js';
+
 /** How a profile file's bytes map to text, as the Windows profile API decides it. */
 export type Encoding = 'utf-16le' | 'windows-1252';
 
@@ -13,10 +15,53 @@ const CP1252_HIGH = [
 
 const CP1252_ENCODE = new Map<number, number>(CP1252_HIGH.map((code, i) => [code, 0x80 + i]));
 
+/**
+ * ANSI text as its Latin-1 string, with Windows-1252 applied only to the
+ * slices that are read: a scan pays for a memcpy, not a full decode.
+ * charCodeAt gives the raw byte, which is the character for every ASCII
+ * character the parser looks for.
+ */
+export class AnsiText implements ProfileText {
+  private readonly latin1: string;
+
+  constructor(bytes: Buffer) {
+    this.latin1 = bytes.toString('latin1');
+  }
+
+  get length(): number {
+    return this.latin1.length;
+  }
+
+  charCodeAt(index: number): number {
+    return this.latin1.charCodeAt(index);
+  }
+
+  indexOf(char: string, from?: number): number {
+    return this.latin1.indexOf(char, from);
+  }
+
+  lastIndexOf(char: string, from?: number): number {
+    return this.latin1.lastIndexOf(char, from);
+  }
+
+  slice(start: number, end: number): string {
+    return latin1To1252(this.latin1.slice(start, end));
+  }
+
+  toString(): string {
+    return latin1To1252(this.latin1);
+  }
+
+  /** The bytes as Latin-1, for checks of C0 control bytes, which both encodings share. */
+  raw(): string {
+    return this.latin1;
+  }
+}
+
 export interface DecodedText {
   encoding: Encoding;
   /** The file's text without the BOM. */
-  text: string;
+  text: ProfileText;
   /** Bytes before `text` starts (the BOM). */
   prefixBytes: number;
   /** Bytes per UTF-16 code unit of `text`: 2 for UTF-16LE, 1 for ANSI. */
@@ -40,14 +85,29 @@ export function decode(bytes: Buffer): DecodedText {
       oddTrailingByte: end !== bytes.length,
     };
   }
-  return { encoding: 'windows-1252', text: decodeWindows1252(bytes), prefixBytes: 0, unitBytes: 1, oddTrailingByte: false };
+  return { encoding: 'windows-1252', text: new AnsiText(bytes), prefixBytes: 0, unitBytes: 1, oddTrailingByte: false };
 }
 
 export function decodeWindows1252(bytes: Buffer): string {
-  const latin1 = bytes.toString('latin1');
+  return latin1To1252(bytes.toString('latin1'));
+}
+
+function latin1To1252(latin1: string): string {
   // Fast path: without bytes in 0x80-0x9F, Latin-1 and 1252 agree.
-  if (!/[\x80-\x9f]/.test(latin1)) return latin1;
+  if (!hasC1(latin1)) return latin1;
   return latin1.replace(/[\x80-\x9f]/g, (c) => String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80] as number));
+}
+
+const C1 = /[\x80-\x9f]/;
+
+function hasC1(latin1: string): boolean {
+  // Short strings (keys, most values) are cheaper to walk than to hand to the regex engine.
+  if (latin1.length > 64) return C1.test(latin1);
+  for (let i = 0; i < latin1.length; i++) {
+    const c = latin1.charCodeAt(i);
+    if (c >= 0x80 && c <= 0x9f) return true;
+  }
+  return false;
 }
 
 /** Encodes text for a file of the given encoding; throws when ANSI cannot hold a character. */

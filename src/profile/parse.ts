@@ -3,18 +3,42 @@
  * GetPrivateProfileString, keeping every position a byte-exact edit needs.
  */
 
-export interface ProfileEntry {
-  /** Section name as written, trimmed; '' for keys before any section header. */
-  section: string;
-  /** Key name as written, trimmed. */
-  key: string;
+/**
+ * The text the parser walks. A string is one; ANSI files are read in place
+ * through AnsiText, so that a scan decodes only the values it looks at.
+ * Every character the parser searches for is ASCII.
+ */
+export interface ProfileText {
+  readonly length: number;
+  charCodeAt(index: number): number;
+  indexOf(char: string, from?: number): number;
+  lastIndexOf(char: string, from?: number): number;
+  slice(start: number, end: number): string;
+}
+
+export class ProfileEntry {
+  private decoded: string | null | undefined;
+
+  constructor(
+    private readonly text: ProfileText,
+    /** Section name as written, trimmed; '' for keys before any section header. */
+    readonly section: string,
+    /** Key name as written, trimmed. */
+    readonly key: string,
+    /** Text offsets of `value` (half-open); equal when the value is empty or absent. */
+    readonly valueStart: number,
+    readonly valueEnd: number,
+    /** False for a line without '=': a key with no value. */
+    readonly hasValue: boolean,
+    /** 1-based line number. */
+    readonly line: number,
+  ) {}
+
   /** The value as the profile API returns it: trimmed, one pair of outer quotes removed. Null when the line has no '='. */
-  value: string | null;
-  /** Text offsets of `value` within the decoded text (half-open). Equal when the value is empty or absent. */
-  valueStart: number;
-  valueEnd: number;
-  /** 1-based line number. */
-  line: number;
+  get value(): string | null {
+    if (this.decoded === undefined) this.decoded = this.hasValue ? this.text.slice(this.valueStart, this.valueEnd) : null;
+    return this.decoded;
+  }
 }
 
 export type LineEnding = 'CRLF' | 'LF' | 'CR' | 'mixed' | 'none';
@@ -33,7 +57,7 @@ function isBlank(code: number): boolean {
   return code === SPACE || code === TAB || code === VTAB;
 }
 
-export function parseProfile(text: string): Profile {
+export function parseProfile(text: ProfileText): Profile {
   const entries: ProfileEntry[] = [];
   let section = '';
   let sawCRLF = false;
@@ -93,7 +117,7 @@ export function parseProfile(text: string): Profile {
     if (nextEq !== -1 && nextEq < start) nextEq = text.indexOf('=', start);
     const eq = nextEq;
     if (eq === -1 || eq >= stop) {
-      entries.push({ section, key: text.slice(start, stop), value: null, valueStart: stop, valueEnd: stop, line });
+      entries.push(new ProfileEntry(text, section, text.slice(start, stop), stop, stop, false, line));
       continue;
     }
     let keyEnd = eq;
@@ -106,14 +130,7 @@ export function parseProfile(text: string): Profile {
       valueStart++;
       valueEnd--;
     }
-    entries.push({
-      section,
-      key: text.slice(start, keyEnd),
-      value: text.slice(valueStart, valueEnd),
-      valueStart,
-      valueEnd,
-      line,
-    });
+    entries.push(new ProfileEntry(text, section, text.slice(start, keyEnd), valueStart, valueEnd, true, line));
   }
 
   const kinds = Number(sawCRLF) + Number(sawLF) + Number(sawCR);

@@ -1,6 +1,6 @@
 import { compileMailboxPattern, matchesMailbox } from './mailbox.js';
 import { buildRecord, diagnose, unreadableRecord, type Diagnosis, type KmsRecord } from './record.js';
-import { describeFsError, FileReader, recordFiles, type RecordFile } from './scan.js';
+import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, type RecordFiles } from './scan.js';
 
 export interface RecordQuery {
   /** A database folder, or one record file. */
@@ -11,59 +11,61 @@ export interface RecordQuery {
   affected?: boolean;
 }
 
-/** A record file as read; `diagnosis` is null when the file could not be read. */
-export interface ReadResult {
-  file: RecordFile;
-  record: KmsRecord;
-  diagnosis: Diagnosis | null;
-}
-
 export interface Selection {
-  files: RecordFile[];
-  /** Reads the files lazily, in name order, yielding those that pass the filter. */
-  results(onRead?: (done: number) => void): Generator<ReadResult>;
+  files: RecordFiles;
+  /** Reads the files lazily, in name order, yielding the records that pass the filter. */
+  records(onRead?: (done: number) => void): Generator<KmsRecord>;
 }
 
 /**
  * Selects records. A file is diagnosed first, and only a file that passes the
- * filter gets the costlier rest of its record (hash, warnings, identity).
+ * filter gets the costlier rest of its record (status, hash, warnings, identity).
  */
 export function selectRecords(query: RecordQuery): Selection {
   const files = recordFiles(query.path);
   const patterns = (query.mailbox ?? []).map(compileMailboxPattern);
-  const affectedOnly = query.affected === true;
+  const filtered = query.affected === true || patterns.length > 0;
+  const passes = (d: Diagnosis) => (query.affected !== true || d.affected) && (patterns.length === 0 || matchesMailbox(d.profile, patterns));
   return {
     files,
-    *results(onRead) {
+    *records(onRead) {
       const reader = new FileReader();
       let done = 0;
-      for (const file of files) {
-        let content;
-        try {
-          content = reader.read(file.path);
-        } catch (err) {
+      try {
+        for (const name of files.names) {
+          const path = recordPath(files, name);
+          let bytes: Buffer;
+          try {
+            bytes = reader.read(path);
+          } catch (err) {
+            onRead?.(++done);
+            if (!isNotARecord(err) && !filtered) yield unreadableRecord(path, name, describeFsError(err));
+            continue;
+          }
+          const diagnosis = diagnose(bytes);
           onRead?.(++done);
-          if (affectedOnly || patterns.length > 0) continue;
-          yield { file, record: unreadableRecord(file.path, file.name, describeFsError(err)), diagnosis: null };
-          continue;
+          if (!passes(diagnosis)) continue;
+          const st = reader.stat();
+          if (!st.isFile()) continue;
+          // The diagnosis reads the reader's scratch buffer: finish with it before the next read.
+          yield buildRecord(path, name, bytes, st.mtime, diagnosis);
         }
-        const diagnosis = diagnose(content.bytes);
-        onRead?.(++done);
-        if (affectedOnly && !diagnosis.affected) continue;
-        if (patterns.length > 0 && !matchesMailbox(diagnosis.profile, patterns)) continue;
-        yield { file, record: buildRecord(file.path, file.name, content.bytes, content.mtime, diagnosis), diagnosis };
+      } finally {
+        reader.close();
       }
     },
   };
 }
 
 /** Reads and builds one record, or an unreadable record naming the reason. */
-export function readRecordFile(file: RecordFile): ReadResult {
+export function readRecord(path: string, name: string): KmsRecord {
+  const reader = new FileReader();
   try {
-    const { bytes, mtime } = new FileReader().read(file.path);
-    const diagnosis = diagnose(bytes);
-    return { file, record: buildRecord(file.path, file.name, bytes, mtime, diagnosis), diagnosis };
+    const bytes = reader.read(path);
+    return buildRecord(path, name, bytes, reader.stat().mtime, diagnose(bytes));
   } catch (err) {
-    return { file, record: unreadableRecord(file.path, file.name, describeFsError(err)), diagnosis: null };
+    return unreadableRecord(path, name, describeFsError(err));
+  } finally {
+    reader.close();
   }
 }

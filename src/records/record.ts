@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decode, type DecodedText, type Encoding } from '../profile/encoding.js';
+import { AnsiText, decode, type DecodedText, type Encoding } from '../profile/encoding.js';
 import { findAll, leadingInteger, parseProfile, type LineEnding, type Profile, type ProfileEntry } from '../profile/parse.js';
 
 /** Recovery and Undefined are the only states KB Q198709 names. */
@@ -142,7 +142,7 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
   if (d.decoded.oddTrailingByte) {
     warnings.push({ code: 'odd-length', message: 'The file is marked UTF-16LE but has an odd number of bytes.' });
   }
-  if (BINARY.test(d.decoded.text)) {
+  if (BINARY.test(d.decoded.text instanceof AnsiText ? d.decoded.text.raw() : d.decoded.text.toString())) {
     warnings.push({ code: 'binary', message: 'The file holds NUL or other binary bytes that profile text never contains.' });
   }
   const first = d.stateEntries[0];

@@ -1,11 +1,11 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { ExitError, EXIT } from '../cli/errors.js';
 
-/** A record file to read: its absolute path and its name. */
-export interface RecordFile {
-  path: string;
-  name: string;
+/** The record files a path names: a folder and the names of its record files, in order. */
+export interface RecordFiles {
+  dir: string;
+  names: string[];
 }
 
 const RECORD_NAME = /\.ini$/i;
@@ -14,11 +14,17 @@ export function isRecordName(name: string): boolean {
   return RECORD_NAME.test(name);
 }
 
+export function recordPath(files: RecordFiles, name: string): string {
+  return files.dir.endsWith(sep) ? files.dir + name : files.dir + sep + name;
+}
+
 /**
- * The record files that `path` names: every `*.ini` (any case) directly
- * inside a folder, in name order, or the one file it names.
+ * The candidate record files of `path`: every `*.ini` name (any case)
+ * directly inside a folder, in name order, or the one file it names. Whether
+ * a name is a regular file is settled when it is read (FileReader), which
+ * saves a stat per file on a large folder.
  */
-export function recordFiles(path: string): RecordFile[] {
+export function recordFiles(path: string): RecordFiles {
   const abs = resolve(path);
   let isDir: boolean;
   try {
@@ -26,60 +32,56 @@ export function recordFiles(path: string): RecordFile[] {
   } catch (err) {
     throw new ExitError(EXIT.DATABASE, `The database path ${abs} cannot be read: ${describeFsError(err)}.`);
   }
-  if (!isDir) return [{ path: abs, name: basename(abs) }];
-  let entries;
+  if (!isDir) return { dir: dirname(abs), names: [basename(abs)] };
+  let names: string[];
   try {
-    entries = readdirSync(abs, { withFileTypes: true });
+    names = readdirSync(abs);
   } catch (err) {
     throw new ExitError(EXIT.DATABASE, `The database folder ${abs} cannot be listed: ${describeFsError(err)}.`);
   }
-  const files: RecordFile[] = [];
-  for (const e of entries) {
-    if (!isRecordName(e.name)) continue;
-    if (e.isFile() || (e.isSymbolicLink() && isFileBehindLink(join(abs, e.name)))) files.push({ path: join(abs, e.name), name: e.name });
-  }
-  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return files;
+  return { dir: abs, names: names.filter(isRecordName).sort() };
 }
 
-function isFileBehindLink(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-export interface FileContent {
-  bytes: Buffer;
-  mtime: Date;
+/** Errors that mean "this name is not a record file" rather than "this record cannot be read". */
+export function isNotARecord(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'ELOOP';
 }
 
 /**
- * Reads whole files with one open each, so bytes and time belong together.
- * The bytes it returns live in a scratch buffer that the next read reuses:
- * copy them to keep them.
+ * Reads whole files. The file stays open until close(), so that stat()
+ * describes the very file that was read. The bytes live in a scratch buffer
+ * that the next read reuses: copy them to keep them.
  */
 export class FileReader {
   private scratch = Buffer.allocUnsafe(64 * 1024);
+  private fd = -1;
 
-  read(path: string): FileContent {
-    const fd = openSync(path, 'r');
-    try {
-      const st = fstatSync(fd);
-      // Read exactly the size fstat gave: the bytes then match the time, and a
-      // file changed meanwhile is caught later by its hash.
-      if (this.scratch.length < st.size) this.scratch = Buffer.allocUnsafe(st.size);
-      let length = 0;
-      while (length < st.size) {
-        const got = readSync(fd, this.scratch, length, st.size - length, null);
-        if (got === 0) break;
-        length += got;
-      }
-      return { bytes: this.scratch.subarray(0, length), mtime: st.mtime };
-    } finally {
-      closeSync(fd);
+  read(path: string): Buffer {
+    this.close();
+    // O_NONBLOCK keeps a FIFO named *.ini from hanging the scan; regular files ignore it.
+    this.fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    let length = 0;
+    for (;;) {
+      const got = readSync(this.fd, this.scratch, length, this.scratch.length - length, null);
+      length += got;
+      // A short read of a regular file is its end, which saves the read that returns 0.
+      if (length < this.scratch.length) break;
+      const grown = Buffer.allocUnsafe(this.scratch.length * 2);
+      this.scratch.copy(grown, 0, 0, length);
+      this.scratch = grown;
     }
+    return this.scratch.subarray(0, length);
+  }
+
+  /** The open file's status. */
+  stat(): Stats {
+    return fstatSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd !== -1) closeSync(this.fd);
+    this.fd = -1;
   }
 }
 
@@ -95,6 +97,8 @@ export function describeFsError(err: unknown): string {
       return 'a part of the path is not a folder';
     case 'EISDIR':
       return 'it is a folder';
+    case 'EAGAIN':
+      return 'it is not a regular file';
     default:
       return e?.code ?? (e instanceof Error ? e.message : String(err));
   }

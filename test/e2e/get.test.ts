@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordFileName, recordText } from '../../scripts/lib/synth.mjs';
-import { readRecordFile } from '../../src/records/query.js';
+import { readRecord } from '../../src/records/query.js';
 import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { KMSDB, ansi, makeDb, ndjson, runKmsdb, tempDir, utf16 } from '../helpers/db.js';
@@ -51,6 +51,13 @@ describe('kmsdb get: which files are records', () => {
     const records = await getNdjson(['--path', join(dir, 'Mtwo.ini')]);
     expect(records.map((r) => r.id)).toEqual(['Mtwo']);
     expect(records[0]?.path).toBe(join(dir, 'Mtwo.ini'));
+  });
+
+  it('skips a FIFO named like a record instead of hanging on it', async () => {
+    const dir = makeDb({ 'Mreal.ini': AFFECTED });
+    execFileSync('mkfifo', [join(dir, 'Mpipe.ini')]);
+    expect((await getNdjson(['--path', dir])).map((r) => r.id)).toEqual(['Mreal']);
+    expect((await getNdjson(['--path', dir, '--affected'])).map((r) => r.id)).toEqual(['Mreal']);
   });
 
   it('follows a symlinked record but not a dangling one', async () => {
@@ -109,7 +116,7 @@ describe('kmsdb get: reading as KMS reads', () => {
   });
 
   it('turns a file that vanishes before it is read into a record with a warning', () => {
-    const { record } = readRecordFile({ path: join(tempDir(), 'Mgone.ini'), name: 'Mgone.ini' });
+    const record = readRecord(join(tempDir(), 'Mgone.ini'), 'Mgone.ini');
     expect(record.warnings).toEqual([{ code: 'unreadable', message: 'The file cannot be read: it does not exist.' }]);
     expectValid('record', record);
   });
