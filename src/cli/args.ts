@@ -28,13 +28,18 @@ export function parseFormat(command: string, value: string | undefined): Format 
 export const HELP = `kmsdb - find and fix Exchange 5.0 KMS client records stuck by KB Q198709
 
 Usage:
-  kmsdb get   --path DIR|FILE [--mailbox PATTERN]... [--affected]
-              [--format json|ndjson] [--progress]
-  kmsdb --version
-  kmsdb --help
+  kmsdb get     --path DIR|FILE [--mailbox PATTERN]... [--affected]
+                [--format json|ndjson] [--progress]
+  kmsdb reset   --path DIR (--id ID... | --mailbox PATTERN... | --stdin)
+                [--force] [--what-if] [--backup-dir DIR] [--log FILE]
+                [--wait SECONDS] [--format json|ndjson] [--progress]
+  kmsdb restore --path DIR (--backup FILE... | --from-log FILE [--id ID]...)
+                [--force] [--what-if] [--backup-dir DIR] [--log FILE]
+                [--wait SECONDS] [--format json|ndjson] [--progress]
+  kmsdb --version | --help
 
-get        Reads every *.ini record directly inside DIR (or the one FILE)
-           and prints it as JSON.
+get       Reads every *.ini record directly inside DIR (or the one FILE)
+          and prints it as JSON.
   --path       The Security\\Mgrent\\Clients folder, or one record file.
   --mailbox    A mailbox to find: a whole value in the record, or the last
                cn= of a DN. '*' and '?' are wildcards; case-insensitive.
@@ -43,5 +48,32 @@ get        Reads every *.ini record directly inside DIR (or the one FILE)
   --format     json (default): one document; ndjson: one record per line.
   --progress   Progress as JSON lines on stderr.
 
-Exit codes: 0 success, 2 bad usage, 3 database missing or unreadable.
+reset     Changes State = 4 to State = 1 in the named records, byte-exact:
+          one lock per database, a backup before every change, an atomic
+          replace, and one audit log line per change.
+  --id         A record's file name without .ini. Repeatable.
+  --mailbox    Records whose mailbox matches, as for get. Repeatable.
+  --stdin      The records kmsdb get printed (JSON or NDJSON); only "path"
+               is needed, and a record whose "sha256" no longer matches is
+               refused. The whole KB procedure is:
+                 kmsdb get --path D --affected --format ndjson |
+                   kmsdb reset --path D --stdin
+  --force      Also reset State 4 records that have NumSCerts. Nothing else.
+  --what-if    Report what would change; write nothing.
+  --backup-dir Where backups go (default: DIR.kmsdb-backup beside DIR).
+  --log        The audit log (default: kmsdb-audit.log in the backup folder).
+  --wait       Seconds to wait for another run's lock (default 30).
+
+restore   Puts records back from kmsdb backups, with the same safety.
+  --backup     A backup file (NAME.ini.TIMESTAMP.bak). Repeatable.
+  --from-log   Undo the resets an audit log records (the latest per record);
+               a record changed since is skipped unless --force.
+  --id         With --from-log: only these records.
+
+Exit codes:
+  0  success (reset, unchanged, restored or whatif for every record)
+  1  reset/restore: some record was skipped or failed
+  2  bad usage or bad input; nothing was changed
+  3  the database folder is missing or unreadable
+  4  another run holds the database lock
 `;

@@ -1,5 +1,6 @@
 import { HELP } from './args.js';
 import { EXIT, ExitError } from './errors.js';
+import { runReset, runRestore } from './change.js';
 import { runGet, type Io } from './get.js';
 
 declare const KMSDB_VERSION: string;
@@ -10,6 +11,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'get':
       return runGet(rest, io);
+    case 'reset':
+      return runReset(rest, io);
+    case 'restore':
+      return runRestore(rest, io);
     case '--version':
     case '-v':
       io.stdout.write(`${typeof KMSDB_VERSION === 'string' ? KMSDB_VERSION : 'dev'}\n`);

@@ -2,6 +2,9 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import formats from 'ajv-formats';
 import getOutputSchema from '../../schemas/get-output.schema.json' with { type: 'json' };
 import recordSchema from '../../schemas/record.schema.json' with { type: 'json' };
+import resetOutputSchema from '../../schemas/reset-output.schema.json' with { type: 'json' };
+import resetRequestSchema from '../../schemas/reset-request.schema.json' with { type: 'json' };
+import resetResultSchema from '../../schemas/reset-result.schema.json' with { type: 'json' };
 
 // ajv-formats is CommonJS: under NodeNext its function is the module's `default`.
 const addFormats = formats.default;
@@ -9,9 +12,13 @@ const addFormats = formats.default;
 export const SCHEMAS = {
   record: recordSchema,
   getOutput: getOutputSchema,
+  resetRequest: resetRequestSchema,
+  resetResult: resetResultSchema,
+  resetOutput: resetOutputSchema,
 } as const;
 
-export type SchemaName = keyof typeof SCHEMAS;
+/** A schema, or a definition inside one (`resetRequest#/$defs/item`). */
+export type SchemaName = keyof typeof SCHEMAS | `${keyof typeof SCHEMAS}#${string}`;
 
 let ajv: Ajv2020 | null = null;
 const compiled = new Map<SchemaName, ValidateFunction>();
@@ -25,7 +32,10 @@ export function validator(name: SchemaName): ValidateFunction {
       addFormats(ajv);
       for (const schema of Object.values(SCHEMAS)) ajv.addSchema(schema);
     }
-    validate = ajv.getSchema(SCHEMAS[name].$id) as ValidateFunction;
+    const [base, pointer] = name.split('#') as [keyof typeof SCHEMAS, string | undefined];
+    const found = ajv.getSchema(pointer === undefined ? SCHEMAS[base].$id : `${SCHEMAS[base].$id}#${pointer}`);
+    if (!found) throw new Error(`no schema ${name}`);
+    validate = found;
     compiled.set(name, validate);
   }
   return validate;

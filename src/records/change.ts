@@ -1,0 +1,239 @@
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { replaceValue } from '../profile/edit.js';
+import { appendAudit, auditEntry } from '../safety/audit.js';
+import { replaceFileAtomic } from '../safety/atomic.js';
+import { writeBackup } from '../safety/backup.js';
+import { errorText } from '../safety/fsutil.js';
+import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from './record.js';
+import { describeFsError } from './scan.js';
+import { isRefusal, resolveTarget, type Target } from './target.js';
+
+export type ChangeStatus = 'reset' | 'restored' | 'unchanged' | 'skipped' | 'failed' | 'whatif';
+
+export type RefusalCode =
+  | 'not-found'
+  | 'not-a-record'
+  | 'outside-database'
+  | 'changed-since-read'
+  | 'unreadable'
+  | 'empty'
+  | 'binary'
+  | 'ambiguous'
+  | 'no-state'
+  | 'unexpected-state'
+  | 'unusual-state-value'
+  | 'has-certificates'
+  | 'read-only'
+  | 'backup-failed'
+  | 'write-failed'
+  | 'changed-since-reset'
+  | 'no-backup';
+
+/** The outcome for one requested record (schemas/reset-result.schema.json). */
+export interface ChangeResult {
+  id: string;
+  path: string;
+  status: ChangeStatus;
+  previousState: number | null;
+  state: number | null;
+  backupPath: string | null;
+  code: RefusalCode | null;
+  message: string;
+  mailbox: string | null;
+  sha256Before: string | null;
+  sha256After: string | null;
+}
+
+export interface ChangeContext {
+  /** The database folder, symlinks resolved. */
+  dbReal: string;
+  backupDir: string;
+  logPath: string;
+  /** Allow State 4 with NumSCerts present; nothing else. */
+  force: boolean;
+  whatIf: boolean;
+}
+
+/** What a change request names: a record path, and optionally the hash of the bytes that were read. */
+export interface ChangeRequest {
+  path: string;
+  sha256?: string | null;
+}
+
+interface Current {
+  target: Target;
+  bytes: Buffer;
+  stat: Stats;
+  diagnosis: Diagnosis;
+  record: KmsRecord;
+}
+
+function result(path: string, fields: Partial<ChangeResult> & Pick<ChangeResult, 'status' | 'message'>): ChangeResult {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return {
+    id: recordId(name),
+    path,
+    status: fields.status,
+    previousState: null,
+    state: null,
+    backupPath: null,
+    code: null,
+    mailbox: null,
+    sha256Before: null,
+    sha256After: null,
+    ...fields,
+  };
+}
+
+function refuse(cur: Current | { path: string }, status: 'skipped' | 'failed', code: RefusalCode, message: string): ChangeResult {
+  if ('record' in cur) {
+    const r = cur.record;
+    return result(cur.target.path, { status, code, message, previousState: r.state, state: r.state, mailbox: r.mailbox, sha256Before: r.sha256, sha256After: r.sha256 });
+  }
+  return result(cur.path, { status, code, message });
+}
+
+/** Reads a file's bytes and status through one open file, so that the two agree. */
+function readWithStat(path: string): { bytes: Buffer; stat: Stats } {
+  const fd = openSync(path, 'r');
+  try {
+    const stat = fstatSync(fd);
+    const bytes = Buffer.alloc(stat.size);
+    let length = 0;
+    while (length < bytes.length) {
+      const got = readSync(fd, bytes, length, bytes.length - length, null);
+      if (got === 0) break;
+      length += got;
+    }
+    return { bytes: bytes.subarray(0, length), stat };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Locates and reads a requested record, or says why it cannot be changed at all. */
+function load(ctx: ChangeContext, request: ChangeRequest): Current | ChangeResult {
+  const target = resolveTarget(ctx.dbReal, request.path);
+  if (isRefusal(target)) return refuse({ path: target.requested }, 'failed', target.code, target.message);
+  let bytes: Buffer;
+  let stat: Stats;
+  try {
+    ({ bytes, stat } = readWithStat(target.path));
+  } catch (err) {
+    return refuse({ path: target.path }, 'failed', 'unreadable', `The record file cannot be read: ${describeFsError(err)}.`);
+  }
+  const diagnosis = diagnose(bytes);
+  const record = buildRecord(target.path, target.name, bytes, stat.mtime, diagnosis);
+  const cur: Current = { target, bytes, stat, diagnosis, record };
+  if (request.sha256 && request.sha256.toLowerCase() !== record.sha256) {
+    return refuse(cur, 'failed', 'changed-since-read', 'The record has changed since it was read; read it again and retry.');
+  }
+  const codes = new Set(record.warnings.map((w) => w.code));
+  if (codes.has('empty')) return refuse(cur, 'failed', 'empty', 'The record file is empty.');
+  if (codes.has('binary') || codes.has('odd-length')) return refuse(cur, 'failed', 'binary', 'The record file holds binary content; it is never changed.');
+  return cur;
+}
+
+/** Refuses a record whose file the process may not replace. */
+function checkWritable(cur: Current): ChangeResult | null {
+  if ((cur.stat.mode & 0o222) === 0) return refuse(cur, 'failed', 'read-only', 'The record file is read-only; it is never changed.');
+  return null;
+}
+
+/**
+ * Backs up, logs and atomically replaces one record. The file is checked
+ * against the bytes that were read just before it is replaced. The audit line
+ * is written before the replace: a crash between the two leaves a logged
+ * change that a rerun then makes (and logs) again, never an unlogged one.
+ */
+function commit(ctx: ChangeContext, cur: Current, newBytes: Buffer, event: 'reset' | 'restore', previousState: number | null, state: number | null): ChangeResult | { backupPath: string; sha256After: string } {
+  let backupPath: string;
+  try {
+    backupPath = writeBackup(ctx.backupDir, cur.target.name, cur.bytes);
+  } catch (err) {
+    return refuse(cur, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
+  }
+  const sha256After = sha256(newBytes);
+  try {
+    const now = statSync(cur.target.path);
+    if (now.size !== cur.stat.size || now.mtimeMs !== cur.stat.mtimeMs || now.ino !== cur.stat.ino || !readFileSync(cur.target.path).equals(cur.bytes)) {
+      return refuse(cur, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
+    }
+    appendAudit(ctx.logPath, auditEntry({ event, id: cur.record.id, path: cur.target.path, previousState, state, sha256Before: cur.record.sha256 ?? '', sha256After, backupPath }));
+    replaceFileAtomic(cur.target.path, newBytes, cur.stat);
+  } catch (err) {
+    return { ...refuse(cur, 'failed', 'write-failed', `The record could not be written: ${errorText(err)}. It is unchanged; its backup is ${backupPath}.`), backupPath };
+  }
+  return { backupPath, sha256After };
+}
+
+/** Applies the Q198709 fix to one requested record, under the rules in the README. */
+export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeResult {
+  const loaded = load(ctx, request);
+  if (!('target' in loaded)) return loaded;
+  const cur = loaded;
+  const { diagnosis: d, record } = cur;
+  const first = d.stateEntries[0];
+
+  if (d.stateEntries.length > 1) return refuse(cur, 'skipped', 'ambiguous', `State occurs ${d.stateEntries.length} times; the record is ambiguous and is never changed.`);
+  if (!first || d.state === null) return refuse(cur, 'skipped', 'no-state', 'The record has no numeric State; it is never changed.');
+  if (d.state === STATE_UNDEFINED) {
+    return result(cur.target.path, { status: 'unchanged', message: 'State is already 1 (Undefined).', previousState: 1, state: 1, mailbox: record.mailbox, sha256Before: record.sha256, sha256After: record.sha256 });
+  }
+  if (d.state !== STATE_RECOVERY) return refuse(cur, 'skipped', 'unexpected-state', `State is ${d.state}, not 4 (Recovery); only Recovery records are reset.`);
+  if (first.value !== '4') return refuse(cur, 'skipped', 'unusual-state-value', `The State value is written "${first.value ?? ''}", not "4"; it is never changed.`);
+  if (d.numSCerts !== null && !ctx.force) {
+    return refuse(cur, 'skipped', 'has-certificates', `State is 4 but NumSCerts is ${d.numSCerts}: the user has enrolled. Use --force to reset it anyway.`);
+  }
+
+  const newBytes = replaceValue(cur.bytes, d.decoded, first, String(STATE_UNDEFINED));
+  // The edit must read back as exactly the intended record before it goes near the disk.
+  const check = diagnose(newBytes);
+  if (check.state !== STATE_UNDEFINED || check.stateEntries.length !== 1 || check.numSCerts !== d.numSCerts || newBytes.length !== cur.bytes.length) {
+    return refuse(cur, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
+  }
+  if (ctx.whatIf) {
+    return result(cur.target.path, { status: 'whatif', message: 'State would change from 4 to 1.', previousState: 4, state: 1, mailbox: record.mailbox, sha256Before: record.sha256, sha256After: sha256(newBytes) });
+  }
+  const writable = checkWritable(cur);
+  if (writable) return writable;
+  const done = commit(ctx, cur, newBytes, 'reset', 4, 1);
+  if ('status' in done) return done;
+  return result(cur.target.path, { status: 'reset', message: 'State changed from 4 to 1.', previousState: 4, state: 1, mailbox: record.mailbox, sha256Before: record.sha256, ...done });
+}
+
+/** What a restore puts back: the backup's bytes, and what the record must still hold unless forced. */
+export interface RestoreRequest {
+  path: string;
+  backupPath: string;
+  /** The hash the record had right after the change being undone; null skips the check. */
+  expectSha256?: string | null;
+}
+
+/** Puts a record back from a backup, with the same lock, backup, log and atomic replace as a reset. */
+export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): ChangeResult {
+  const loaded = load(ctx, { path: request.path });
+  if (!('target' in loaded)) return loaded;
+  const cur = loaded;
+  let backup: Buffer;
+  try {
+    backup = readFileSync(request.backupPath);
+  } catch (err) {
+    return refuse(cur, 'failed', 'no-backup', `The backup ${request.backupPath} cannot be read: ${describeFsError(err)}.`);
+  }
+  const from = diagnose(backup).state;
+  if (backup.equals(cur.bytes)) {
+    return result(cur.target.path, { status: 'unchanged', message: 'The record already holds the backup\'s bytes.', previousState: cur.record.state, state: from, mailbox: cur.record.mailbox, sha256Before: cur.record.sha256, sha256After: cur.record.sha256 });
+  }
+  if (request.expectSha256 && request.expectSha256 !== cur.record.sha256 && !ctx.force) {
+    return refuse(cur, 'skipped', 'changed-since-reset', 'The record has changed since the logged change; use --force to restore it anyway.');
+  }
+  if (ctx.whatIf) {
+    return result(cur.target.path, { status: 'whatif', message: `The record would be restored from ${request.backupPath}.`, previousState: cur.record.state, state: from, mailbox: cur.record.mailbox, sha256Before: cur.record.sha256, sha256After: sha256(backup) });
+  }
+  const writable = checkWritable(cur);
+  if (writable) return writable;
+  const done = commit(ctx, cur, backup, 'restore', cur.record.state, from);
+  if ('status' in done) return done;
+  return result(cur.target.path, { status: 'restored', message: `Restored from ${request.backupPath}.`, previousState: cur.record.state, state: from, mailbox: cur.record.mailbox, sha256Before: cur.record.sha256, ...done });
+}

@@ -1,0 +1,66 @@
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { describeFsError, isRecordName } from './scan.js';
+
+/** A record file a change may touch: resolved, directly inside the database folder. */
+export interface Target {
+  /** The path as requested, made absolute. */
+  requested: string;
+  /** The real path, symlinks resolved. */
+  path: string;
+  name: string;
+}
+
+export interface TargetRefusal {
+  requested: string;
+  code: 'not-found' | 'not-a-record' | 'outside-database';
+  message: string;
+}
+
+/** Compares paths as the platform's file system does. */
+export function samePath(a: string, b: string): boolean {
+  return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+/**
+ * Resolves a requested record path against the real database folder. A
+ * relative path is taken inside the folder. Symlinks are resolved, and only a
+ * regular `*.ini` file whose real parent is the folder itself passes.
+ */
+export function resolveTarget(dbReal: string, requested: string): Target | TargetRefusal {
+  const abs = isAbsolute(requested) ? resolve(requested) : resolve(dbReal, requested);
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (err) {
+    let parent = dirname(abs);
+    try {
+      parent = realpathSync(parent);
+    } catch {
+      // A missing folder is outside the database either way.
+    }
+    if (!samePath(parent, dbReal)) {
+      return { requested: abs, code: 'outside-database', message: `${abs} is not directly inside the database folder ${dbReal}.` };
+    }
+    return { requested: abs, code: 'not-found', message: `The record file ${abs} cannot be found: ${describeFsError(err)}.` };
+  }
+  if (!samePath(dirname(real), dbReal)) {
+    const via = real === abs ? '' : ` (it leads to ${real})`;
+    return { requested: abs, code: 'outside-database', message: `${abs} is not directly inside the database folder ${dbReal}${via}.` };
+  }
+  const name = basename(real);
+  let isFile = false;
+  try {
+    isFile = statSync(real).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (!isFile || !isRecordName(name)) {
+    return { requested: abs, code: 'not-a-record', message: `${abs} is not a record file (*.ini).` };
+  }
+  return { requested: abs, path: real, name };
+}
+
+export function isRefusal(t: Target | TargetRefusal): t is TargetRefusal {
+  return 'code' in t;
+}

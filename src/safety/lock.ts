@@ -1,0 +1,136 @@
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeAllAndSync } from './atomic.js';
+import { errorCode, uniqueTag } from './fsutil.js';
+
+export const LOCK_NAME = '.kmsdb.lock';
+
+/** What a lock file records about its owner. */
+export interface LockOwner {
+  pid: number;
+  host: string;
+  started: string;
+  command: string;
+}
+
+export class LockBusyError extends Error {
+  constructor(
+    readonly path: string,
+    readonly owner: LockOwner | null,
+  ) {
+    super(
+      owner
+        ? `The database is locked by kmsdb ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.started}). ` +
+            `Wait for it to finish, or remove ${path} if that run is gone.`
+        : `The database is locked (${path}). Remove it if no kmsdb run is using the database.`,
+    );
+    this.name = 'LockBusyError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
+  }
+}
+
+function readOwner(path: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A lock is stale when its owner ran on this host and is gone, or when it
+ * cannot be read and is older than a few seconds (a crash while writing it).
+ * A lock held from another host is never presumed stale.
+ */
+function isStale(path: string, owner: LockOwner | null, host: string): boolean {
+  if (owner) return owner.host === host && owner.pid !== process.pid && !isAlive(owner.pid);
+  try {
+    return Date.now() - statSync(path).mtimeMs > 5_000;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates the lock file with its content in one step, by linking a complete temp file into place. */
+function tryCreate(path: string, owner: LockOwner): boolean {
+  const temp = `${path}.${uniqueTag()}.tmp`;
+  const fd = openSync(temp, 'wx', 0o644);
+  try {
+    writeAllAndSync(fd, Buffer.from(`${JSON.stringify(owner)}\n`));
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err;
+    // No hard links here: an exclusive create is the atomic step instead.
+    try {
+      const lockFd = openSync(path, 'wx', 0o644);
+      try {
+        writeAllAndSync(lockFd, Buffer.from(`${JSON.stringify(owner)}\n`));
+      } finally {
+        closeSync(lockFd);
+      }
+      return true;
+    } catch (inner) {
+      if (errorCode(inner) === 'EEXIST') return false;
+      throw inner;
+    }
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+export interface Lock {
+  path: string;
+  release(): void;
+}
+
+/**
+ * Takes the one-writer lock of a database folder, waiting up to `waitMs`
+ * for another run to finish. Throws LockBusyError when it cannot.
+ */
+export async function acquireLock(dir: string, command: string, waitMs: number): Promise<Lock> {
+  const path = join(dir, LOCK_NAME);
+  const host = hostname();
+  const owner: LockOwner = { pid: process.pid, host, started: new Date().toISOString(), command };
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (tryCreate(path, owner)) {
+      let held = true;
+      return {
+        path,
+        release() {
+          if (!held) return;
+          held = false;
+          const current = readOwner(path);
+          if (current && current.pid === owner.pid && current.host === host && current.started === owner.started) unlinkSync(path);
+        },
+      };
+    }
+    const current = readOwner(path);
+    if (isStale(path, current, host)) {
+      // Remove it only if it is still the stale lock just read, not a new owner's.
+      const again = readOwner(path);
+      if (JSON.stringify(again) === JSON.stringify(current)) rmSync(path, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockBusyError(path, current);
+    await sleep(Math.min(200, Math.max(10, deadline - Date.now())));
+  }
+}
