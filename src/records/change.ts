@@ -68,12 +68,12 @@ interface Current {
   record: KmsRecord;
 }
 
-function result(path: string, fields: Partial<ChangeResult> & Pick<ChangeResult, 'status' | 'message'>): ChangeResult {
+function result(path: string, { status, ...fields }: Partial<ChangeResult> & Pick<ChangeResult, 'status' | 'message'>): ChangeResult {
   const name = path.split(/[\\/]/).pop() ?? path;
   return {
     id: recordId(name),
     path,
-    status: fields.status,
+    status,
     previousState: null,
     state: null,
     backupPath: null,
