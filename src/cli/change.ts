@@ -117,6 +117,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     mailbox: { type: 'string', multiple: true },
     stdin: { type: 'boolean' },
   });
+  requirePath('reset', args.path);
   const sources = [args.id !== undefined, args.mailbox !== undefined, args.stdin === true].filter(Boolean).length;
   if (sources !== 1) throw usage("reset: name the records with exactly one of --id, --mailbox or --stdin. See 'kmsdb --help'.");
   const c = common('reset', args);
@@ -164,6 +165,7 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     'from-log': { type: 'string' },
     id: { type: 'string', multiple: true },
   });
+  requirePath('restore', args.path);
   if ((args.backup !== undefined) === (args['from-log'] !== undefined)) {
     throw usage("restore: name what to restore with either --backup FILE or --from-log FILE. See 'kmsdb --help'.");
   }
