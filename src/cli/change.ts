@@ -76,10 +76,11 @@ function common(command: string, args: CommonArgs): Common {
 
 /**
  * Runs changes one record at a time under the database lock (none for
- * --what-if), writing each result as it is made. Exit 1 when any record was
- * skipped or failed.
+ * --what-if), writing each result as it is made. The records are selected
+ * once the lock is held, so that a run that waited sees the database as the
+ * run before it left it. Exit 1 when any record was skipped or failed.
  */
-async function runChanges<T>(command: string, c: Common, requests: T[], apply: (request: T) => ChangeResult, io: Io): Promise<number> {
+async function runChanges<T>(command: string, c: Common, select: () => T[], apply: (request: T) => ChangeResult, io: Io): Promise<number> {
   let lock = null;
   if (!c.ctx.whatIf) {
     try {
@@ -91,6 +92,7 @@ async function runChanges<T>(command: string, c: Common, requests: T[], apply: (
   }
   try {
     if (lock) removeStaleTemps(c.ctx.dbReal);
+    const requests = select();
     const sink = new TextSink(io.stdout);
     const out = new ItemWriter(sink, c.format, 'results');
     const progress = c.progress ? new ProgressReporter(io.stderr, requests.length, command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records') : null;
@@ -122,16 +124,22 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   if (sources !== 1) throw usage("reset: name the records with exactly one of --id, --mailbox or --stdin. See 'kmsdb --help'.");
   const c = common('reset', args);
 
-  let requests: ChangeRequest[];
+  let select: () => ChangeRequest[];
   if (args.stdin) {
-    requests = parseRequests(await readAll(io.stdin));
+    // Bad input must fail before the lock is taken or anything is read.
+    const fromStdin = parseRequests(await readAll(io.stdin));
+    select = () => fromStdin;
   } else if (args.id) {
-    const names = new Map(recordFiles(c.ctx.dbReal).names.map((n) => [n.toLowerCase(), n]));
-    requests = args.id.map((id) => ({ path: names.get(`${id}.ini`.toLowerCase()) ?? `${id}.ini` }));
+    const ids = args.id;
+    select = () => {
+      const names = new Map(recordFiles(c.ctx.dbReal).names.map((n) => [n.toLowerCase(), n]));
+      return ids.map((id) => ({ path: names.get(`${id}.ini`.toLowerCase()) ?? `${id}.ini` }));
+    };
   } else {
-    requests = [...selectRecords({ path: c.ctx.dbReal, mailbox: args.mailbox ?? [] }).records()].map((r) => ({ path: r.path, sha256: r.sha256 }));
+    const mailbox = args.mailbox ?? [];
+    select = () => [...selectRecords({ path: c.ctx.dbReal, mailbox }).records()].map((r) => ({ path: r.path }));
   }
-  return runChanges('reset', c, requests, (r) => resetRecord(c.ctx, r), io);
+  return runChanges('reset', c, select, (r) => resetRecord(c.ctx, r), io);
 }
 
 function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
@@ -181,5 +189,5 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
   } else {
     requests = restoresFromLog(resolve(args['from-log'] as string), c.ctx.dbReal, args.id);
   }
-  return runChanges('restore', c, requests, (r) => restoreRecord(c.ctx, r), io);
+  return runChanges('restore', c, () => requests, (r) => restoreRecord(c.ctx, r), io);
 }
