@@ -94,5 +94,45 @@ function benchScan() {
   }
 }
 
-const benches = { scan: benchScan };
+/** A folder of `count` records that are all stuck, made once; runs work on fresh copies. */
+function stuckDatabase(count) {
+  const dir = join(BENCH_DIR, `stuck-${count}`);
+  const marker = `${dir}.done`;
+  if (existsSync(marker)) return dir;
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    writeFileSync(join(dir, recordFileName(i)), recordText({ alias: `user${i}`, state: 4, numSCerts: null, certLength: 3900 }), 'latin1');
+  }
+  writeFileSync(marker, '');
+  return dir;
+}
+
+function benchReset() {
+  const count = 10_000;
+  const template = stuckDatabase(count);
+  const work = join(BENCH_DIR, 'reset-work');
+  const clients = join(work, 'Clients');
+  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const kmsdb = KMSDB.map(q).join(' ');
+  const pipeline = `${kmsdb} get --path ${q(clients)} --affected --format ndjson | ${kmsdb} reset --path ${q(clients)} --stdin --format ndjson`;
+  const walls = [];
+  for (let i = 0; i < RUNS; i++) {
+    spawnSync('rm', ['-rf', work]);
+    mkdirSync(work, { recursive: true });
+    spawnSync('cp', ['-a', template, clients]);
+    spawnSync('sync');
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('sh', ['-c', `${pipeline} | grep -c '"status":"reset"'`], { encoding: 'utf8' });
+    walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (Number(r.stdout.trim()) !== count) throw new Error(`reset ${r.stdout.trim()} of ${count} records: ${r.stderr}`);
+  }
+  spawnSync('rm', ['-rf', work]);
+  const wall = median(walls);
+  console.log(`\n## Reset: get --affected | reset --stdin on ${count} stuck records (median of ${RUNS} runs, each on a fresh copy)\n`);
+  row(['records', 'wall s', 'records/s']);
+  row(['---:', '---:', '---:']);
+  row([count, wall.toFixed(2), Math.round(count / wall)]);
+}
+
+const benches = { scan: benchScan, reset: benchReset };
 for (const [name, fn] of Object.entries(benches)) if (!opts.only || opts.only.split(',').includes(name)) fn();

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replaceFileAtomic } from '../../src/safety/atomic.js';
+import { backupRecordName, writeBackup } from '../../src/safety/backup.js';
+import { acquireLock, LockBusyError } from '../../src/safety/lock.js';
+import { tempDir } from '../helpers/db.js';
+
+describe('backups', () => {
+  it('never overwrite an existing backup, even within one millisecond', () => {
+    const dir = tempDir();
+    const now = new Date('2026-11-25T07:00:00.123Z');
+    const a = writeBackup(dir, 'Ma.ini', Buffer.from('first'), now);
+    const b = writeBackup(dir, 'Ma.ini', Buffer.from('second'), now);
+    const c = writeBackup(dir, 'Ma.ini', Buffer.from('third'), now);
+    expect([a, b, c].map((p) => p.slice(dir.length + 1))).toEqual(['Ma.ini.20261125T070000123Z.bak', 'Ma.ini.20261125T070000123Z-1.bak', 'Ma.ini.20261125T070000123Z-2.bak']);
+    expect([a, b, c].map((p) => readFileSync(p, 'utf8'))).toEqual(['first', 'second', 'third']);
+    expect(readdirSync(dir).sort()).toEqual(['Ma.ini.20261125T070000123Z-1.bak', 'Ma.ini.20261125T070000123Z-2.bak', 'Ma.ini.20261125T070000123Z.bak']);
+  });
+
+  it('name the record they were made of, and are never *.ini', () => {
+    const path = writeBackup(tempDir(), 'MUPPER.INI', Buffer.from('x'));
+    expect(path).not.toMatch(/\.ini$/i);
+    expect(backupRecordName(path)).toBe('MUPPER.INI');
+    expect(backupRecordName('/x/Ma.ini.20261125T070000123Z-12.bak')).toBe('Ma.ini');
+    expect(backupRecordName('/x/Ma.ini.bak')).toBeNull();
+  });
+});
+
+describe('atomic replace', () => {
+  it('replaces the content, keeps the mode, and leaves no temp file', () => {
+    const dir = tempDir();
+    const file = join(dir, 'Ma.ini');
+    writeFileSync(file, 'old', { mode: 0o604 });
+    replaceFileAtomic(file, Buffer.from('new'), statSync(file));
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    expect(statSync(file).mode & 0o777).toBe(0o604);
+    expect(readdirSync(dir)).toEqual(['Ma.ini']);
+  });
+
+  it('leaves the target as it was when the write cannot happen', () => {
+    const dir = tempDir();
+    const file = join(dir, 'Ma.ini');
+    writeFileSync(file, 'old');
+    const like = statSync(file);
+    expect(() => replaceFileAtomic(join(dir, 'missing', 'Mb.ini'), Buffer.from('new'), like)).toThrow();
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['Ma.ini']);
+  });
+});
+
+describe('the database lock', () => {
+  it('records its owner and is released', async () => {
+    const dir = tempDir();
+    const lock = await acquireLock(dir, 'reset', 0);
+    const owner = JSON.parse(readFileSync(lock.path, 'utf8'));
+    expect(owner).toMatchObject({ pid: process.pid, command: 'reset' });
+    expect(Date.parse(owner.started)).not.toBeNaN();
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('is held against a second taker until released, then passes on', async () => {
+    const dir = tempDir();
+    const first = await acquireLock(dir, 'reset', 0);
+    await expect(acquireLock(dir, 'reset', 0)).rejects.toBeInstanceOf(LockBusyError);
+    const waiting = acquireLock(dir, 'restore', 5_000);
+    setTimeout(() => first.release(), 300);
+    const second = await waiting;
+    expect(JSON.parse(readFileSync(second.path, 'utf8')).command).toBe('restore');
+    second.release();
+  });
+
+  it('treats an unreadable lock as stale only once it is a few seconds old', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.kmsdb.lock'), '');
+    await expect(acquireLock(dir, 'reset', 0)).rejects.toThrow(/Remove it if no kmsdb run/);
+    const old = new Date(Date.now() - 60_000);
+    const { utimesSync } = await import('node:fs');
+    utimesSync(join(dir, '.kmsdb.lock'), old, old);
+    const lock = await acquireLock(dir, 'reset', 0);
+    lock.release();
+  });
+});
