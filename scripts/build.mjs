@@ -1,17 +1,108 @@
-// Bundles the CLI into dist/kmsdb.cjs, one CommonJS file that runs with plain node.
+// npm run build: the bundle, the standalone executables and the module folder.
+//   dist/kmsdb.cjs                               the CLI in one CommonJS file
+//   dist/KmsEnrollment/bin/linux-x64/kmsdb       Node SEA executables, built offline
+//   dist/KmsEnrollment/bin/win-x64/kmsdb.exe
+//   dist/KmsEnrollment/...                       the PowerShell module from ps-wrapper/
+// `node scripts/build.mjs --bundle-only` stops after the bundle.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { inject } from 'postject';
+import { nodeBinary, TARGETS } from './lib/node-dist.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const ROOT = resolve(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist');
+const MODULE = join(DIST, 'KmsEnrollment');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-await build({
-  entryPoints: ['src/index.ts'],
-  outfile: 'dist/kmsdb.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  define: { KMSDB_VERSION: JSON.stringify(pkg.version) },
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+/** The CommonJS source of the precompiled validators that stand in for src/contract/ajv.ts in the bundle. */
+async function precompiledValidators() {
+  const helper = join(DIST, '.build', 'contract.cjs');
+  await build({
+    stdin: {
+      contents: "export { standaloneModule } from './src/contract/ajv.ts'; export { CLI_VALIDATORS } from './src/contract/index.ts';",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    outfile: helper,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  const { standaloneModule, CLI_VALIDATORS } = createRequire(import.meta.url)(helper);
+  rmSync(join(DIST, '.build'), { recursive: true, force: true });
+  return standaloneModule(CLI_VALIDATORS);
+}
+
+async function bundle() {
+  const validators = await precompiledValidators();
+  const precompiled = {
+    name: 'precompiled-validators',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/ajv\.js$/ }, (args) => (args.importer.endsWith(join('contract', 'index.ts')) ? { path: 'precompiled', namespace: 'kmsdb-validators' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'kmsdb-validators' }, () => ({ contents: validators, loader: 'js', resolveDir: ROOT }));
+    },
+  };
+  await build({
+    plugins: [precompiled],
+    entryPoints: [join(ROOT, 'src/index.ts')],
+    outfile: join(DIST, 'kmsdb.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    define: { KMSDB_VERSION: JSON.stringify(pkg.version) },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * Makes the SEA blob with the pinned Linux binary itself, so that blob and
+ * runtime always match. The code cache only works on the platform that made
+ * it, so the Windows blob goes without.
+ */
+function seaBlob(target) {
+  const blob = join(DIST, `sea-${target}.blob`);
+  const config = join(DIST, `sea-${target}.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({ main: join(DIST, 'kmsdb.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: target === 'linux-x64', useSnapshot: false }),
+  );
+  execFileSync(nodeBinary('linux-x64'), ['--experimental-sea-config', config], { stdio: 'pipe' });
+  return blob;
+}
+
+async function executable(target) {
+  const out = join(MODULE, 'bin', target, TARGETS[target].exe);
+  mkdirSync(join(MODULE, 'bin', target), { recursive: true });
+  rmSync(out, { force: true });
+  copyFileSync(nodeBinary(target), out);
+  chmodSync(out, 0o755);
+  await inject(out, 'NODE_SEA_BLOB', readFileSync(seaBlob(target)), { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+}
+
+/** Copies the module source next to bin/, stamping the manifest with the package version. */
+function moduleFiles() {
+  const source = join(ROOT, 'ps-wrapper');
+  if (!existsSync(source)) return;
+  cpSync(source, MODULE, { recursive: true, filter: (src) => !/[\\/]tests?([\\/]|$)/.test(src.slice(source.length)) });
+  const manifest = join(MODULE, 'KmsEnrollment.psd1');
+  if (existsSync(manifest)) {
+    const text = readFileSync(manifest, 'utf8');
+    const stamped = text.replace(/ModuleVersion\s*=\s*'[^']*'/, `ModuleVersion = '${pkg.version}'`);
+    if (stamped === text && !text.includes(`ModuleVersion = '${pkg.version}'`)) throw new Error('KmsEnrollment.psd1 has no ModuleVersion to stamp');
+    writeFileSync(manifest, stamped);
+  }
+}
+
+await bundle();
+if (!process.argv.includes('--bundle-only')) {
+  rmSync(MODULE, { recursive: true, force: true });
+  for (const target of Object.keys(TARGETS)) await executable(target);
+  for (const f of ['sea-linux-x64.blob', 'sea-win-x64.blob', 'sea-linux-x64.json', 'sea-win-x64.json']) rmSync(join(DIST, f), { force: true });
+  moduleFiles();
+}

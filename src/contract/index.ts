@@ -1,41 +1,18 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import formats from 'ajv-formats';
-import getOutputSchema from '../../schemas/get-output.schema.json' with { type: 'json' };
-import recordSchema from '../../schemas/record.schema.json' with { type: 'json' };
-import resetOutputSchema from '../../schemas/reset-output.schema.json' with { type: 'json' };
-import resetRequestSchema from '../../schemas/reset-request.schema.json' with { type: 'json' };
-import resetResultSchema from '../../schemas/reset-result.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compile, type SchemaName } from './ajv.js';
 
-// ajv-formats is CommonJS: under NodeNext its function is the module's `default`.
-const addFormats = formats.default;
+export type { SchemaName } from './ajv.js';
 
-export const SCHEMAS = {
-  record: recordSchema,
-  getOutput: getOutputSchema,
-  resetRequest: resetRequestSchema,
-  resetResult: resetResultSchema,
-  resetOutput: resetOutputSchema,
-} as const;
+/** The validators the CLI itself uses; the build precompiles exactly these. */
+export const CLI_VALIDATORS: SchemaName[] = ['resetRequest#/$defs/item', 'resetRequest#/$defs/document'];
 
-/** A schema, or a definition inside one (`resetRequest#/$defs/item`). */
-export type SchemaName = keyof typeof SCHEMAS | `${keyof typeof SCHEMAS}#${string}`;
-
-let ajv: Ajv2020 | null = null;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 /** The validator for one of the schemas in schemas/, compiled on first use. */
 export function validator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    if (!ajv) {
-      ajv = new Ajv2020({ allErrors: false, strict: true });
-      addFormats(ajv);
-      for (const schema of Object.values(SCHEMAS)) ajv.addSchema(schema);
-    }
-    const [base, pointer] = name.split('#') as [keyof typeof SCHEMAS, string | undefined];
-    const found = ajv.getSchema(pointer === undefined ? SCHEMAS[base].$id : `${SCHEMAS[base].$id}#${pointer}`);
-    if (!found) throw new Error(`no schema ${name}`);
-    validate = found;
+    validate = compile(name);
     compiled.set(name, validate);
   }
   return validate;

@@ -1,13 +1,23 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-/** The kmsdb under test: the bundle by default, or the executable named by KMSDB_BIN. */
-export const KMSDB = process.env.KMSDB_BIN ? [resolve(process.env.KMSDB_BIN)] : [process.execPath, join(ROOT, 'dist/kmsdb.cjs')];
+export const LINUX_EXE = join(ROOT, 'dist/KmsEnrollment/bin/linux-x64/kmsdb');
+export const WINDOWS_EXE = join(ROOT, 'dist/KmsEnrollment/bin/win-x64/kmsdb.exe');
+
+/**
+ * The kmsdb the end-to-end tests run: the built Linux executable, or what
+ * KMSDB_BIN names (`KMSDB_BIN=dist/kmsdb.cjs` runs the bundle under this node).
+ */
+export const KMSDB: string[] = (() => {
+  const chosen = process.env.KMSDB_BIN ? resolve(process.env.KMSDB_BIN) : LINUX_EXE;
+  if (!existsSync(chosen)) throw new Error(`${chosen} is missing: run npm run build first (npm test does).`);
+  return chosen.endsWith('.cjs') ? [process.execPath, chosen] : [chosen];
+})();
 
 const made: string[] = [];
 afterAll(() => {
