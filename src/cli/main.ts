@@ -2,12 +2,18 @@ import { HELP } from './args.js';
 import { EXIT, ExitError } from './errors.js';
 import { runReset, runRestore } from './change.js';
 import { runGet, type Io } from './get.js';
+import { fromRequest } from './request.js';
 
 declare const KMSDB_VERSION: string;
 
 /** Runs one kmsdb command and returns its exit code; commands throw ExitError for failures. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--request') {
+    if (rest.length !== 1 || rest[0] !== '-') throw new ExitError(EXIT.USAGE, "--request takes '-' (the request is read from stdin) and nothing else.");
+    const request = await fromRequest(io);
+    return main(request.argv, request.io);
+  }
   switch (command) {
     case 'get':
       return runGet(rest, io);

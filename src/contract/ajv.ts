@@ -3,6 +3,7 @@ import formats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import getOutputSchema from '../../schemas/get-output.schema.json' with { type: 'json' };
 import recordSchema from '../../schemas/record.schema.json' with { type: 'json' };
+import requestSchema from '../../schemas/request.schema.json' with { type: 'json' };
 import resetOutputSchema from '../../schemas/reset-output.schema.json' with { type: 'json' };
 import resetRequestSchema from '../../schemas/reset-request.schema.json' with { type: 'json' };
 import resetResultSchema from '../../schemas/reset-result.schema.json' with { type: 'json' };
@@ -16,6 +17,7 @@ export const SCHEMAS = {
   resetRequest: resetRequestSchema,
   resetResult: resetResultSchema,
   resetOutput: resetOutputSchema,
+  request: requestSchema,
 } as const;
 
 /** A schema, or a definition inside one (`resetRequest#/$defs/item`). */

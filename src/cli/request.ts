@@ -1,0 +1,75 @@
+import { Readable } from 'node:stream';
+import { explain, validator } from '../contract/index.js';
+import { usage } from './errors.js';
+import type { Io } from './get.js';
+import { readAll } from './stdin.js';
+
+interface GetRequest {
+  command: 'get';
+  path: string[];
+  mailbox?: string[];
+  affected?: boolean;
+  format?: string;
+  progress?: boolean;
+}
+
+interface ResetRequest {
+  command: 'reset';
+  path: string;
+  records?: unknown[];
+  id?: string[];
+  mailbox?: string[];
+  force?: boolean;
+  whatIf?: boolean;
+  backupDir?: string;
+  log?: string;
+  wait?: number;
+  format?: string;
+  progress?: boolean;
+}
+
+const repeat = (option: string, values: string[] | undefined) => (values ?? []).flatMap((v) => [option, v]);
+const flag = (option: string, on: boolean | undefined) => (on ? [option] : []);
+const value = (option: string, v: string | number | undefined) => (v === undefined ? [] : [option, String(v)]);
+
+/**
+ * Turns a JSON request on stdin (schemas/request.schema.json) into the
+ * argument list of the same command. The list never passes through a shell or
+ * a command line, so no path or pattern can break quoting. A reset request's
+ * records become that command's stdin.
+ */
+export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
+  let request: unknown;
+  try {
+    request = JSON.parse(await readAll(io.stdin));
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitError') throw err;
+    throw usage('the request on stdin is not JSON.');
+  }
+  const validate = validator('request');
+  if (!validate(request)) throw usage(explain(validate.errors, 'the request'));
+  const r = request as GetRequest | ResetRequest;
+  if (r.command === 'get') {
+    return {
+      argv: ['get', ...repeat('--path', r.path), ...repeat('--mailbox', r.mailbox), ...flag('--affected', r.affected), ...value('--format', r.format), ...flag('--progress', r.progress)],
+      io,
+    };
+  }
+  const argv = [
+    'reset',
+    '--path',
+    r.path,
+    ...repeat('--id', r.id),
+    ...repeat('--mailbox', r.mailbox),
+    ...flag('--stdin', r.records !== undefined),
+    ...flag('--force', r.force),
+    ...flag('--what-if', r.whatIf),
+    ...value('--backup-dir', r.backupDir),
+    ...value('--log', r.log),
+    ...value('--wait', r.wait),
+    ...value('--format', r.format),
+    ...flag('--progress', r.progress),
+  ];
+  const stdin = Readable.from([JSON.stringify({ schemaVersion: 1, records: r.records ?? [] })]);
+  return { argv, io: { ...io, stdin } };
+}

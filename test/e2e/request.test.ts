@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ChangeResult } from '../../src/records/change.js';
+import type { KmsRecord } from '../../src/records/record.js';
+import { expectValid } from '../helpers/contract.js';
+import { makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
+
+const STUCK = 'DisplayName = O\'Brien "Jr" $HOME `x` ; & | %TEMP%\r\nState = 4\r\n';
+
+describe('kmsdb --request -', () => {
+  it('runs get with paths and patterns that no command line could quote', async () => {
+    const root = tempDir();
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': 'State = 1\r\n' });
+    const odd = join(root, 'a "quoted" $dir & more');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(odd);
+    writeFileSync(join(odd, 'Mc.ini'), STUCK, 'latin1');
+    const r = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'get', path: [dir, odd], mailbox: ['O\'Brien "Jr" $HOME `x` ; & | %TEMP%'], format: 'ndjson' }),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const records = ndjson<KmsRecord>(r.stdout);
+    for (const x of records) expectValid('record', x);
+    expect(records.map((x) => x.path)).toEqual([join(dir, 'Ma.ini'), join(odd, 'Mc.ini')]);
+  });
+
+  it('runs reset with its records in the request', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK });
+    const got = ndjson<KmsRecord>((await runKmsdb(['get', '--path', dir, '--format', 'ndjson'])).stdout);
+    const r = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'reset', path: dir, records: got.slice(0, 1).map(({ path, sha256 }) => ({ path, sha256 })), format: 'ndjson' }),
+    });
+    expect(r.code).toBe(0);
+    expect(ndjson<ChangeResult>(r.stdout).map((x) => [x.id, x.status])).toEqual([['Ma', 'reset']]);
+    expect(readFileSync(join(dir, 'Mb.ini'), 'latin1')).toBe(STUCK);
+  });
+
+  it.each([
+    ['not JSON', 'nope', /the request on stdin is not JSON/],
+    ['an unknown command', '{"command":"delete","path":"x"}', /the request at \/command must be one of: "get", "reset"/],
+    ['a misspelt option', '{"command":"get","path":["x"],"mailboxes":["a"]}', /the request has an unknown property 'mailboxes'/],
+    ['a path that is not a list for get', '{"command":"get","path":"x"}', /the request at \/path must be of type array/],
+    ['no path', '{"command":"reset","whatIf":true}', /the request lacks the required property 'path'/],
+  ])('exits 2 on %s', async (_, stdin, message) => {
+    const r = await runKmsdb(['--request', '-'], { stdin });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('records every start in KMSDB_TRACE_FILE', async () => {
+    const trace = join(tempDir(), 'trace.ndjson');
+    await runKmsdb(['--version'], { env: { KMSDB_TRACE_FILE: trace } });
+    await runKmsdb(['--help'], { env: { KMSDB_TRACE_FILE: trace } });
+    expect(ndjson<{ argv: string[] }>(readFileSync(trace, 'utf8')).map((t) => t.argv)).toEqual([['--version'], ['--help']]);
+  });
+});
