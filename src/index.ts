@@ -1,10 +1,5 @@
-import { appendFileSync } from 'node:fs';
 import { EXIT, ExitError } from './cli/errors.js';
 import { main } from './cli/main.js';
-
-// Tests count process starts through this (for example, that the PowerShell
-// module starts one process per batch, not per record).
-if (process.env.KMSDB_TRACE_FILE) appendFileSync(process.env.KMSDB_TRACE_FILE, `${JSON.stringify({ pid: process.pid, argv: process.argv.slice(2) })}\n`);
 
 // The one place that decides the exit code. It never calls process.exit(),
 // which would cut off output still draining into a pipe.

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { HELP } from './args.js';
 import { EXIT, ExitError } from './errors.js';
 import { runReset, runRestore } from './change.js';
@@ -14,6 +15,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const request = await fromRequest(io);
     return main(request.argv, request.io);
   }
+  // Tests count process starts through this (for example, that the PowerShell
+  // module starts one process per batch, not per record), with the command each ran.
+  if (process.env.KMSDB_TRACE_FILE) appendFileSync(process.env.KMSDB_TRACE_FILE, `${JSON.stringify({ pid: process.pid, argv })}\n`);
   switch (command) {
     case 'get':
       return runGet(rest, io);

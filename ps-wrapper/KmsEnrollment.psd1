@@ -1,0 +1,23 @@
+@{
+    RootModule           = 'KmsEnrollment.psm1'
+    # Stamped from package.json by the build; keep this line's shape.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1f3b8e-2f5d-4c0e-9a51-3c9a3b1d7e42'
+    Author               = 'KmsEnrollment contributors'
+    CompanyName          = 'KmsEnrollment'
+    Copyright            = '(c) KmsEnrollment contributors. MIT License.'
+    Description          = 'Finds and fixes Exchange Server 5.0 KMS users stuck by KB Q198709 (State = 4 and no NumSCerts), byte-exact, with lock, backup, atomic replace and audit log.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FunctionsToExport    = @('Get-KmsRecord', 'Reset-KmsEnrollment')
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FormatsToProcess     = @('KmsEnrollment.Format.ps1xml')
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Exchange', 'KMS', 'Q198709', 'Security', 'Windows', 'Linux')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

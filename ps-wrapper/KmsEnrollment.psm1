@@ -1,0 +1,14 @@
+# KmsEnrollment: PowerShell face of kmsdb. Every call goes through Invoke-Kmsdb,
+# the one place that starts the bundled executable.
+Set-StrictMode -Version 3.0
+
+$script:ModuleRoot = $PSScriptRoot
+$script:KmsdbExecutable = $null
+
+foreach ($folder in @('Private', 'Public')) {
+    foreach ($file in Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot $folder) -Filter '*.ps1') {
+        . $file.FullName
+    }
+}
+
+Export-ModuleMember -Function @('Get-KmsRecord', 'Reset-KmsEnrollment')

@@ -1,0 +1,11 @@
+// Runs the Pester tests of the PowerShell module in test/ps against dist/KmsEnrollment.
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { ensurePester, ensurePwsh } from './lib/tools.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const r = spawnSync(ensurePwsh(), ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'test/ps/run.ps1'), '-PesterPath', ensurePester()], {
+  stdio: 'inherit',
+  cwd: ROOT,
+});
+process.exitCode = r.status ?? 1;

@@ -1,0 +1,51 @@
+# Shared by the module's Pester tests: the built module, databases in temp
+# folders, and the trace of kmsdb starts.
+$script:Root = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
+$script:ModuleManifest = Join-Path $script:Root 'dist/KmsEnrollment/KmsEnrollment.psd1'
+$script:Latin1 = [System.Text.Encoding]::GetEncoding('iso-8859-1')
+$script:Stuck = "[Client]`r`nDN = /o=Contoso/ou=Site/cn=Recipients/cn={0}`r`nAlias = {0}`r`nState = 4`r`n"
+
+function New-TestFolder {
+    $path = Join-Path ([System.IO.Path]::GetTempPath()) ('kmsdb-ps-' + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Path $path | Out-Null
+    $path
+}
+
+# A database folder (…/Mgrent/Clients) holding the given files; strings are written as ANSI bytes.
+function New-KmsDb {
+    param([hashtable] $Files, [string] $Name = 'Clients')
+    $dir = Join-Path (Join-Path (New-TestFolder) 'Mgrent') $Name
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    foreach ($key in $Files.Keys) {
+        $bytes = $Files[$key]
+        if ($bytes -is [string]) { $bytes = $script:Latin1.GetBytes($bytes) }
+        [System.IO.File]::WriteAllBytes((Join-Path $dir $key), [byte[]]$bytes)
+    }
+    $dir
+}
+
+function Get-Bytes {
+    param([string] $Path)
+    , [System.IO.File]::ReadAllBytes($Path)
+}
+
+# What kmsdb writes when it resets: the State value's 4 becomes 1.
+function Get-ResetText {
+    param([string] $Text)
+    $Text -replace 'State = 4', 'State = 1'
+}
+
+function Start-KmsdbTrace {
+    $script:TraceFile = Join-Path (New-TestFolder) 'trace.ndjson'
+    $env:KMSDB_TRACE_FILE = $script:TraceFile
+}
+
+# The commands kmsdb ran since Start-KmsdbTrace, one per process start.
+function Get-KmsdbTrace {
+    if (-not (Test-Path -LiteralPath $script:TraceFile)) { return @() }
+    @(Get-Content -LiteralPath $script:TraceFile | ForEach-Object { ($_ | ConvertFrom-Json).argv[0] })
+}
+
+function Stop-KmsdbTrace {
+    Remove-Item Env:KMSDB_TRACE_FILE -ErrorAction SilentlyContinue
+}
