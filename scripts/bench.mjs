@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeBinary, pinnedNodeVersion } from './lib/node-dist.mjs';
+import { ensurePwsh } from './lib/tools.mjs';
 import { recordFileName, recordText } from './lib/synth.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -159,5 +160,22 @@ function benchStartup() {
   console.log(`\nSizes: linux-x64/kmsdb ${size(exe)}, win-x64/kmsdb.exe ${size(join(ROOT, 'dist/KmsEnrollment/bin/win-x64/kmsdb.exe'))}`);
 }
 
-const benches = { startup: benchStartup, scan: benchScan, reset: benchReset };
+function benchModule() {
+  const count = 2_000;
+  const template = stuckDatabase(count);
+  const r = spawnSync(
+    ensurePwsh(),
+    ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'scripts/bench-module.ps1'), '-Template', template, '-Work', join(BENCH_DIR, 'module-work'), '-Kmsdb', KMSDB.at(-1), '-Runs', String(RUNS)],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`bench-module.ps1 failed: ${r.stderr}${r.stdout}`);
+  const m = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  console.log(`\n## Module: Get-KmsRecord -Affected | Reset-KmsEnrollment -Confirm:$false vs kmsdb get | kmsdb reset --stdin (${m.records} stuck records, median of ${RUNS} alternating runs in one pwsh session, fresh copies)\n`);
+  row(['pipeline', 'wall s', 'ratio']);
+  row(['---', '---:', '---:']);
+  row(['kmsdb get --affected \\| kmsdb reset --stdin', m.cli.toFixed(2), '1.00']);
+  row(['Get-KmsRecord -Affected \\| Reset-KmsEnrollment', m.module.toFixed(2), (m.module / m.cli).toFixed(2)]);
+}
+
+const benches = { startup: benchStartup, scan: benchScan, reset: benchReset, module: benchModule };
 for (const [name, fn] of Object.entries(benches)) if (!opts.only || opts.only.split(',').includes(name)) fn();

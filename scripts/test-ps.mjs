@@ -4,8 +4,11 @@ import { join, resolve } from 'node:path';
 import { ensurePester, ensurePwsh } from './lib/tools.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const r = spawnSync(ensurePwsh(), ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'test/ps/run.ps1'), '-PesterPath', ensurePester()], {
+const pwsh = ensurePwsh();
+const r = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'test/ps/run.ps1'), '-PesterPath', ensurePester()], {
   stdio: 'inherit',
   cwd: ROOT,
+  // Tests that need a host of their own start this pwsh.
+  env: { ...process.env, KMSDB_TEST_PWSH: pwsh },
 });
 process.exitCode = r.status ?? 1;

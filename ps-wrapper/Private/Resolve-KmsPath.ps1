@@ -16,21 +16,19 @@ function Resolve-KmsPath {
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
     foreach ($item in $Path) {
-        $provider = $null
-        $resolved = @()
-        try {
-            if ($Literal) {
-                $drive = $null
-                $resolved = @($Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($item, [ref]$provider, [ref]$drive))
-                if (-not (Test-Path -LiteralPath $resolved[0])) {
-                    throw (New-Object System.Management.Automation.ItemNotFoundException ("Cannot find path '$item' because it does not exist."))
-                }
-            } else {
-                $resolved = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($item, [ref]$provider))
-            }
-        } catch [System.Management.Automation.ItemNotFoundException] {
-            $Cmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($_.Exception, 'KmsPathNotFound', 'ObjectNotFound', $item)))
+        # Tested first rather than caught: a caught exception would still reach the caller's -ErrorVariable.
+        if ($Literal) { $exists = Test-Path -LiteralPath $item } else { $exists = Test-Path -Path $item }
+        if (-not $exists) {
+            $exception = New-Object System.Management.Automation.ItemNotFoundException ("Cannot find path '$item' because it does not exist.")
+            $Cmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsPathNotFound', 'ObjectNotFound', $item)))
             continue
+        }
+        $provider = $null
+        if ($Literal) {
+            $drive = $null
+            $resolved = @($Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($item, [ref]$provider, [ref]$drive))
+        } else {
+            $resolved = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($item, [ref]$provider))
         }
         if ($provider.Name -ne 'FileSystem') {
             $exception = New-Object System.ArgumentException ("'$item' is not a file-system path; KMS databases are folders on disk.")

@@ -24,9 +24,15 @@ function New-KmsDb {
     $dir
 }
 
+# A file's bytes as Base64, so that comparisons are exact and failures short.
 function Get-Bytes {
     param([string] $Path)
-    , [System.IO.File]::ReadAllBytes($Path)
+    [Convert]::ToBase64String([System.IO.File]::ReadAllBytes($Path))
+}
+
+function ConvertTo-AnsiBase64 {
+    param([string] $Text)
+    [Convert]::ToBase64String($script:Latin1.GetBytes($Text))
 }
 
 # What kmsdb writes when it resets: the State value's 4 becomes 1.

@@ -1,0 +1,217 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+}
+
+Describe 'Get-KmsRecord' {
+    AfterEach {
+        Stop-KmsdbTrace
+    }
+
+    BeforeAll {
+        $db = New-KmsDb @{
+            'Ma.ini' = $Stuck -f 'jdoe'
+            'Mb.ini' = ($Stuck -f 'user3') + "NumSCerts = 2`r`n"
+            'Mc.ini' = "State = 1`r`nAlias = user30`r`n"
+        }
+    }
+
+    It 'emits typed records with PascalCase properties' {
+        $records = @(Get-KmsRecord -Path $db)
+        $records.Count | Should -Be 3
+        $records[0].PSObject.TypeNames[0] | Should -Be 'KmsEnrollment.Record'
+        $a = $records | Where-Object Id -EQ 'Ma'
+        $a.Path | Should -Be (Join-Path $db 'Ma.ini')
+        $a.Mailbox | Should -Be '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'
+        $a.State | Should -Be 4
+        $a.StateName | Should -Be 'Recovery'
+        $a.NumSCerts | Should -BeNullOrEmpty
+        $a.Affected | Should -BeTrue
+        $a.Sha256 | Should -Match '^[0-9a-f]{64}$'
+        $a.LastWriteTime | Should -BeOfType [datetime]
+        $a.ComputerName | Should -Be ([Environment]::MachineName)
+        , $a.Warnings | Should -BeOfType [object[]]
+    }
+
+    It 'shows the table view with the agreed columns' {
+        $text = Get-KmsRecord -Path $db | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Id\s+Mailbox\s+State\s+StateName\s+NumSCerts\s+Affected'
+        $view = Get-FormatData -TypeName 'KmsEnrollment.Record'
+        $view.TypeNames | Should -Contain 'Deserialized.KmsEnrollment.Record'
+    }
+
+    It 'filters with -Affected and -Mailbox' {
+        @(Get-KmsRecord -Path $db -Affected).Id | Should -Be @('Ma')
+        @(Get-KmsRecord -Path $db -Mailbox 'user3').Id | Should -Be @('Mb')
+        @(Get-KmsRecord -Path $db -Mailbox 'USER3*', 'jdoe').Id | Should -Be @('Ma', 'Mb', 'Mc')
+    }
+
+    It 'binds Path from the pipeline by property name, and PSPath from Get-ChildItem, in one process' {
+        Start-KmsdbTrace
+        @([PSCustomObject]@{ Path = $db } | Get-KmsRecord).Count | Should -Be 3
+        @(Get-ChildItem -LiteralPath $db -Filter '*.ini' | Get-KmsRecord).Id | Should -Be @('Ma', 'Mb', 'Mc')
+        Get-KmsdbTrace | Should -Be @('get', 'get')
+    }
+
+    It 'takes wildcards in -Path and none in -LiteralPath' {
+        @(Get-KmsRecord -Path (Join-Path $db 'M[ab].ini')).Id | Should -Be @('Ma', 'Mb')
+        $odd = New-KmsDb @{ 'Mx.ini' = $Stuck -f 'x' } -Name 'Clients[1]'
+        @(Get-KmsRecord -LiteralPath $odd).Id | Should -Be @('Mx')
+    }
+
+    It 'reports a missing path as a non-terminating error, and -ErrorAction Stop stops' {
+        $out = @(Get-KmsRecord -Path (Join-Path $db 'nope'), $db -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 3
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsPathNotFound,Get-KmsRecord'
+        { Get-KmsRecord -Path (Join-Path $db 'nope') -ErrorAction Stop } | Should -Throw -ErrorId 'KmsPathNotFound,Get-KmsRecord'
+    }
+
+    It 'turns kmsdb progress into Write-Progress records' {
+        $ps = [PowerShell]::Create()
+        [void]$ps.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement()
+        [void]$ps.AddCommand('Get-KmsRecord').AddParameter('Path', $db)
+        $records = $ps.Invoke()
+        $records.Count | Should -Be 3
+        $progress = @($ps.Streams.Progress)
+        $progress.Count | Should -BeGreaterThan 0
+        ($progress | Where-Object { $_.StatusDescription -eq '3 of 3' }) | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
+        $ps.Dispose()
+    }
+}
+
+Describe 'Reset-KmsEnrollment' {
+    AfterEach {
+        Stop-KmsdbTrace
+    }
+
+    It 'is declared with SupportsShouldProcess and ConfirmImpact High' {
+        $binding = (Get-Command Reset-KmsEnrollment).ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+        $binding.SupportsShouldProcess | Should -BeTrue
+        $binding.ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'resets piped records byte-exact and emits typed results' {
+        $texts = @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith'; 'Mc.ini' = "State = 1`r`n" }
+        $db = New-KmsDb $texts
+        $results = @(Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false)
+        $results.Count | Should -Be 2
+        $results[0].PSObject.TypeNames[0] | Should -Be 'KmsEnrollment.ResetResult'
+        $results.Status | Should -Be @('Reset', 'Reset')
+        $results.PreviousState | Should -Be @(4, 4)
+        $results.State | Should -Be @(1, 1)
+        $results[0].Mailbox | Should -Be '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'
+        foreach ($name in 'Ma.ini', 'Mb.ini') {
+            Get-Bytes (Join-Path $db $name) | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $texts[$name]))
+        }
+        Get-Bytes (Join-Path $db 'Mc.ini') | Should -Be (ConvertTo-AnsiBase64 $texts['Mc.ini'])
+        Get-Bytes $results[0].BackupPath | Should -Be (ConvertTo-AnsiBase64 $texts['Ma.ini'])
+        (Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false) | Should -BeNullOrEmpty
+        (Get-KmsRecord -Path (Join-Path $db 'Ma.ini') | Reset-KmsEnrollment -Confirm:$false).Status | Should -Be 'Unchanged'
+    }
+
+    It 'shows the result table view' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $text = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false | Format-Table | Out-String -Width 250
+        $text | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+BackupPath'
+    }
+
+    It '-WhatIf writes nothing and starts no reset' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $before = Get-Bytes (Join-Path $db 'Ma.ini')
+        Start-KmsdbTrace
+        $out = Get-KmsRecord -Path $db | Reset-KmsEnrollment -WhatIf
+        $out | Should -BeNullOrEmpty
+        Get-KmsdbTrace | Should -Be @('get')
+        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
+        @(Get-ChildItem -LiteralPath (Split-Path $db) -Force).Name | Should -Be @('Clients')
+    }
+
+    It 'names the mailbox and the file when it asks' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        # -WhatIf's message goes to the host, so a host of its own shows it.
+        $pwsh = $env:KMSDB_TEST_PWSH
+        $script = "Import-Module '$ModuleManifest'; Get-KmsRecord -Path '$db' | Reset-KmsEnrollment -WhatIf"
+        $text = (& $pwsh -NoProfile -NonInteractive -Command $script) -join ' '
+        $text | Should -Match ([regex]::Escape('on target "/o=Contoso/ou=Site/cn=Recipients/cn=jdoe ({0})"' -f (Join-Path $db 'Ma.ini')))
+        $text | Should -Match 'Reset KMS enrollment'
+    }
+
+    It 'refuses records as non-terminating errors that name the record' {
+        $db = New-KmsDb @{
+            'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"
+            'Mb.ini' = "State = 4`r`n[X]`r`nState = 4`r`n"
+            'Mc.ini' = "State = 2`r`n"
+            'Md.ini' = $Stuck -f 'jdoe'
+        }
+        $records = @(Get-KmsRecord -Path $db)
+        $results = @($records | Reset-KmsEnrollment -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue)
+        $results.Id | Should -Be @('Md')
+        $refused.Count | Should -Be 3
+        $refused.FullyQualifiedErrorId | Should -Be @('KmsRecordHasCertificates,Reset-KmsEnrollment', 'KmsRecordAmbiguous,Reset-KmsEnrollment', 'KmsRecordNotAffected,Reset-KmsEnrollment')
+        $refused.CategoryInfo.Category | Should -Be @('InvalidOperation', 'InvalidData', 'InvalidOperation')
+        $refused[0].TargetObject.Id | Should -Be 'Ma'
+        $refused[0].TargetObject.PSObject.TypeNames[0] | Should -Be 'KmsEnrollment.Record'
+        $refused[0].Exception.Message | Should -Match 'Ma\.ini: State is 4 but NumSCerts is 1.*-Force'
+    }
+
+    It '-ErrorAction Stop stops the pipeline at the first refused record' {
+        $db = New-KmsDb @{ 'Ma.ini' = "State = 2`r`n"; 'Mb.ini' = $Stuck -f 'jdoe' }
+        { Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -ErrorAction Stop } | Should -Throw -ErrorId 'KmsRecordNotAffected,Reset-KmsEnrollment'
+        (Get-KmsRecord -Path (Join-Path $db 'Mb.ini')).State | Should -Be 4
+    }
+
+    It '-Force resets State 4 with NumSCerts, and nothing else that is refused' {
+        $db = New-KmsDb @{ 'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"; 'Mb.ini' = "State = 2`r`n" }
+        $results = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Force -ErrorVariable refused -ErrorAction SilentlyContinue)
+        $results.Id | Should -Be @('Ma')
+        $results.Status | Should -Be @('Reset')
+        $refused.FullyQualifiedErrorId | Should -Be @('KmsRecordNotAffected,Reset-KmsEnrollment')
+    }
+
+    It 'refuses a record that changed after it was read' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $record = Get-KmsRecord -Path $db
+        Add-Content -LiteralPath (Join-Path $db 'Ma.ini') -Value 'Edited = yes'
+        $record | Reset-KmsEnrollment -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -Be 'KmsRecordChanged,Reset-KmsEnrollment'
+    }
+
+    It 'finds records by -Mailbox in the -Path database folder' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'user3'; 'Mb.ini' = $Stuck -f 'user30' }
+        (Reset-KmsEnrollment -Path $db -Mailbox 'user3' -Confirm:$false).Id | Should -Be 'Ma'
+        (Get-KmsRecord -Path (Join-Path $db 'Mb.ini')).State | Should -Be 4
+    }
+
+    It 'passes -BackupPath and -LogPath through' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $elsewhere = New-TestFolder
+        $result = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BackupPath (Join-Path $elsewhere 'backups') -LogPath (Join-Path $elsewhere 'audit.log')
+        Split-Path -Parent $result.BackupPath | Should -Be (Join-Path $elsewhere 'backups')
+        $entry = Get-Content -LiteralPath (Join-Path $elsewhere 'audit.log') | ConvertFrom-Json
+        $entry.id | Should -Be 'Ma'
+        $entry.backupPath | Should -Be $result.BackupPath
+    }
+
+    It 'starts one kmsdb process per batch, never one per record' {
+        $files = @{}
+        foreach ($i in 1..7) { $files["M$i.ini"] = $Stuck -f "user$i" }
+        $db = New-KmsDb $files
+        Start-KmsdbTrace
+        $results = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 3)
+        $results.Count | Should -Be 7
+        $trace = Get-KmsdbTrace
+        @($trace | Where-Object { $_ -eq 'reset' }).Count | Should -BeLessOrEqual ([Math]::Ceiling(7 / 3))
+        @($trace | Where-Object { $_ -eq 'get' }).Count | Should -Be 1
+    }
+
+    It 'reports a locked database as an error of the call' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $owner = @{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress
+        [System.IO.File]::WriteAllText((Join-Path $db '.kmsdb.lock'), $owner)
+        $null = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsDatabaseLocked,Reset-KmsEnrollment'
+        $problems[0].Exception.Message | Should -Match 'locked by kmsdb reset'
+    }
+}
