@@ -83,8 +83,10 @@ function row(cells) {
 
 function benchScan() {
   console.log(`\n## Scan: kmsdb get vs grep -rlE '^State = 4' (median of ${RUNS} alternating runs, warm cache)\n`);
+  console.log('`--threads 1` is the first implementation: one thread, files read one after another.\n');
   row(['records', 'command', 'wall s', 'ratio to grep', 'peak RSS MiB']);
   row(['---:', '---', '---:', '---:', '---:']);
+  const peak = {};
   for (const size of opts.sizes.split(',').map(Number)) {
     const dir = database(size);
     const files = readdirSync(dir).length;
@@ -92,11 +94,18 @@ function benchScan() {
     const results = race({
       grep: ['grep', '-rlE', '^State = 4', dir],
       'kmsdb get --affected': [...KMSDB, 'get', '--path', dir, '--affected', '--format', 'ndjson'],
+      'kmsdb get --affected --threads 1': [...KMSDB, 'get', '--path', dir, '--affected', '--format', 'ndjson', '--threads', '1'],
       'kmsdb get (all)': [...KMSDB, 'get', '--path', dir, '--format', 'ndjson'],
+      'kmsdb get (all) --threads 1': [...KMSDB, 'get', '--path', dir, '--format', 'ndjson', '--threads', '1'],
     });
     for (const [name, r] of Object.entries(results)) {
       row([size, name, r.wall.toFixed(3), (r.wall / results.grep.wall).toFixed(2), r.rss.toFixed(1)]);
+      (peak[name] ??= {})[size] = r.rss;
     }
+  }
+  if (peak.grep[10000] && peak.grep[100000]) {
+    console.log('\nPeak RSS at 100,000 records over peak RSS at 10,000:\n');
+    for (const [name, bySize] of Object.entries(peak)) console.log(`- ${name}: ${(bySize[100000] / bySize[10000]).toFixed(2)}`);
   }
 }
 

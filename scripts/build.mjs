@@ -48,8 +48,9 @@ async function bundle() {
   };
   await build({
     plugins: [precompiled],
-    entryPoints: [join(ROOT, 'src/index.ts')],
-    outfile: join(DIST, 'kmsdb.cjs'),
+    entryPoints: { kmsdb: join(ROOT, 'src/index.ts'), 'kmsdb-scan-worker': join(ROOT, 'src/records/scan-worker.ts') },
+    outdir: DIST,
+    outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -70,7 +71,15 @@ function seaBlob(target) {
   const config = join(DIST, `sea-${target}.json`);
   writeFileSync(
     config,
-    JSON.stringify({ main: join(DIST, 'kmsdb.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: target === 'linux-x64', useSnapshot: false }),
+    JSON.stringify({
+      main: join(DIST, 'kmsdb.cjs'),
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: target === 'linux-x64',
+      useSnapshot: false,
+      // The scan workers run this code: a SEA has no file to start a worker from.
+      assets: { 'scan-worker.cjs': join(DIST, 'kmsdb-scan-worker.cjs') },
+    }),
   );
   execFileSync(nodeBinary('linux-x64'), ['--experimental-sea-config', config], { stdio: 'pipe' });
   return blob;

@@ -1,9 +1,9 @@
-import { appendFileSync } from 'node:fs';
 import { HELP } from './args.js';
 import { EXIT, ExitError } from './errors.js';
 import { runReset, runRestore } from './change.js';
 import { runGet, type Io } from './get.js';
 import { fromRequest } from './request.js';
+import { trace } from '../trace.js';
 
 declare const KMSDB_VERSION: string;
 
@@ -17,7 +17,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   // Tests count process starts through this (for example, that the PowerShell
   // module starts one process per batch, not per record), with the command each ran.
-  if (process.env.KMSDB_TRACE_FILE) appendFileSync(process.env.KMSDB_TRACE_FILE, `${JSON.stringify({ pid: process.pid, argv })}\n`);
+  trace({ argv });
   switch (command) {
     case 'get':
       return runGet(rest, io);

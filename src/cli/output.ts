@@ -69,10 +69,26 @@ export class ItemWriter {
   }
 
   async item(value: unknown): Promise<void> {
-    const json = JSON.stringify(value);
+    await this.json(JSON.stringify(value));
+  }
+
+  /** An item already serialised. */
+  async json(json: string): Promise<void> {
     if (this.format === 'ndjson') await this.sink.write(`${json}\n`);
     else await this.sink.write(this.count === 0 ? `\n${json}` : `,\n${json}`);
     this.count++;
+  }
+
+  /** The separator that goes between items already serialised together (see `encoded`). */
+  static separator(format: Format): string {
+    return format === 'ndjson' ? '\n' : ',\n';
+  }
+
+  /** `count` items serialised elsewhere, joined by separator(format), with a final newline for NDJSON. */
+  async encoded(text: string, count: number): Promise<void> {
+    if (count === 0) return;
+    await this.sink.write(this.format === 'ndjson' ? text : `${this.count === 0 ? '\n' : ',\n'}${text}`);
+    this.count += count;
   }
 
   async end(): Promise<void> {

@@ -1,5 +1,5 @@
 import { compileMailboxPattern, matchesMailbox } from './mailbox.js';
-import { buildRecord, diagnose, unreadableRecord, type Diagnosis, type KmsRecord } from './record.js';
+import { buildRecord, diagnose, unreadableRecord, type KmsRecord } from './record.js';
 import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, type RecordFiles } from './scan.js';
 
 export interface RecordQuery {
@@ -17,41 +17,58 @@ export interface Selection {
   records(onRead?: (done: number) => void): Generator<KmsRecord>;
 }
 
+/** A query's filter, compiled once and shared by every reader of the query. */
+export interface RecordFilter {
+  patterns: RegExp[];
+  affected: boolean;
+}
+
+export function compileFilter(query: Pick<RecordQuery, 'mailbox' | 'affected'>): RecordFilter {
+  return { patterns: (query.mailbox ?? []).map(compileMailboxPattern), affected: query.affected === true };
+}
+
 /**
- * Selects records. A file is diagnosed first, and only a file that passes the
- * filter gets the costlier rest of its record (status, hash, warnings, identity).
+ * Reads one candidate file and returns its record when it passes the filter,
+ * else null. The file is diagnosed first, and only a file that passes gets the
+ * costlier rest of its record (status, hash, warnings, identity). A name that
+ * turns out not to be a regular file is no record; a file that cannot be read
+ * is a record with a warning, unless a filter asks for what it cannot show.
  */
+export function readCandidate(reader: FileReader, path: string, name: string, filter: RecordFilter): KmsRecord | null {
+  let bytes: Buffer;
+  try {
+    bytes = reader.read(path);
+  } catch (err) {
+    reader.close();
+    const filtered = filter.affected || filter.patterns.length > 0;
+    return isNotARecord(err) || filtered ? null : unreadableRecord(path, name, describeFsError(err));
+  }
+  try {
+    const diagnosis = diagnose(bytes);
+    if (filter.affected && !diagnosis.affected) return null;
+    if (filter.patterns.length > 0 && !matchesMailbox(diagnosis.profile, filter.patterns)) return null;
+    const st = reader.stat();
+    if (!st.isFile()) return null;
+    // The diagnosis reads the reader's scratch buffer, so the record is finished before the next read.
+    return buildRecord(path, name, bytes, st.mtime, diagnosis);
+  } finally {
+    reader.close();
+  }
+}
+
+/** Selects records: reads the files one after another, in name order. */
 export function selectRecords(query: RecordQuery): Selection {
   const files = recordFiles(query.path);
-  const patterns = (query.mailbox ?? []).map(compileMailboxPattern);
-  const filtered = query.affected === true || patterns.length > 0;
-  const passes = (d: Diagnosis) => (query.affected !== true || d.affected) && (patterns.length === 0 || matchesMailbox(d.profile, patterns));
+  const filter = compileFilter(query);
   return {
     files,
     *records(onRead) {
       const reader = new FileReader();
       let done = 0;
-      try {
-        for (const name of files.names) {
-          const path = recordPath(files, name);
-          let bytes: Buffer;
-          try {
-            bytes = reader.read(path);
-          } catch (err) {
-            onRead?.(++done);
-            if (!isNotARecord(err) && !filtered) yield unreadableRecord(path, name, describeFsError(err));
-            continue;
-          }
-          const diagnosis = diagnose(bytes);
-          onRead?.(++done);
-          if (!passes(diagnosis)) continue;
-          const st = reader.stat();
-          if (!st.isFile()) continue;
-          // The diagnosis reads the reader's scratch buffer: finish with it before the next read.
-          yield buildRecord(path, name, bytes, st.mtime, diagnosis);
-        }
-      } finally {
-        reader.close();
+      for (const name of files.names) {
+        const record = readCandidate(reader, recordPath(files, name), name, filter);
+        onRead?.(++done);
+        if (record) yield record;
       }
     },
   };

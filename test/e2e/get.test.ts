@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordFileName, recordText } from '../../scripts/lib/synth.mjs';
@@ -263,5 +263,62 @@ describe('kmsdb get: streaming into a pipe', () => {
     const lines = r.out.split('\n').filter(Boolean);
     expect(JSON.parse(lines[0] ?? '')).toHaveProperty('id');
     expect(lines.slice(1).join('\n')).not.toMatch(/internal error|EPIPE|at /);
+  });
+});
+
+describe('kmsdb get: reading on several threads', () => {
+  const MANY = 24_000;
+  let dir = '';
+  const many = () => {
+    if (dir) return dir;
+    dir = join(tempDir(), 'Clients');
+    mkdirSync(dir);
+    for (let i = 0; i < MANY; i++) {
+      const name = recordFileName(i);
+      if (i % 997 === 5) writeFileSync(join(dir, name), utf16(`DisplayName = Jos\u00e9 ${i}\r\nState = 4\r\n`));
+      else writeFileSync(join(dir, name), `State = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n${i % 5000 === 0 ? 'State = 1\r\n' : ''}`);
+    }
+    mkdirSync(join(dir, 'Msubfolder.ini'));
+    return dir;
+  };
+  const strip = (text: string) => text.replace(/"lastWriteTime":"[^"]*"/g, '');
+
+  it.each([
+    ['every record', []],
+    ['--affected', ['--affected']],
+    ['--mailbox', ['--mailbox', 'user1*', '--mailbox', 'JOSÉ 5']],
+  ])('prints exactly what one thread prints, in the same order: %s', { timeout: 120_000 }, async (_, filter) => {
+    const traceFile = join(tempDir(), 'trace.ndjson');
+    const one = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '1', ...filter], { env: { KMSDB_TRACE_FILE: traceFile } });
+    const two = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '3', ...filter], { env: { KMSDB_TRACE_FILE: traceFile } });
+    expect(ndjson<{ readers?: number }>(readFileSync(traceFile, 'utf8')).flatMap((t) => (t.readers ? [t.readers] : []))).toEqual([3]);
+    expect(two.code).toBe(0);
+    expect(two.stderr).toBe('');
+    expect(strip(two.stdout)).toBe(strip(one.stdout));
+    expect(ndjson(one.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('prints one valid JSON document, and progress up to the last file', { timeout: 120_000 }, async () => {
+    const r = await runKmsdb(['get', '--path', many(), '--threads', '2', '--progress']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expectValid('getOutput', doc);
+    expect(doc.records).toHaveLength(MANY);
+    const progress = ndjson<{ done: number; total: number }>(r.stderr);
+    expect(progress.at(-1)).toMatchObject({ done: MANY + 1, total: MANY + 1 });
+  });
+
+  it('stops quietly when the reader goes away mid-scan', { timeout: 120_000 }, async () => {
+    const [cmd, ...pre] = KMSDB as [string, ...string[]];
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const out = execFileSync('sh', ['-c', `${[cmd, ...pre].map(q).join(' ')} get --path ${q(many())} --format ndjson --threads 2 2>&1 | head -n 3`], { encoding: 'utf8' });
+    expect(out.trim().split('\n')).toHaveLength(3);
+    expect(out).not.toMatch(/internal error|EPIPE|Error/);
+  });
+
+  it('refuses a bad --threads', async () => {
+    const r = await runKmsdb(['get', '--path', '.', '--threads', 'many']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--threads must be a whole number from 1 to 64/);
   });
 });

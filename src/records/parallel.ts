@@ -1,0 +1,150 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ChunkReader, CONTROL, shareNames, type ChunkMessage, type ScanJob } from './parallel-protocol.js';
+import type { RecordQuery } from './query.js';
+import type { RecordFiles } from './scan.js';
+import { trace } from '../trace.js';
+
+// Chunks of 64 records stay under 64 KB of JSON: short-lived strings the young generation collects.
+const CHUNK_SIZE = 64;
+const WINDOW = 16;
+/** Below this many files, starting workers costs more than it saves. */
+export const PARALLEL_MIN_FILES = 20_000;
+/**
+ * A folder whose own size is at least this holds many entries on file systems
+ * that grow folders with their entries (ext4, XFS): worth starting workers
+ * while it is listed. Elsewhere (NTFS says 0) workers start after the listing.
+ */
+const LARGE_FOLDER_BYTES = 512 * 1024;
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** True when `path` is a folder that is probably large enough to read in parallel. */
+export function looksLarge(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isDirectory() && st.size >= LARGE_FOLDER_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+// A worker's garbage is short-lived: a small young generation keeps its memory
+// down at no cost in speed (npm run bench -- --only scan).
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
+
+/** The scan worker's code: a SEA carries it as an asset; the bundle finds it beside itself. */
+function startWorker(): Worker {
+  const sea = require('node:sea') as { isSea(): boolean; getAsset(key: string, encoding: string): string };
+  if (sea.isSea()) return new Worker(sea.getAsset('scan-worker.cjs', 'utf8'), { eval: true, resourceLimits: WORKER_LIMITS });
+  return new Worker(join(__dirname, 'kmsdb-scan-worker.cjs'), { resourceLimits: WORKER_LIMITS });
+}
+
+/** A run of passing records, serialised and joined by the requested separator. */
+export interface EncodedRecords {
+  text: string;
+  count: number;
+}
+
+/**
+ * Threads that read record files, with the main thread as one of the readers.
+ * The workers start booting when the pool is made, so that the boot overlaps
+ * the listing of a large folder, and take one folder at a time.
+ */
+export class ScanPool {
+  private readonly workers: Worker[];
+  private readonly ready = new Map<number, ChunkMessage>();
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private job = 0;
+
+  /** `readers` counts the main thread: two readers are the main thread and one worker. */
+  constructor(readers: number) {
+    trace({ readers });
+    this.workers = Array.from({ length: Math.max(1, readers - 1) }, () => {
+      const w = startWorker();
+      w.on('message', (m: ChunkMessage) => {
+        if (m.job !== this.job) return;
+        this.ready.set(m.chunk, m);
+        this.signal();
+      });
+      w.on('error', (err) => {
+        this.failure ??= err;
+        this.signal();
+      });
+      w.on('exit', (code) => {
+        if (code !== 0) this.failure ??= new Error(`a scan worker exited with code ${code}`);
+        this.signal();
+      });
+      return w;
+    });
+  }
+
+  private signal(): void {
+    this.wake?.();
+    this.wake = null;
+  }
+
+  /**
+   * Reads a folder's records, yielding the passing records' JSON text in
+   * file-name order, chunk by chunk, as soon as the chunks before it are
+   * done. Workers claim fixed-size chunks from a shared counter and never run
+   * more than WINDOW chunks ahead of what has been yielded, so memory stays
+   * flat however slowly the output is consumed.
+   */
+  async *records(files: RecordFiles, query: Pick<RecordQuery, 'mailbox' | 'affected'>, separator: string, onRead?: (done: number) => void): AsyncGenerator<EncodedRecords> {
+    const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+    const job: ScanJob = {
+      id: ++this.job,
+      dir: files.dir,
+      names: shareNames(files.names),
+      mailbox: [...(query.mailbox ?? [])],
+      affected: query.affected === true,
+      separator,
+      chunkSize: CHUNK_SIZE,
+      window: WINDOW,
+      control: control.buffer as SharedArrayBuffer,
+    };
+    const reader = new ChunkReader(job);
+    const chunks = reader.chunks;
+    this.ready.clear();
+    for (const w of this.workers) w.postMessage(job);
+    let done = 0;
+    try {
+      for (let next = 0; next < chunks; next++) {
+        let m = this.ready.get(next);
+        while (!m) {
+          if (this.failure) throw this.failure;
+          // While it waits, the main thread reads a chunk itself, within the window like the workers.
+          const claimed = Atomics.load(control, CONTROL.NEXT);
+          if (claimed < chunks && claimed < next + WINDOW && Atomics.compareExchange(control, CONTROL.NEXT, claimed, claimed + 1) === claimed) {
+            this.ready.set(claimed, reader.read(claimed));
+            // Let the workers' messages in between chunks.
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          } else if (!this.ready.has(next)) {
+            await new Promise<void>((resolve) => (this.wake = resolve));
+          }
+          m = this.ready.get(next);
+        }
+        this.ready.delete(next);
+        done += m.read;
+        onRead?.(done);
+        yield { text: m.text, count: m.count };
+        Atomics.store(control, CONTROL.WRITTEN, next + 1);
+        Atomics.notify(control, CONTROL.WRITTEN);
+      }
+    } finally {
+      // Reached early too, when the consumer stops: the workers drop this folder.
+      Atomics.store(control, CONTROL.STOP, 1);
+      Atomics.notify(control, CONTROL.WRITTEN);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,11 @@
+import { appendFileSync } from 'node:fs';
+
+/**
+ * Appends one JSON line to KMSDB_TRACE_FILE when it is set. Tests read it to
+ * see how kmsdb ran: each process start with its command, and each pool of
+ * reader threads.
+ */
+export function trace(event: Record<string, unknown>): void {
+  const file = process.env.KMSDB_TRACE_FILE;
+  if (file) appendFileSync(file, `${JSON.stringify({ pid: process.pid, ...event })}\n`);
+}
