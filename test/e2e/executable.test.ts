@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordFileName } from '../../scripts/lib/synth.mjs';
 import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, LINUX_EXE, makeDb, ndjson, ROOT, tempDir, utf16, WINDOWS_EXE } from '../helpers/db.js';
@@ -70,6 +71,19 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     expect(fromWindows.map((r) => r.path)).toEqual(fromLinux.map((r) => winePath(r.path)));
     expect(fromWindows.map((r) => ({ ...r, path: '' }))).toEqual(fromLinux.map((r) => ({ ...r, path: '' })));
     expect(fromLinux).toHaveLength(10);
+  });
+
+  it('reads a large folder on several threads, as the Linux executable does', { timeout: 120_000 }, () => {
+    const dir = join(tempDir(), 'Clients');
+    mkdirSync(dir);
+    for (let i = 0; i < 21_000; i++) writeFileSync(join(dir, recordFileName(i)), `State = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n`);
+    const traceFile = join(tempDir(), 'trace.ndjson');
+    const windows = w.run([WINDOWS_EXE, 'get', '--path', winePath(dir), '--affected', '--format', 'ndjson', '--threads', '2'], join(tempDir(), 'out.ndjson'), { KMSDB_TRACE_FILE: winePath(traceFile) });
+    expect(windows.code, windows.stderr).toBe(0);
+    expect(readFileSync(traceFile, 'utf8')).toMatch(/"readers":2/);
+    const linux = spawnSync(LINUX_EXE, ['get', '--path', dir, '--affected', '--format', 'ndjson'], { encoding: 'utf8' });
+    expect(ndjson<KmsRecord>(windows.stdout).map((r) => r.id)).toEqual(ndjson<KmsRecord>(linux.stdout).map((r) => r.id));
+    expect(ndjson(windows.stdout)).toHaveLength(210);
   });
 
   it('resets a record byte-exact, with its backup', () => {

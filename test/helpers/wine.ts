@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ROOT } from './db.js';
 
 export interface Wine {
-  run(args: string[], stdoutFile: string): { code: number | null; stdout: string; stderr: string };
+  run(args: string[], stdoutFile: string, extraEnv?: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string };
 }
 
 /**
@@ -24,11 +24,11 @@ export function setUpWine(): Wine | string {
     closeSync(openSync(join(prefix, '.kmsdb-win10'), 'w'));
   }
   return {
-    run(args, stdoutFile) {
+    run(args, stdoutFile, extraEnv = {}) {
       const stderrFile = `${stdoutFile}.stderr`;
       const fds = [openSync('/dev/null', 'r'), openSync(stdoutFile, 'w'), openSync(stderrFile, 'w')];
       try {
-        const r = spawnSync('wine', args, { env, stdio: fds, timeout: 120_000 });
+        const r = spawnSync('wine', args, { env: { ...env, ...extraEnv }, stdio: fds, timeout: 120_000 });
         return { code: r.status, stdout: readFileSync(stdoutFile, 'utf8'), stderr: readFileSync(stderrFile, 'utf8') };
       } finally {
         for (const fd of fds) closeSync(fd);
