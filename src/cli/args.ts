@@ -15,7 +15,7 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
 }
 
 export function requirePath(command: string, path: string | undefined): string {
-  if (path === undefined || path.trim() === '') throw usage(`${command}: --path is required. See 'kmsdb --help'.`);
+  if (path === undefined || path.trim() === '') throw usage(`${command}: --path is required (or a database in the settings file). See 'kmsdb --help'.`);
   return path;
 }
 
@@ -28,14 +28,15 @@ export function parseFormat(command: string, value: string | undefined): Format 
 export const HELP = `kmsdb - find and fix Exchange 5.0 KMS client records stuck by KB Q198709
 
 Usage:
-  kmsdb get     --path DIR|FILE [--mailbox PATTERN]... [--affected]
-                [--format json|ndjson] [--progress]
-  kmsdb reset   --path DIR (--id ID... | --mailbox PATTERN... | --stdin)
+  kmsdb get     [--path DIR|FILE]... [--mailbox PATTERN]... [--affected]
+                [--format json|ndjson] [--progress] [--threads N] [--config FILE]
+  kmsdb reset   [--path DIR] (--id ID... | --mailbox PATTERN... | --stdin)
                 [--force] [--what-if] [--backup-dir DIR] [--log FILE]
-                [--wait SECONDS] [--format json|ndjson] [--progress]
-  kmsdb restore --path DIR (--backup FILE... | --from-log FILE [--id ID]...)
+                [--wait SECONDS] [--format json|ndjson] [--progress] [--config FILE]
+  kmsdb restore [--path DIR] (--backup FILE... | --from-log FILE [--id ID]...)
                 [--force] [--what-if] [--backup-dir DIR] [--log FILE]
-                [--wait SECONDS] [--format json|ndjson] [--progress]
+                [--wait SECONDS] [--format json|ndjson] [--progress] [--config FILE]
+  kmsdb --request -     (the same commands as one JSON object on stdin)
   kmsdb --version | --help
 
 get       Reads every *.ini record directly inside DIR (or the one FILE)
@@ -47,6 +48,13 @@ get       Reads every *.ini record directly inside DIR (or the one FILE)
   --affected   Only records stuck by Q198709: State = 4 and no NumSCerts.
   --format     json (default): one document; ndjson: one record per line.
   --progress   Progress as JSON lines on stderr.
+  --threads    How many threads read a large folder (default: the cores,
+               at most 4); 1 reads one file after another.
+  --config     The settings file (default: $KMSDB_CONFIG, else
+               /etc/kmsdb/kmsdb.ini or %ProgramData%\\KmsEnrollment\\kmsdb.ini).
+               Its [defaults] and this server's section give --path
+               (database), --backup-dir (backupDir) and --log (log) when
+               they are not on the command line.
 
 reset     Changes State = 4 to State = 1 in the named records, byte-exact:
           one lock per database, a backup before every change, an atomic

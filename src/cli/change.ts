@@ -4,6 +4,7 @@ import { resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, typ
 import { selectRecords } from '../records/query.js';
 import { describeFsError, recordFiles } from '../records/scan.js';
 import { samePath } from '../records/target.js';
+import { loadSettings, type ServerSettings } from '../settings/index.js';
 import type { AuditEntry } from '../safety/audit.js';
 import { removeStaleTemps } from '../safety/atomic.js';
 import { backupRecordName, defaultBackupDir } from '../safety/backup.js';
@@ -23,6 +24,7 @@ const COMMON = {
   format: { type: 'string' },
   progress: { type: 'boolean' },
   wait: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 /** How long a run waits for another run's lock by default. */
@@ -48,9 +50,18 @@ function databaseFolder(command: string, path: string): string {
 
 type CommonArgs = Partial<Record<keyof typeof COMMON, string | boolean | (string | boolean)[]>>;
 
-function common(command: string, args: CommonArgs): Common {
-  const dbReal = databaseFolder(command, requirePath(command, args.path as string | undefined));
-  const backupDir = args['backup-dir'] !== undefined ? resolve(args['backup-dir'] as string) : defaultBackupDir(dbReal);
+/** The database folder the options or the settings file name; a usage error when neither does. */
+function databaseOption(command: string, args: CommonArgs): { path: string; settings: ServerSettings | null } {
+  const settings = loadSettings(args.config as string | undefined);
+  return { path: requirePath(command, (args.path as string | undefined) ?? settings?.database), settings };
+}
+
+function common(command: string, args: CommonArgs, database: { path: string; settings: ServerSettings | null }): Common {
+  const { settings } = database;
+  const dbReal = databaseFolder(command, database.path);
+  const backupOption = (args['backup-dir'] as string | undefined) ?? settings?.backupDir;
+  const logOption = (args.log as string | undefined) ?? settings?.log;
+  const backupDir = backupOption !== undefined ? resolve(backupOption) : defaultBackupDir(dbReal);
   let backupReal = backupDir;
   try {
     backupReal = realpathSync(backupDir);
@@ -64,7 +75,7 @@ function common(command: string, args: CommonArgs): Common {
     ctx: {
       dbReal,
       backupDir,
-      logPath: args.log !== undefined ? resolve(args.log as string) : join(backupDir, 'kmsdb-audit.log'),
+      logPath: logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log'),
       force: args.force === true,
       whatIf: args['what-if'] === true,
     },
@@ -119,10 +130,10 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     mailbox: { type: 'string', multiple: true },
     stdin: { type: 'boolean' },
   });
-  requirePath('reset', args.path);
+  const database = databaseOption('reset', args);
   const sources = [args.id !== undefined, args.mailbox !== undefined, args.stdin === true].filter(Boolean).length;
   if (sources !== 1) throw usage("reset: name the records with exactly one of --id, --mailbox or --stdin. See 'kmsdb --help'.");
-  const c = common('reset', args);
+  const c = common('reset', args, database);
 
   let select: () => ChangeRequest[];
   if (args.stdin) {
@@ -173,12 +184,12 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     'from-log': { type: 'string' },
     id: { type: 'string', multiple: true },
   });
-  requirePath('restore', args.path);
+  const database = databaseOption('restore', args);
   if ((args.backup !== undefined) === (args['from-log'] !== undefined)) {
     throw usage("restore: name what to restore with either --backup FILE or --from-log FILE. See 'kmsdb --help'.");
   }
   if (args.id && !args['from-log']) throw usage('restore: --id goes with --from-log.');
-  const c = common('restore', args);
+  const c = common('restore', args, database);
   let requests: RestoreRequest[];
   if (args.backup) {
     requests = args.backup.map((file) => {

@@ -1,5 +1,6 @@
 import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../records/parallel.js';
 import { selectRecords } from '../records/query.js';
+import { loadSettings } from '../settings/index.js';
 import { parseCommandArgs, parseFormat, requirePath } from './args.js';
 import { EXIT, usage } from './errors.js';
 import { ItemWriter, ProgressReporter, TextSink } from './output.js';
@@ -18,10 +19,11 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     format: { type: 'string' },
     progress: { type: 'boolean' },
     threads: { type: 'string' },
+    config: { type: 'string' },
   });
   const format = parseFormat('get', args.format);
   const paths = args.path ?? [];
-  if (paths.length === 0) requirePath('get', undefined);
+  if (paths.length === 0) paths.push(requirePath('get', loadSettings(args.config)?.database));
   const threads = args.threads === undefined ? defaultThreads() : Number(args.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
   // Workers boot while a folder that looks large is listed, else once the listing shows it is.

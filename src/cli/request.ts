@@ -6,7 +6,8 @@ import { readAll } from './stdin.js';
 
 interface GetRequest {
   command: 'get';
-  path: string[];
+  path?: string[];
+  config?: string;
   mailbox?: string[];
   affected?: boolean;
   format?: string;
@@ -15,7 +16,8 @@ interface GetRequest {
 
 interface ResetRequest {
   command: 'reset';
-  path: string;
+  path?: string;
+  config?: string;
   records?: unknown[];
   id?: string[];
   mailbox?: string[];
@@ -51,14 +53,14 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
   const r = request as GetRequest | ResetRequest;
   if (r.command === 'get') {
     return {
-      argv: ['get', ...repeat('--path', r.path), ...repeat('--mailbox', r.mailbox), ...flag('--affected', r.affected), ...value('--format', r.format), ...flag('--progress', r.progress)],
+      argv: ['get', ...repeat('--path', r.path), ...value('--config', r.config), ...repeat('--mailbox', r.mailbox), ...flag('--affected', r.affected), ...value('--format', r.format), ...flag('--progress', r.progress)],
       io,
     };
   }
   const argv = [
     'reset',
-    '--path',
-    r.path,
+    ...value('--path', r.path),
+    ...value('--config', r.config),
     ...repeat('--id', r.id),
     ...repeat('--mailbox', r.mailbox),
     ...flag('--stdin', r.records !== undefined),

@@ -7,6 +7,7 @@ import requestSchema from '../../schemas/request.schema.json' with { type: 'json
 import resetOutputSchema from '../../schemas/reset-output.schema.json' with { type: 'json' };
 import resetRequestSchema from '../../schemas/reset-request.schema.json' with { type: 'json' };
 import resetResultSchema from '../../schemas/reset-result.schema.json' with { type: 'json' };
+import settingsSchema from '../../schemas/settings.schema.json' with { type: 'json' };
 
 // The CLI bundle replaces this module with standaloneModule()'s output, so the
 // executables start without compiling schemas (scripts/build.mjs).
@@ -18,6 +19,7 @@ export const SCHEMAS = {
   resetResult: resetResultSchema,
   resetOutput: resetOutputSchema,
   request: requestSchema,
+  settings: settingsSchema,
 } as const;
 
 /** A schema, or a definition inside one (`resetRequest#/$defs/item`). */

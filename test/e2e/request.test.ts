@@ -42,7 +42,7 @@ describe('kmsdb --request -', () => {
     ['an unknown command', '{"command":"delete","path":"x"}', /the request at \/command must be one of: "get", "reset"/],
     ['a misspelt option', '{"command":"get","path":["x"],"mailboxes":["a"]}', /the request has an unknown property 'mailboxes'/],
     ['a path that is not a list for get', '{"command":"get","path":"x"}', /the request at \/path must be of type array/],
-    ['no path', '{"command":"reset","whatIf":true}', /the request lacks the required property 'path'/],
+    ['no path and no settings', '{"command":"reset","whatIf":true,"config":"/nonexistent/kmsdb.ini"}', /settings file \/nonexistent\/kmsdb.ini cannot be read: it does not exist/],
   ])('exits 2 on %s', async (_, stdin, message) => {
     const r = await runKmsdb(['--request', '-'], { stdin });
     expect(r.code).toBe(2);
