@@ -15,10 +15,20 @@ function Get-KmsRecord {
     All the paths of one call are read by one kmsdb process. Long scans show
     progress.
 
+    With -ComputerName or -Session, the records are read on those servers
+    through PowerShell remoting (WinRM or SSH), where the module must be
+    installed too. Each record carries the ComputerName it was read on, and
+    Reset-KmsEnrollment sends it back there.
+
+    Without -Path, the database folder comes from the settings file
+    (about_KmsEnrollment): $env:KMSDB_CONFIG, or the default location.
+
     .PARAMETER Path
     A database folder (Security\Mgrent\Clients) or record files. Wildcards are
     allowed. Binds from the pipeline, by value and by the property Path or
-    PSPath (so Get-Item and Get-ChildItem output can be piped).
+    PSPath (so Get-Item and Get-ChildItem output can be piped). Without it, the
+    settings file names the database. With -ComputerName or -Session, the
+    path is on those servers.
 
     .PARAMETER LiteralPath
     Like -Path, but taken exactly as written: no character is a wildcard.
@@ -31,6 +41,18 @@ function Get-KmsRecord {
 
     .PARAMETER Affected
     Only records stuck by Q198709: State 4 and no NumSCerts.
+
+    .PARAMETER ComputerName
+    Reads the records on these servers, through Invoke-Command (WinRM).
+
+    .PARAMETER Session
+    Reads the records through these PowerShell sessions (WinRM or SSH, from New-PSSession).
+
+    .PARAMETER Credential
+    The account for -ComputerName.
+
+    .PARAMETER ThrottleLimit
+    How many servers are read at once. The default is 32.
 
     .EXAMPLE
     Get-KmsRecord -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Affected
@@ -52,6 +74,17 @@ function Get-KmsRecord {
 
     Reads records over a UNC path and shows those with warnings (duplicate State, binary or empty files).
 
+    .EXAMPLE
+    Get-KmsRecord -ComputerName kms01, kms02 -Affected | Format-Table ComputerName, Id, Mailbox
+
+    Lists the stuck users of two KMS servers, each read on its own server (the database folder comes from each server's settings file).
+
+    .EXAMPLE
+    $sessions = New-PSSession -HostName kms01, kms02 -UserName admin
+    Get-KmsRecord -Session $sessions -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Affected | Reset-KmsEnrollment
+
+    Reads over SSH remoting, and resets each record on the server it came from.
+
     .INPUTS
     System.String. Paths, by value or by the property Path or PSPath.
 
@@ -67,7 +100,7 @@ function Get-KmsRecord {
     [CmdletBinding(DefaultParameterSetName = 'Path')]
     [OutputType('KmsEnrollment.Record')]
     param(
-        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('PSPath')]
         [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
@@ -82,14 +115,39 @@ function Get-KmsRecord {
         [ValidateNotNullOrEmpty()]
         [string[]] $Mailbox,
 
-        [switch] $Affected
+        [switch] $Affected,
+
+        [ValidateNotNullOrEmpty()]
+        [string[]] $ComputerName,
+
+        [ValidateNotNullOrEmpty()]
+        [System.Management.Automation.Runspaces.PSSession[]] $Session,
+
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential,
+
+        [ValidateRange(1, 1000)]
+        [int] $ThrottleLimit = 32
     )
 
     begin {
+        if ($ComputerName -and $Session) {
+            $exception = New-Object System.ArgumentException ('Use -ComputerName or -Session, not both.')
+            $PSCmdlet.ThrowTerminatingError((New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsRemoteTargetAmbiguous', 'InvalidArgument', $null)))
+        }
+        $remote = [bool]($ComputerName -or $Session)
         $paths = New-Object System.Collections.Generic.List[string]
+        $pathGiven = $false
     }
 
     process {
+        $given = $Path
+        if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') { $given = $LiteralPath }
+        if (-not $given) { return }
+        $pathGiven = $true
+        # A remote path is the server's to resolve.
+        if ($remote) { foreach ($p in $given) { $paths.Add($p) }; return }
         if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') {
             $resolved = Resolve-KmsPath -Path $LiteralPath -Literal -Cmdlet $PSCmdlet
         } else {
@@ -99,9 +157,21 @@ function Get-KmsRecord {
     }
 
     end {
-        # One kmsdb process reads every path of the call.
-        if ($paths.Count -eq 0) { return }
-        $request = [ordered]@{ command = 'get'; path = $paths.ToArray(); format = 'ndjson'; progress = $true }
+        if ($remote) {
+            $parameters = @{}
+            if ($paths.Count -gt 0) {
+                if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') { $parameters['LiteralPath'] = $paths.ToArray() } else { $parameters['Path'] = $paths.ToArray() }
+            }
+            if ($Mailbox) { $parameters['Mailbox'] = [string[]]$Mailbox }
+            if ($Affected) { $parameters['Affected'] = $true }
+            Invoke-KmsRemote -Command 'Get-KmsRecord' -Parameters $parameters -ComputerName $ComputerName -Session $Session -Credential $Credential -ThrottleLimit $ThrottleLimit
+            return
+        }
+        # Paths were given and none was found: each has had its error.
+        if ($pathGiven -and $paths.Count -eq 0) { return }
+        # One kmsdb process reads every path of the call; with none, the settings file names the database.
+        $request = [ordered]@{ command = 'get'; format = 'ndjson'; progress = $true }
+        if ($paths.Count -gt 0) { $request['path'] = $paths.ToArray() }
         if ($Mailbox) { $request['mailbox'] = [string[]]$Mailbox }
         if ($Affected) { $request['affected'] = $true }
         Invoke-Kmsdb -Request $request -Cmdlet $PSCmdlet -TargetObject ($paths -join ', ') | ConvertTo-KmsRecord

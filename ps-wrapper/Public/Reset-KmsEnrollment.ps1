@@ -20,6 +20,12 @@ function Reset-KmsEnrollment {
     Piped records are sent to kmsdb in batches (-BatchSize), one process per
     batch and database folder; results stream out as they are made.
 
+    Records read on other servers (Get-KmsRecord -ComputerName or -Session)
+    go back to the server each came from, through the same session when it is
+    still open, batched per server; there Reset-KmsEnrollment runs with
+    -Confirm:$false after this computer has asked. On Windows it warns before
+    writing when the Exchange KMS service (MSExchangeKMS) is running.
+
     .PARAMETER Path
     With pipeline input, the record file (bound from the Path property of
     Get-KmsRecord output). With -Mailbox, the database folder to search.
@@ -46,6 +52,12 @@ function Reset-KmsEnrollment {
     .PARAMETER BatchSize
     How many records go to one kmsdb process. The default is 200.
 
+    .PARAMETER Credential
+    The account for servers that records came from by -ComputerName, when their session is gone.
+
+    .PARAMETER ThrottleLimit
+    How many servers are written at once. The default is 32.
+
     .EXAMPLE
     Get-KmsRecord -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Affected | Reset-KmsEnrollment
 
@@ -65,6 +77,11 @@ function Reset-KmsEnrollment {
     Get-KmsRecord -Path $clients -Mailbox asmith | Reset-KmsEnrollment -Force
 
     Resets asmith's record even though it has NumSCerts, without prompting.
+
+    .EXAMPLE
+    Get-KmsRecord -Session $sessions -Affected | Reset-KmsEnrollment -Confirm:$false
+
+    Resets the stuck records of several servers, each on its own server, in one batch per server.
 
     .INPUTS
     KmsEnrollment.Record, or any object with Path (and optionally Sha256) properties.
@@ -105,13 +122,25 @@ function Reset-KmsEnrollment {
         [string] $LogPath,
 
         [ValidateRange(1, 10000)]
-        [int] $BatchSize = 200
+        [int] $BatchSize = 200,
+
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential,
+
+        [ValidateRange(1, 1000)]
+        [int] $ThrottleLimit = 32
     )
 
     begin {
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
         # Pending records per database folder; each entry keeps the input object for error records.
         $batches = [ordered]@{}
+        # Pending records per remote origin (session or computer): the objects the remote cmdlet binds.
+        $remoteBatches = [ordered]@{}
+        $origins = @{}
+        # A table, not a variable: the script blocks below run in scopes of their own.
+        $state = @{ Warned = $false }
         $fileSystemPath = {
             param([string] $Literal)
             $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Literal)
@@ -121,6 +150,12 @@ function Reset-KmsEnrollment {
             param([string] $Database)
             $batch = $batches[$Database]
             if ($batch.Count -eq 0) { return }
+            if (-not $state.Warned) {
+                $state.Warned = $true
+                if (Test-KmsServiceRunning) {
+                    Write-Warning ('The Exchange KMS service (MSExchangeKMS) is running on {0}. Its documentation asks for it to be stopped before the database is changed.' -f [Environment]::MachineName)
+                }
+            }
             $batches[$Database] = New-Object System.Collections.Generic.List[object]
             $request = [ordered]@{
                 command  = 'reset'
@@ -143,6 +178,34 @@ function Reset-KmsEnrollment {
                     ConvertTo-KmsResetResult -Result $_ -Mailbox $entry.Mailbox
                 }
             }
+        }
+
+        $flushRemote = {
+            param([string] $Key)
+            $items = $remoteBatches[$Key]
+            if ($items.Count -eq 0) { return }
+            $remoteBatches[$Key] = New-Object System.Collections.Generic.List[object]
+            $origin = $origins[$Key]
+            $parameters = @{ Confirm = $false; BatchSize = $BatchSize }
+            if ($Force) { $parameters['Force'] = $true }
+            if ($BackupPath) { $parameters['BackupPath'] = $BackupPath }
+            if ($LogPath) { $parameters['LogPath'] = $LogPath }
+            $where = @{ ComputerName = $origin.ComputerName; Session = $origin.Session; ThrottleLimit = $ThrottleLimit }
+            if ($null -eq $origin.Session -and $Credential) { $where['Credential'] = $Credential }
+            Invoke-KmsRemote -Command 'Reset-KmsEnrollment' -Parameters $parameters -InputObject $items.ToArray() @where
+        }
+
+        $addRemote = {
+            param([object] $Origin, [string] $RecordPath, [string] $Hash, [string] $Name)
+            $target = '{0}: {1}' -f $Origin.Name, $RecordPath
+            if ($Name) { $target = '{0}: {1} ({2})' -f $Origin.Name, $Name, $RecordPath }
+            if (-not $PSCmdlet.ShouldProcess($target, 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)')) { return }
+            if (-not $remoteBatches.Contains($Origin.Key)) {
+                $remoteBatches[$Origin.Key] = New-Object System.Collections.Generic.List[object]
+                $origins[$Origin.Key] = $Origin
+            }
+            $remoteBatches[$Origin.Key].Add([PSCustomObject]@{ Path = $RecordPath; Sha256 = $Hash })
+            if ($remoteBatches[$Origin.Key].Count -ge $BatchSize) { & $flushRemote $Origin.Key }
         }
 
         $add = {
@@ -172,11 +235,17 @@ function Reset-KmsEnrollment {
         $current = $_
         $name = $null
         if ($null -ne $current -and $current.PSObject.Properties['Mailbox']) { $name = [string]$current.Mailbox }
+        $origin = Get-KmsRecordOrigin -Record $current
+        if ($origin) {
+            & $addRemote $origin $Path $Sha256 $name
+            return
+        }
         if ($null -eq $current) { $current = $Path }
         & $add $Path $Sha256 $current $name
     }
 
     end {
         foreach ($database in @($batches.Keys)) { & $flush $database }
+        foreach ($key in @($remoteBatches.Keys)) { & $flushRemote $key }
     }
 }

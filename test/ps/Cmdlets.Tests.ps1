@@ -215,3 +215,50 @@ Describe 'Reset-KmsEnrollment' {
         $problems[0].Exception.Message | Should -Match 'locked by kmsdb reset'
     }
 }
+
+Describe 'Unattended runs' {
+    It 'never prompts with -Confirm:$false or -Force, and the exit code tells success from failure' {
+        $ok = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $bad = New-KmsDb @{ 'Ma.ini' = "State = 2`r`n" }
+        $run = {
+            param([string] $Db, [string] $Switch)
+            $script = "Import-Module '$ModuleManifest'; Get-KmsRecord -Path '$Db' | Reset-KmsEnrollment $Switch -ErrorAction Stop | Out-Null"
+            $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -PassThru -Wait -RedirectStandardInput '/dev/null' -RedirectStandardOutput (Join-Path (New-TestFolder) 'out.txt') -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
+            $process.ExitCode
+        }
+        & $run $ok '-Confirm:$false' | Should -Be 0
+        (Get-KmsRecord -Path $ok).State | Should -Be 1
+        & $run $bad '-Force' | Should -Be 1
+        (Get-KmsRecord -Path $bad).State | Should -Be 2
+    }
+
+    It 'warns once before writing when the KMS service is running' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a'; 'Mb.ini' = $Stuck -f 'b' }
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { $true }
+        $results = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -WarningVariable warnings -WarningAction SilentlyContinue
+        @($results).Count | Should -Be 2
+        @($warnings).Count | Should -Be 1
+        $warnings[0].Message | Should -Match 'MSExchangeKMS\) is running on'
+        Should -Invoke -ModuleName KmsEnrollment Test-KmsServiceRunning -Times 1 -Exactly
+    }
+
+    It 'does not warn when nothing is written' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a' }
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { $true }
+        Get-KmsRecord -Path $db | Reset-KmsEnrollment -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings).Count | Should -Be 0
+    }
+
+    It 'reads the database from the settings file when no path is given' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $settings = Join-Path (New-TestFolder) 'kmsdb.ini'
+        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $db"
+        $env:KMSDB_CONFIG = $settings
+        try {
+            (Get-KmsRecord -Affected).Id | Should -Be 'Ma'
+            (Reset-KmsEnrollment -Path $db -Mailbox jdoe -Confirm:$false).Status | Should -Be 'Reset'
+        } finally {
+            Remove-Item Env:KMSDB_CONFIG
+        }
+    }
+}
