@@ -1,7 +1,6 @@
-// Runs before npm test: makes sure pwsh, Pester and wine are here.
-import { ensurePester, ensurePwsh, ensureWine } from './lib/tools.mjs';
+// Runs before npm test: makes sure pwsh, Pester, wine and sshd are here.
+import { ensureDebianTools, ensurePester, ensurePwsh } from './lib/tools.mjs';
 
 ensurePwsh();
 ensurePester();
-const wine = ensureWine();
-if (wine) console.warn(`!!! ${wine}: the Windows executable will not be checked`);
+for (const missing of ensureDebianTools()) console.warn(`!!! ${missing}: those tests will be skipped`);

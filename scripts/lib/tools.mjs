@@ -45,15 +45,25 @@ export function ensurePester() {
   return manifest;
 }
 
-/** wine, installed from Debian when missing and this process may; otherwise the reason it is missing. */
-export function ensureWine() {
-  if (onPath('wine')) return null;
-  if (process.platform !== 'linux' || process.getuid?.() !== 0 || !onPath('apt-get', ['--version'])) {
-    return 'wine is missing and cannot be installed here (apt-get install -y wine64 as root)';
+/** Programs the tests use from Debian, each with the package that has it. */
+const DEBIAN = [
+  { what: 'wine (the Windows executable is checked under it)', present: () => onPath('wine'), pkg: 'wine64' },
+  { what: 'sshd (remoting is tested over SSH)', present: () => existsSync('/usr/sbin/sshd') && onPath('ssh', ['-V']), pkg: 'openssh-server' },
+];
+
+/**
+ * Installs from Debian what is missing, when this process may (root, with
+ * apt-get). Returns a sentence for each thing still missing.
+ */
+export function ensureDebianTools() {
+  let missing = DEBIAN.filter((t) => !t.present());
+  if (missing.length === 0) return [];
+  if (process.platform === 'linux' && process.getuid?.() === 0 && onPath('apt-get', ['--version'])) {
+    console.log(`== installing ${missing.map((t) => t.pkg).join(', ')} from Debian`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((t) => t.pkg)], { stdio: 'ignore', env });
+    missing = missing.filter((t) => !t.present());
   }
-  console.log('== installing wine64 from Debian');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'wine64'], { stdio: 'ignore', env });
-  return r.status === 0 && onPath('wine') ? null : 'apt-get install wine64 failed';
+  return missing.map((t) => `${t.what} is missing (apt-get install -y ${t.pkg} as root)`);
 }

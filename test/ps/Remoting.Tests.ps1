@@ -1,0 +1,159 @@
+# PowerShell remoting for real: OpenSSH servers on 127.0.0.1, each with the
+# PowerShell subsystem, its own settings file and database folder, standing
+# for KMS servers. Every process the tests start ends with them.
+BeforeDiscovery {
+    $script:SshReason = $null
+    if (-not $IsLinux) { $script:SshReason = 'not Linux' }
+    elseif ((& id -u) -ne '0') { $script:SshReason = 'not root (sshd must run as root)' }
+    elseif (-not (Test-Path -LiteralPath '/usr/sbin/sshd')) { $script:SshReason = 'no /usr/sbin/sshd (apt-get install -y openssh-server)' }
+    elseif (-not (Get-Command ssh -ErrorAction SilentlyContinue)) { $script:SshReason = 'no ssh client' }
+    if ($script:SshReason) { Write-Warning "!!! REMOTING NOT TESTED: $($script:SshReason) !!!" }
+}
+
+Describe 'Remoting over SSH' -Skip:([bool]$SshReason) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        Import-Module $ModuleManifest -Force
+
+        $script:Work = New-TestFolder
+        $modules = Join-Path $Work 'modules'
+        New-Item -ItemType Directory -Path $modules | Out-Null
+        Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $modules -Recurse
+        New-Item -ItemType Directory -Path '/run/sshd' -Force | Out-Null
+        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $Work 'hostkey')
+        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $Work 'clientkey')
+        Copy-Item -LiteralPath (Join-Path $Work 'clientkey.pub') -Destination (Join-Path $Work 'authorized_keys')
+        & chmod 600 (Join-Path $Work 'authorized_keys') (Join-Path $Work 'clientkey') (Join-Path $Work 'hostkey')
+
+        function Get-FreePort {
+            $listener = New-Object System.Net.Sockets.TcpListener ([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            $port = $listener.LocalEndpoint.Port
+            $listener.Stop()
+            $port
+        }
+
+        # One "server": a folder with its database, settings, subsystem wrapper and sshd.
+        function Start-TestServer {
+            param([string] $Name, [hashtable] $Files, [bool] $WithModule = $true)
+            $root = Join-Path $Work $Name
+            $db = Join-Path (Join-Path $root 'Mgrent') 'Clients'
+            New-Item -ItemType Directory -Path $db | Out-Null
+            foreach ($key in $Files.Keys) { [System.IO.File]::WriteAllBytes((Join-Path $db $key), $Latin1.GetBytes($Files[$key])) }
+            Set-Content -LiteralPath (Join-Path $root 'kmsdb.ini') -Value "[defaults]`ndatabase = $db"
+            $modulePath = $modules
+            if (-not $WithModule) { $modulePath = Join-Path $root 'no-modules' }
+            $wrapper = Join-Path $root 'subsystem.sh'
+            Set-Content -LiteralPath $wrapper -Value @(
+                '#!/bin/sh'
+                "export PSModulePath='$modulePath'"
+                "export KMSDB_CONFIG='$(Join-Path $root 'kmsdb.ini')'"
+                "export KMSDB_TRACE_FILE='$(Join-Path $root 'trace.ndjson')'"
+                "exec '$env:KMSDB_TEST_PWSH' -sshs -NoLogo -NoProfile"
+            )
+            & chmod 755 $wrapper
+            $port = Get-FreePort
+            $config = Join-Path $root 'sshd_config'
+            Set-Content -LiteralPath $config -Value @(
+                "Port $port"
+                'ListenAddress 127.0.0.1'
+                "HostKey $(Join-Path $Work 'hostkey')"
+                "PidFile $(Join-Path $root 'sshd.pid')"
+                "AuthorizedKeysFile $(Join-Path $Work 'authorized_keys')"
+                'PubkeyAuthentication yes'
+                'PasswordAuthentication no'
+                'KbdInteractiveAuthentication no'
+                'UsePAM no'
+                'StrictModes no'
+                'PermitRootLogin prohibit-password'
+                "Subsystem powershell $wrapper"
+            )
+            $log = Join-Path $root 'sshd.log'
+            $process = Start-Process -FilePath '/usr/sbin/sshd' -ArgumentList @('-D', '-e', '-f', $config) -PassThru -RedirectStandardError $log -RedirectStandardOutput (Join-Path $root 'sshd.out')
+            $deadline = (Get-Date).AddSeconds(20)
+            while (-not ((Test-Path -LiteralPath $log) -and (Get-Content -Raw -LiteralPath $log) -match 'Server listening')) {
+                if ((Get-Date) -gt $deadline -or $process.HasExited) { throw "sshd for $Name did not start: $(Get-Content -Raw -LiteralPath $log -ErrorAction SilentlyContinue)" }
+                Start-Sleep -Milliseconds 100
+            }
+            [PSCustomObject]@{ Name = $Name; Home = $root; Database = $db; Port = $port; Process = $process }
+        }
+
+        function New-TestSession {
+            param($Server)
+            New-PSSession -HostName 127.0.0.1 -Port $Server.Port -UserName root -KeyFilePath (Join-Path $Work 'clientkey') -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
+        }
+
+        $script:TextA = @{ 'Ma.ini' = $Stuck -f 'alice'; 'Mb.ini' = $Stuck -f 'bob'; 'Mc.ini' = "State = 1`r`nAlias = carol`r`n"; 'Md.ini' = ($Stuck -f 'dave') + "NumSCerts = 1`r`n" }
+        $script:TextB = @{ 'Me.ini' = $Stuck -f 'erin'; 'Mf.ini' = $Stuck -f 'frank'; 'Mg.ini' = $Stuck -f 'grace' }
+        $script:A = Start-TestServer -Name 'serverA' -Files $TextA
+        $script:B = Start-TestServer -Name 'serverB' -Files $TextB
+        $script:C = Start-TestServer -Name 'serverC' -Files @{ 'Mz.ini' = $Stuck -f 'zoe' } -WithModule $false
+        $script:SessionA = New-TestSession $A
+        $script:SessionB = New-TestSession $B
+        $script:SessionC = New-TestSession $C
+    }
+
+    AfterAll {
+        Get-PSSession | Remove-PSSession
+        foreach ($server in @($A, $B, $C)) {
+            if ($server -and -not $server.Process.HasExited) {
+                $server.Process.Kill()
+                $server.Process.WaitForExit(10000) | Out-Null
+            }
+        }
+        # Nothing the tests started may outlive them: no sshd, no remote pwsh.
+        $deadline = (Get-Date).AddSeconds(15)
+        do {
+            $left = @(& ps -eo 'pid=,args=' | Where-Object { $_ -match [regex]::Escape($Work) -and $_ -notmatch '\bps\b' })
+            if ($left.Count -eq 0) { break }
+            Start-Sleep -Milliseconds 200
+        } while ((Get-Date) -lt $deadline)
+        $left | Should -BeNullOrEmpty
+    }
+
+    It 'reads each server''s own database, with records that carry their server' {
+        $records = @(Get-KmsRecord -Session $SessionA, $SessionB -Affected)
+        @($records.Id | Sort-Object) | Should -Be @('Ma', 'Mb', 'Me', 'Mf', 'Mg')
+        $records[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.KmsEnrollment.Record'
+        $records[0].ComputerName | Should -Not -BeNullOrEmpty
+        @($records | Where-Object { $_.Path.StartsWith($A.Database) }).Id | Sort-Object | Should -Be @('Ma', 'Mb')
+        @($records | Where-Object { $_.Path.StartsWith($B.Database) }).Id | Sort-Object | Should -Be @('Me', 'Mf', 'Mg')
+    }
+
+    It 'shows deserialized records with the module''s table view' {
+        $text = Get-KmsRecord -Session $SessionA -Affected | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Id\s+Mailbox\s+State\s+StateName\s+NumSCerts\s+Affected'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $null = Get-KmsRecord -Session $SessionA, $SessionB -Affected | Reset-KmsEnrollment -WhatIf
+        foreach ($name in $TextA.Keys) { Get-Bytes (Join-Path $A.Database $name) | Should -Be (ConvertTo-AnsiBase64 $TextA[$name]) }
+        Test-Path -LiteralPath (Join-Path $B.Home 'Mgrent/Clients.kmsdb-backup') | Should -BeFalse
+    }
+
+    It 'names a server whose module is missing' {
+        $out = Get-KmsRecord -Session $SessionC -Affected -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -Match '^KmsModuleNotInstalled'
+        $problems[0].Exception.Message | Should -Match ('not installed on ' + [regex]::Escape([Environment]::MachineName))
+    }
+
+    It 'resets each record on the server it came from, batched per server, byte-exact on both sides' {
+        $records = @(Get-KmsRecord -Session $SessionA, $SessionB | Where-Object { $_.Affected -or $_.NumSCerts })
+        $results = @($records | Reset-KmsEnrollment -Confirm:$false -BatchSize 2 -ErrorVariable refused -ErrorAction SilentlyContinue)
+        @($results.Id | Sort-Object) | Should -Be @('Ma', 'Mb', 'Me', 'Mf', 'Mg')
+        @($results.Status | Sort-Object -Unique) | Should -Be @('Reset')
+        $results[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.KmsEnrollment.ResetResult'
+        $refused.Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -Match '^KmsRecordHasCertificates'
+
+        foreach ($name in 'Ma.ini', 'Mb.ini') { Get-Bytes (Join-Path $A.Database $name) | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $TextA[$name])) }
+        foreach ($name in 'Mc.ini', 'Md.ini') { Get-Bytes (Join-Path $A.Database $name) | Should -Be (ConvertTo-AnsiBase64 $TextA[$name]) }
+        foreach ($name in $TextB.Keys) { Get-Bytes (Join-Path $B.Database $name) | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $TextB[$name])) }
+        @(Get-ChildItem -LiteralPath (Join-Path $B.Home 'Mgrent/Clients.kmsdb-backup') -Filter '*.bak').Count | Should -Be 3
+
+        # Server B's three records went to it in batches of two: two kmsdb reset processes there.
+        $resets = @(Get-Content -LiteralPath (Join-Path $B.Home 'trace.ndjson') | ForEach-Object { ($_ | ConvertFrom-Json).argv[0] } | Where-Object { $_ -eq 'reset' })
+        $resets.Count | Should -Be 2
+    }
+}
