@@ -48,8 +48,8 @@ get       Reads every *.ini record directly inside DIR (or the one FILE)
   --affected   Only records stuck by Q198709: State = 4 and no NumSCerts.
   --format     json (default): one document; ndjson: one record per line.
   --progress   Progress as JSON lines on stderr.
-  --threads    How many threads read a large folder (default: the cores,
-               at most 4); 1 reads one file after another.
+  --threads    How many threads read a large folder (default: one per
+               core, up to 4); 1 reads one file after another.
   --config     The settings file (default: $KMSDB_CONFIG, else
                /etc/kmsdb/kmsdb.ini or %ProgramData%\\KmsEnrollment\\kmsdb.ini).
                Its [defaults] and this server's section give --path
