@@ -73,16 +73,3 @@ export function selectRecords(query: RecordQuery): Selection {
     },
   };
 }
-
-/** Reads and builds one record, or an unreadable record naming the reason. */
-export function readRecord(path: string, name: string): KmsRecord {
-  const reader = new FileReader();
-  try {
-    const bytes = reader.read(path);
-    return buildRecord(path, name, bytes, reader.stat().mtime, diagnose(bytes));
-  } catch (err) {
-    return unreadableRecord(path, name, describeFsError(err));
-  } finally {
-    reader.close();
-  }
-}

@@ -3,7 +3,6 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordFileName, recordText } from '../../scripts/lib/synth.mjs';
-import { readRecord } from '../../src/records/query.js';
 import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { KMSDB, ansi, makeDb, ndjson, runKmsdb, tempDir, utf16 } from '../helpers/db.js';
@@ -115,11 +114,6 @@ describe('kmsdb get: reading as KMS reads', () => {
     expect(records['Md-ok']?.warnings).toEqual([]);
   });
 
-  it('turns a file that vanishes before it is read into a record with a warning', () => {
-    const record = readRecord(join(tempDir(), 'Mgone.ini'), 'Mgone.ini');
-    expect(record.warnings).toEqual([{ code: 'unreadable', message: 'The file cannot be read: it does not exist.' }]);
-    expectValid('record', record);
-  });
 });
 
 describe('kmsdb get: filters', () => {
