@@ -1,11 +1,11 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { replaceValue } from '../profile/edit.js';
 import { appendAudit, auditEntry } from '../safety/audit.js';
 import { replaceFileAtomic } from '../safety/atomic.js';
 import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../safety/fsutil.js';
 import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from './record.js';
-import { describeFsError } from './scan.js';
+import { describeFsError, FileReader } from './scan.js';
 import { isRefusal, resolveTarget, type Target } from './target.js';
 
 export type ChangeStatus = 'reset' | 'restored' | 'unchanged' | 'skipped' | 'failed' | 'whatif';
@@ -93,21 +93,14 @@ function refuse(cur: Current | { path: string }, status: 'skipped' | 'failed', c
   return result(cur.path, { status, code, message });
 }
 
-/** Reads a file's bytes and status through one open file, so that the two agree. */
+/** Reads a file's bytes (a copy of its own) and status through one open file, so that the two agree. */
 function readWithStat(path: string): { bytes: Buffer; stat: Stats } {
-  const fd = openSync(path, 'r');
+  const reader = new FileReader();
   try {
-    const stat = fstatSync(fd);
-    const bytes = Buffer.alloc(stat.size);
-    let length = 0;
-    while (length < bytes.length) {
-      const got = readSync(fd, bytes, length, bytes.length - length, null);
-      if (got === 0) break;
-      length += got;
-    }
-    return { bytes: bytes.subarray(0, length), stat };
+    const bytes = Buffer.from(reader.read(path));
+    return { bytes, stat: reader.stat() };
   } finally {
-    closeSync(fd);
+    reader.close();
   }
 }
 
