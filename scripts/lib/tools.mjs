@@ -60,7 +60,8 @@ export function ensureDebianTools() {
   if (missing.length === 0) return [];
   if (process.platform === 'linux' && process.getuid?.() === 0 && onPath('apt-get', ['--version'])) {
     console.log(`== installing ${missing.map((t) => t.pkg).join(', ')} from Debian`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    // RUNLEVEL=1 keeps the packages' scripts from starting services (no system sshd on port 22).
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' };
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
     spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((t) => t.pkg)], { stdio: 'ignore', env });
     missing = missing.filter((t) => !t.present());
