@@ -132,7 +132,8 @@ function Invoke-Kmsdb {
 
         # 0 is success; 1 means some records were refused, which each result reports.
         if ($code -gt 1) {
-            $message = ($messages | ForEach-Object { $_ -replace '^kmsdb: ', '' }) -join ' '
+            # kmsdb's pointers to its own help mean nothing to a cmdlet's user.
+            $message = ($messages | ForEach-Object { $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb --help'\.$", '' }) -join ' '
             if (-not $message) { $message = "kmsdb exited with code $code." }
             switch ($code) {
                 2 { $exception = New-Object System.ArgumentException ($message); $id = 'KmsdbBadRequest'; $category = 'InvalidArgument' }

@@ -262,3 +262,12 @@ Describe 'Unattended runs' {
         }
     }
 }
+
+Describe 'Errors of a whole call' {
+    It 'says what is missing when neither -Path nor a settings file names the database' {
+        $env:KMSDB_CONFIG = ''
+        $null = Get-KmsRecord -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsdbBadRequest,Get-KmsRecord'
+        $problems[0].Exception.Message | Should -Be 'get: --path is required (or a database in the settings file).'
+    }
+}
