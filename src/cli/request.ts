@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { explain, validator } from '../contract/index.js';
-import { usage } from './errors.js';
+import { ExitError, usage } from './errors.js';
 import type { Io } from './get.js';
 import { readAll } from './stdin.js';
 
@@ -45,7 +45,7 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
   try {
     request = JSON.parse(await readAll(io.stdin));
   } catch (err) {
-    if (err instanceof Error && err.name === 'ExitError') throw err;
+    if (err instanceof ExitError) throw err;
     throw usage('the request on stdin is not JSON.');
   }
   const validate = validator('request');

@@ -367,3 +367,19 @@ describe('kmsdb restore', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('kmsdb restore --what-if', () => {
+  it('reports what it would put back and writes nothing', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const { results } = await reset(dir, ['--id', 'Ma']);
+    const after = snapshot(dir);
+    const log = join(backupDirOf(dir), 'kmsdb-audit.log');
+    const logBefore = readFileSync(log, 'utf8');
+    const r = await runKmsdb(['restore', '--path', dir, '--from-log', log, '--what-if', '--format', 'ndjson']);
+    expect(r.code).toBe(0);
+    expect(ndjson<ChangeResult>(r.stdout)[0]).toMatchObject({ id: 'Ma', status: 'whatif', previousState: 1, state: 4 });
+    expect(snapshot(dir)).toEqual(after);
+    expect(readFileSync(log, 'utf8')).toBe(logBefore);
+    expect(readdirSync(backupDirOf(dir)).filter((n) => n.endsWith('.bak'))).toEqual([basename(results[0]!.backupPath!)]);
+  });
+});
