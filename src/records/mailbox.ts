@@ -6,7 +6,8 @@ import { dnLeaf } from './record.js';
  * literal, and the whole value must match, case-insensitively in any script.
  */
 export function compileMailboxPattern(pattern: string): RegExp {
-  const body = Array.from(pattern, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}/-]/g, '\\$&'))).join('');
+  // Only the syntax characters are escaped: under the u flag, escaping any other character (such as '-') is an error.
+  const body = Array.from(pattern, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}/]/g, '\\$&'))).join('');
   return new RegExp(`^${body}$`, 'isu');
 }
 

@@ -94,6 +94,8 @@ describe('mailbox patterns', () => {
     expect(match('Alias = user30\n', 'us*')).toBe(true);
     expect(match('Alias = user30\n', 'user.0')).toBe(false);
     expect(match('Alias = a+b(c)\n', 'a+b(c)')).toBe(true);
+    expect(match("Alias = o'brien-smith\n", "O'Brien-Smith")).toBe(true);
+    expect(match('DisplayName = Smith, J. [IT] {x} ^$| #1 & 50% ~/\\\n', 'Smith, J. [IT] {x} ^$| #1 & 50% ~/\\')).toBe(true);
   });
 
   it('ORs several patterns', () => {
@@ -114,5 +116,20 @@ describe('record hash', () => {
     const bytes = ansi('State = 4\r\n');
     expect(read(bytes).record.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(read(ansi('State = 4\n')).record.sha256).not.toBe(read(bytes).record.sha256);
+  });
+});
+
+describe('mailbox patterns, for any text (property)', () => {
+  it('compile, and a pattern without wildcards matches exactly its own text', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (text) => {
+        const literal = text.replace(/[*?]/g, '');
+        const pattern = compileMailboxPattern(literal);
+        expect(pattern.test(literal)).toBe(true);
+        expect(pattern.test(`${literal}x`)).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
