@@ -60,7 +60,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     }
     await out.end();
   } finally {
-    await pool?.close();
+    pool?.close();
   }
   return EXIT.OK;
 }

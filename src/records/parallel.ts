@@ -123,8 +123,8 @@ export class ScanPool {
           const claimed = Atomics.load(control, CONTROL.NEXT);
           if (claimed < chunks && claimed < next + WINDOW && Atomics.compareExchange(control, CONTROL.NEXT, claimed, claimed + 1) === claimed) {
             this.ready.set(claimed, reader.read(claimed));
-            // Let the workers' messages in between chunks.
-            await new Promise<void>((resolve) => setImmediate(resolve));
+            // While waiting on a worker's chunk, let its messages in between chunks.
+            if (claimed !== next) await new Promise<void>((resolve) => setImmediate(resolve));
           } else if (!this.ready.has(next)) {
             await new Promise<void>((resolve) => (this.wake = resolve));
           }
@@ -144,7 +144,11 @@ export class ScanPool {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /** Lets the workers go without waiting for them: they hold no output, and the process ends them when it ends. */
+  close(): void {
+    for (const w of this.workers) {
+      w.unref();
+      void w.terminate();
+    }
   }
 }
