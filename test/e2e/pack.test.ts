@@ -15,5 +15,9 @@ describe('npm run pack', () => {
     const entries = Object.fromEntries(listing.stdout.trim().split('\n').map((l) => l.split(' ')));
     expect(entries['KmsEnrollment/bin/linux-x64/kmsdb']).toBe('0o100755');
     expect(entries['KmsEnrollment/bin/win-x64/kmsdb.exe']).toBeDefined();
+    for (const file of ['KmsEnrollment.psd1', 'KmsEnrollment.psm1', 'KmsEnrollment.Format.ps1xml', 'en-US/about_KmsEnrollment.help.txt', 'Public/Get-KmsRecord.ps1', 'Public/Reset-KmsEnrollment.ps1', 'Private/Invoke-Kmsdb.ps1']) {
+      expect(entries[`KmsEnrollment/${file}`], file).toBeDefined();
+    }
+    expect(Object.keys(entries).some((name) => /tests?\//i.test(name))).toBe(false);
   });
 });
