@@ -11,7 +11,7 @@ import { backupRecordName, defaultBackupDir } from '../safety/backup.js';
 import { acquireLock, LockBusyError } from '../safety/lock.js';
 import { parseCommandArgs, parseFormat, requirePath } from './args.js';
 import { EXIT, ExitError, usage } from './errors.js';
-import type { Io } from './get.js';
+import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink, type Format } from './output.js';
 import { parseRequests, readAll } from './stdin.js';
 

@@ -3,13 +3,8 @@ import { selectRecords } from '../records/query.js';
 import { loadSettings } from '../settings/index.js';
 import { parseCommandArgs, parseFormat, requirePath } from './args.js';
 import { EXIT, usage } from './errors.js';
+import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink } from './output.js';
-
-export interface Io {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
 
 export async function runGet(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('get', argv, {
@@ -22,6 +17,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     config: { type: 'string' },
   });
   const format = parseFormat('get', args.format);
+  const query = { mailbox: args.mailbox ?? [], affected: args.affected ?? false };
   const paths = args.path ?? [];
   if (paths.length === 0) paths.push(requirePath('get', loadSettings(args.config)?.database));
   const threads = args.threads === undefined ? defaultThreads() : Number(args.threads);
@@ -30,7 +26,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   let pool = threads > 1 && paths.some(looksLarge) ? new ScanPool(threads) : null;
   try {
     // Every path is checked before any output, so a bad one fails the command cleanly.
-    const selections = paths.map((path) => selectRecords({ path: requirePath('get', path), mailbox: args.mailbox ?? [], affected: args.affected ?? false }));
+    const selections = paths.map((path) => selectRecords({ path: requirePath('get', path), ...query }));
     const total = selections.reduce((n, s) => n + s.files.names.length, 0);
     if (!pool && threads > 1 && selections.some((s) => s.files.names.length >= PARALLEL_MIN_FILES)) pool = new ScanPool(threads);
 
@@ -44,7 +40,6 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     for (const selection of selections) {
       const onRead = (done: number) => progress?.update(before + done);
       if (pool && selection.files.names.length >= PARALLEL_MIN_FILES) {
-        const query = { mailbox: args.mailbox ?? [], affected: args.affected ?? false };
         for await (const run of pool.records(selection.files, query, ItemWriter.separator(format), onRead)) {
           await out.encoded(run.text, run.count);
           if (!sink.open) break;

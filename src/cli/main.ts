@@ -1,7 +1,8 @@
 import { HELP } from './args.js';
 import { EXIT, ExitError } from './errors.js';
 import { runReset, runRestore } from './change.js';
-import { runGet, type Io } from './get.js';
+import { runGet } from './get.js';
+import type { Io } from './io.js';
 import { fromRequest } from './request.js';
 import { trace } from '../trace.js';
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { explain, validator } from '../contract/index.js';
 import { ExitError, usage } from './errors.js';
-import type { Io } from './get.js';
+import type { Io } from './io.js';
 import { readAll } from './stdin.js';
 
 interface GetRequest {
