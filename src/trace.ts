@@ -2,8 +2,8 @@ import { appendFileSync } from 'node:fs';
 
 /**
  * Appends one JSON line to KMSDB_TRACE_FILE when it is set. Tests read it to
- * see how kmsdb ran: each process start with its command, and each pool of
- * reader threads.
+ * see how kmsdb ran: each process start with its command, each pool of reader
+ * threads, and each folder listed straight into shared memory.
  */
 export function trace(event: Record<string, unknown>): void {
   const file = process.env.KMSDB_TRACE_FILE;

@@ -1,10 +1,19 @@
 import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../records/parallel.js';
-import { selectRecords } from '../records/query.js';
+import { selectRecords, type Selection } from '../records/query.js';
+import { listSharedFiles, shareNames, type SharedFiles } from '../records/shared-names.js';
 import { loadSettings } from '../settings/index.js';
+import { trace } from '../trace.js';
 import { parseCommandArgs, parseFormat, requirePath } from './args.js';
 import { EXIT, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink } from './output.js';
+
+/** A path's record files: listed into shared memory for the reader threads, or as a selection read here. */
+interface Listing {
+  count: number;
+  shared: SharedFiles | null;
+  selection: Selection | null;
+}
 
 export async function runGet(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('get', argv, {
@@ -23,12 +32,22 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   const threads = args.threads === undefined ? defaultThreads() : Number(args.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
   // Workers boot while a folder that looks large is listed, else once the listing shows it is.
-  let pool = threads > 1 && paths.some(looksLarge) ? new ScanPool(threads) : null;
+  const large = paths.map(looksLarge);
+  let pool = threads > 1 && large.some(Boolean) ? new ScanPool(threads) : null;
   try {
     // Every path is checked before any output, so a bad one fails the command cleanly.
-    const selections = paths.map((path) => selectRecords({ path: requirePath('get', path), ...query }));
-    const total = selections.reduce((n, s) => n + s.files.names.length, 0);
-    if (!pool && threads > 1 && selections.some((s) => s.files.names.length >= PARALLEL_MIN_FILES)) pool = new ScanPool(threads);
+    const listings: Listing[] = paths.map((path, i) => {
+      const checked = requirePath('get', path);
+      if (pool && large[i]) {
+        const shared = listSharedFiles(checked);
+        trace({ sharedListing: shared.names.count });
+        return { count: shared.names.count, shared, selection: null };
+      }
+      const selection = selectRecords({ path: checked, ...query });
+      return { count: selection.files.names.length, shared: null, selection };
+    });
+    const total = listings.reduce((n, l) => n + l.count, 0);
+    if (!pool && threads > 1 && listings.some((l) => l.count >= PARALLEL_MIN_FILES)) pool = new ScanPool(threads);
 
     const sink = new TextSink(io.stdout);
     const out = new ItemWriter(sink, format, 'records');
@@ -37,20 +56,21 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
 
     await out.begin();
     let before = 0;
-    for (const selection of selections) {
+    for (const { count, shared, selection } of listings) {
       const onRead = (done: number) => progress?.update(before + done);
-      if (pool && selection.files.names.length >= PARALLEL_MIN_FILES) {
-        for await (const run of pool.records(selection.files, query, ItemWriter.separator(format), onRead)) {
-          await out.encoded(run.text, run.count);
+      const files = shared ?? (pool && selection && count >= PARALLEL_MIN_FILES ? { dir: selection.files.dir, names: shareNames(selection.files.names) } : null);
+      if (pool && files) {
+        for await (const run of pool.records(files, query, ItemWriter.separator(format), onRead)) {
+          if (run.bytes) await out.encoded(run.bytes, run.count);
           if (!sink.open) break;
         }
-      } else {
+      } else if (selection) {
         for (const record of selection.records(onRead)) {
           await out.item(record);
           if (!sink.open) break;
         }
       }
-      before += selection.files.names.length;
+      before += count;
       if (!sink.open) break;
     }
     await out.end();

@@ -1,14 +1,16 @@
+import { Utf8Builder } from '../utf8-builder.js';
+
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 50;
 
 /**
- * Buffered, backpressure-aware text output. Small writes are gathered into
+ * Buffered, backpressure-aware output. Small writes are gathered into
  * chunks, but never held longer than FLUSH_MS, so consumers see records as
  * they are read. A reader that goes away (EPIPE) ends the output quietly.
  */
 export class TextSink {
-  private parts: string[] = [];
-  private size = 0;
+  // Gathered as bytes: strings held until a flush would outlive young collections.
+  private readonly pending = new Utf8Builder(FLUSH_BYTES);
   private lastFlush = Date.now();
   private closed = false;
 
@@ -26,18 +28,31 @@ export class TextSink {
 
   async write(text: string): Promise<void> {
     if (this.closed) return;
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= FLUSH_BYTES || Date.now() - this.lastFlush >= FLUSH_MS) await this.flush();
+    if (this.pending.length > 0 && this.pending.free < text.length * 3) await this.flush();
+    this.pending.append(text);
+    if (this.pending.length >= FLUSH_BYTES || Date.now() - this.lastFlush >= FLUSH_MS) await this.flush();
+  }
+
+  /** UTF-8 bytes already encoded; the sink owns them from now on. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (this.closed) return;
+    if (bytes.length <= this.pending.free) {
+      this.pending.appendBytes(bytes);
+      if (this.pending.length >= FLUSH_BYTES || Date.now() - this.lastFlush >= FLUSH_MS) await this.flush();
+      return;
+    }
+    await this.flush();
+    await this.send(bytes);
   }
 
   async flush(): Promise<void> {
     this.lastFlush = Date.now();
-    if (this.parts.length === 0 || this.closed) return;
-    const chunk = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    if (!this.stream.write(chunk)) await this.drained();
+    const chunk = this.pending.take();
+    if (chunk) await this.send(chunk);
+  }
+
+  private async send(chunk: Uint8Array): Promise<void> {
+    if (!this.closed && !this.stream.write(chunk)) await this.drained();
   }
 
   /** Waits for room in the stream, or for its end; an EPIPE is handled by the constructor's listener. */
@@ -85,9 +100,10 @@ export class ItemWriter {
   }
 
   /** `count` items serialised elsewhere, joined by separator(format), with a final newline for NDJSON. */
-  async encoded(text: string, count: number): Promise<void> {
+  async encoded(bytes: Uint8Array, count: number): Promise<void> {
     if (count === 0) return;
-    await this.sink.write(this.format === 'ndjson' ? text : `${this.count === 0 ? '\n' : ',\n'}${text}`);
+    if (this.format === 'json') await this.sink.write(this.count === 0 ? '\n' : ',\n');
+    await this.sink.writeBytes(bytes);
     this.count += count;
   }
 

@@ -1,37 +1,7 @@
 import { compileFilter, readCandidate, type RecordFilter } from './query.js';
 import { FileReader, recordPath } from './scan.js';
-
-/**
- * Record names in shared memory: UTF-8 bytes, and where each name starts
- * (one more offset marks the end). Workers read the names they claim from it,
- * so a large folder's list is not copied into every worker.
- */
-export interface SharedNames {
-  bytes: SharedArrayBuffer;
-  starts: SharedArrayBuffer;
-  count: number;
-}
-
-export function shareNames(names: readonly string[]): SharedNames {
-  let total = 0;
-  for (const n of names) total += Buffer.byteLength(n, 'utf8');
-  const bytes = new SharedArrayBuffer(total);
-  const starts = new SharedArrayBuffer((names.length + 1) * Int32Array.BYTES_PER_ELEMENT);
-  const view = Buffer.from(bytes);
-  const offsets = new Int32Array(starts);
-  let at = 0;
-  names.forEach((n, i) => {
-    offsets[i] = at;
-    at += view.write(n, at, 'utf8');
-  });
-  offsets[names.length] = at;
-  return { bytes, starts, count: names.length };
-}
-
-export function sharedName(shared: SharedNames, index: number): string {
-  const offsets = new Int32Array(shared.starts);
-  return Buffer.from(shared.bytes).toString('utf8', offsets[index], offsets[index + 1]);
-}
+import { sharedName, type SharedNames } from './shared-names.js';
+import { Utf8Builder } from '../utf8-builder.js';
 
 /** What a scan worker is given. */
 export interface ScanJob {
@@ -60,11 +30,12 @@ export const CONTROL = {
   STOP: 2,
 } as const;
 
-/** A chunk's records that passed the filter, as joined JSON text, how many, and how many files it read. */
+/** A chunk's records that passed the filter, as joined JSON in UTF-8, how many, and how many files it read. */
 export interface ChunkMessage {
   job: number;
   chunk: number;
-  text: string;
+  /** Over an ArrayBuffer of its own, which a worker transfers; null when no record passed. */
+  bytes: Uint8Array | null;
   count: number;
   read: number;
 }
@@ -72,6 +43,8 @@ export interface ChunkMessage {
 /** A reader of a job's chunks, on whichever thread claims them. */
 export class ChunkReader {
   private readonly reader = new FileReader();
+  // A chunk's JSON is kept outside the heap: the main thread may hold a window of chunks.
+  private readonly out = new Utf8Builder();
   private readonly filter: RecordFilter;
   private readonly files: { dir: string; names: string[] };
   readonly chunks: number;
@@ -83,16 +56,17 @@ export class ChunkReader {
   }
 
   read(chunk: number): ChunkMessage {
-    const lines: string[] = [];
+    let count = 0;
     const start = chunk * this.job.chunkSize;
     const end = Math.min(this.job.names.count, start + this.job.chunkSize);
     for (let i = start; i < end; i++) {
       const name = sharedName(this.job.names, i);
       const record = readCandidate(this.reader, recordPath(this.files, name), name, this.filter);
-      if (record) lines.push(JSON.stringify(record));
+      if (!record) continue;
+      if (count++ > 0) this.out.append(this.job.separator);
+      this.out.append(JSON.stringify(record));
     }
-    // One string per chunk, small enough for the main thread's young generation: it is written and gone.
-    const text = lines.length === 0 ? '' : lines.join(this.job.separator) + (this.job.separator === '\n' ? '\n' : '');
-    return { job: this.job.id, chunk, text, count: lines.length, read: end - start };
+    if (count > 0 && this.job.separator === '\n') this.out.append('\n');
+    return { job: this.job.id, chunk, bytes: this.out.take(), count, read: end - start };
   }
 }

@@ -2,12 +2,12 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ChunkReader, CONTROL, shareNames, type ChunkMessage, type ScanJob } from './parallel-protocol.js';
+import { ChunkReader, CONTROL, type ChunkMessage, type ScanJob } from './parallel-protocol.js';
 import type { RecordQuery } from './query.js';
-import type { RecordFiles } from './scan.js';
+import type { SharedFiles } from './shared-names.js';
 import { trace } from '../trace.js';
 
-// Chunks of 64 records stay under 64 KB of JSON: short-lived strings the young generation collects.
+// Chunks of 64 records stay under 64 KB of JSON, one buffer of the builder's first size.
 const CHUNK_SIZE = 64;
 const WINDOW = 16;
 /** Below this many files, starting workers costs more than it saves. */
@@ -44,9 +44,9 @@ function startWorker(): Worker {
   return new Worker(join(__dirname, 'kmsdb-scan-worker.cjs'), { resourceLimits: WORKER_LIMITS });
 }
 
-/** A run of passing records, serialised and joined by the requested separator. */
+/** A run of passing records, serialised and joined by the requested separator, in UTF-8. */
 export interface EncodedRecords {
-  text: string;
+  bytes: Uint8Array | null;
   count: number;
 }
 
@@ -90,18 +90,18 @@ export class ScanPool {
   }
 
   /**
-   * Reads a folder's records, yielding the passing records' JSON text in
+   * Reads a folder's records, yielding the passing records' JSON bytes in
    * file-name order, chunk by chunk, as soon as the chunks before it are
    * done. Workers claim fixed-size chunks from a shared counter and never run
    * more than WINDOW chunks ahead of what has been yielded, so memory stays
    * flat however slowly the output is consumed.
    */
-  async *records(files: RecordFiles, query: Pick<RecordQuery, 'mailbox' | 'affected'>, separator: string, onRead?: (done: number) => void): AsyncGenerator<EncodedRecords> {
+  async *records(files: SharedFiles, query: Pick<RecordQuery, 'mailbox' | 'affected'>, separator: string, onRead?: (done: number) => void): AsyncGenerator<EncodedRecords> {
     const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
     const job: ScanJob = {
       id: ++this.job,
       dir: files.dir,
-      names: shareNames(files.names),
+      names: files.names,
       mailbox: [...(query.mailbox ?? [])],
       affected: query.affected === true,
       separator,
@@ -133,7 +133,7 @@ export class ScanPool {
         this.ready.delete(next);
         done += m.read;
         onRead?.(done);
-        yield { text: m.text, count: m.count };
+        yield { bytes: m.bytes, count: m.count };
         Atomics.store(control, CONTROL.WRITTEN, next + 1);
         Atomics.notify(control, CONTROL.WRITTEN);
       }

@@ -1,5 +1,5 @@
 // A scan worker: for each job it is sent, claims chunks of a folder's record
-// names, reads them, and posts each chunk's passing records as JSON text
+// names, reads them, and posts each chunk's passing records as JSON bytes
 // (see parallel.ts). It then waits for the next job.
 import { parentPort } from 'node:worker_threads';
 import { ChunkReader, CONTROL, type ScanJob } from './parallel-protocol.js';
@@ -16,7 +16,8 @@ function run(job: ScanJob): void {
       Atomics.wait(control, CONTROL.WRITTEN, written, 100);
     }
     if (Atomics.load(control, CONTROL.STOP)) return;
-    parentPort?.postMessage(reader.read(chunk));
+    const m = reader.read(chunk);
+    parentPort?.postMessage(m, m.bytes ? [m.bytes.buffer as ArrayBuffer] : []);
   }
 }
 

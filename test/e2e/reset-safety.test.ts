@@ -140,10 +140,12 @@ describe('reset survives kill -9 at any instant', () => {
       const { dir, originals } = stuckDb(1500);
       const [cmd, ...pre] = KMSDB as [string, ...string[]];
       const child = spawn(cmd, [...pre, 'reset', '--path', dir, '--mailbox', '*', '--format', 'ndjson'], { stdio: ['ignore', 'ignore', 'ignore'] });
+      // Listened for from the start: a run that ends before the kill has closed already.
+      const closed = new Promise((r) => child.on('close', r));
       const delay = 80 + Math.floor(Math.random() * 1500);
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
       const killed = checkConsistent(dir, originals);
 
       const rerun = await runKmsdb(['reset', '--path', dir, '--mailbox', '*', '--format', 'ndjson', '--wait', '5']);

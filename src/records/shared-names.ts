@@ -1,0 +1,152 @@
+import { opendirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ExitError, EXIT } from '../cli/errors.js';
+import { describeFsError, isRecordName, recordFiles } from './scan.js';
+
+/**
+ * Record names in shared memory: UTF-8 bytes, and where each name starts
+ * (one more offset marks the end). Workers read the names they claim from it,
+ * so a large folder's list is not copied into every worker.
+ */
+export interface SharedNames {
+  bytes: SharedArrayBuffer;
+  starts: SharedArrayBuffer;
+  count: number;
+}
+
+/** A folder and its record names in shared memory, in the order of RecordFiles. */
+export interface SharedFiles {
+  dir: string;
+  names: SharedNames;
+}
+
+export function shareNames(names: readonly string[]): SharedNames {
+  let total = 0;
+  for (const n of names) total += Buffer.byteLength(n, 'utf8');
+  const bytes = new SharedArrayBuffer(total);
+  const starts = new SharedArrayBuffer((names.length + 1) * Int32Array.BYTES_PER_ELEMENT);
+  const view = Buffer.from(bytes);
+  const offsets = new Int32Array(starts);
+  let at = 0;
+  names.forEach((n, i) => {
+    offsets[i] = at;
+    at += view.write(n, at, 'utf8');
+  });
+  offsets[names.length] = at;
+  return { bytes, starts, count: names.length };
+}
+
+export function sharedName(shared: SharedNames, index: number): string {
+  const offsets = new Int32Array(shared.starts);
+  return Buffer.from(shared.bytes).toString('utf8', offsets[index], offsets[index + 1]);
+}
+
+/** Names packed as UTF-8 in one growing buffer while a folder is read. */
+class NameList {
+  bytes = Buffer.allocUnsafeSlow(1 << 20);
+  starts = new Int32Array(1 << 14);
+  count = 0;
+  used = 0;
+  ascii = true;
+
+  add(name: string): void {
+    if (this.used + name.length * 3 > this.bytes.length) {
+      const bytes = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + name.length * 3));
+      this.bytes.copy(bytes, 0, 0, this.used);
+      this.bytes = bytes;
+    }
+    if (this.count + 2 > this.starts.length) {
+      const starts = new Int32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    this.starts[this.count++] = this.used;
+    const written = this.bytes.write(name, this.used, 'utf8');
+    if (written !== name.length) this.ascii = false;
+    this.used += written;
+    this.starts[this.count] = this.used;
+  }
+
+  name(index: number): string {
+    return this.bytes.toString('utf8', this.starts[index], this.starts[index + 1]);
+  }
+
+  /** Byte order of two ASCII names, which is their string order too. */
+  compare(a: number, b: number): number {
+    const bytes = this.bytes;
+    const starts = this.starts;
+    const aEnd = starts[a + 1] as number;
+    const bEnd = starts[b + 1] as number;
+    let i = starts[a] as number;
+    let j = starts[b] as number;
+    for (; i < aEnd && j < bEnd; i++, j++) {
+      const d = (bytes[i] as number) - (bytes[j] as number);
+      if (d !== 0) return d;
+    }
+    return aEnd - i - (bEnd - j);
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The record names of a folder, as recordFiles lists them (every `*.ini`
+ * name, in string order), but straight into shared memory: a large folder
+ * leaves no string per name on the heap. Those strings would all survive
+ * young collections, and V8 then grows the young generation for the rest of
+ * the scan (npm run bench -- --only scan).
+ */
+export function listSharedFiles(path: string): SharedFiles {
+  const dir = resolve(path);
+  if (!isFolder(dir)) {
+    // One record file, or a path that fails: recordFiles says which.
+    const files = recordFiles(dir);
+    return { dir: files.dir, names: shareNames(files.names) };
+  }
+  const list = new NameList();
+  let folder;
+  try {
+    folder = opendirSync(dir, { bufferSize: 1024 });
+  } catch (err) {
+    throw new ExitError(EXIT.DATABASE, `The database folder ${dir} cannot be listed: ${describeFsError(err)}.`);
+  }
+  try {
+    for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
+      if (isRecordName(entry.name)) list.add(entry.name);
+    }
+  } catch (err) {
+    throw new ExitError(EXIT.DATABASE, `The database folder ${dir} cannot be listed: ${describeFsError(err)}.`);
+  } finally {
+    folder.closeSync();
+  }
+
+  const order = new Uint32Array(list.count);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  if (list.ascii) order.sort((a, b) => list.compare(a, b));
+  else {
+    // UTF-8 byte order is not UTF-16 string order: sort such a folder's names as strings.
+    const names = Array.from(order, (i) => list.name(i)).sort();
+    return { dir, names: shareNames(names) };
+  }
+
+  const bytes = new SharedArrayBuffer(list.used);
+  const starts = new SharedArrayBuffer((list.count + 1) * Int32Array.BYTES_PER_ELEMENT);
+  const out = new Uint8Array(bytes);
+  const offsets = new Int32Array(starts);
+  let at = 0;
+  order.forEach((index, i) => {
+    offsets[i] = at;
+    const from = list.starts[index] as number;
+    const to = list.starts[index + 1] as number;
+    out.set(list.bytes.subarray(from, to), at);
+    at += to - from;
+  });
+  offsets[list.count] = at;
+  return { dir, names: { bytes, starts, count: list.count } };
+}
