@@ -85,7 +85,42 @@ class NameList {
     }
     return aEnd - i - (bEnd - j);
   }
+
+  /**
+   * The names' indexes in byte order. Names are sorted first by their first
+   * four bytes (every record name has them: it ends in .ini), with a native
+   * numeric sort of prefix * 2^21 + index, which a double holds exactly; only
+   * runs of names that share those bytes are then compared in full.
+   */
+  order(): Uint32Array {
+    const n = this.count;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    if (n > INDEX_LIMIT) return order.sort((a, b) => this.compare(a, b));
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = this.prefix(i) * INDEX_LIMIT + i;
+    keys.sort();
+    for (let i = 0; i < n; i++) order[i] = (keys[i] as number) % INDEX_LIMIT;
+    for (let start = 0, end = 1; start < n; start = end++) {
+      const prefix = Math.floor((keys[start] as number) / INDEX_LIMIT);
+      while (end < n && Math.floor((keys[end] as number) / INDEX_LIMIT) === prefix) end++;
+      if (end - start > 1) order.subarray(start, end).sort((a, b) => this.compare(a, b));
+    }
+    return order;
+  }
+
+  /** The first four bytes of a name as a number (bytes past its end count as 0). */
+  private prefix(index: number): number {
+    const start = this.starts[index] as number;
+    const end = this.starts[index + 1] as number;
+    let p = 0;
+    for (let k = start; k < start + 4; k++) p = p * 256 + (k < end ? (this.bytes[k] as number) : 0);
+    return p;
+  }
 }
+
+/** Up to this many names, an index fits beside a 32-bit prefix in a double's 53 bits. */
+const INDEX_LIMIT = 2 ** 21;
 
 function isFolder(path: string): boolean {
   try {
@@ -126,14 +161,12 @@ export function listSharedFiles(path: string): SharedFiles {
     folder.closeSync();
   }
 
-  const order = new Uint32Array(list.count);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  if (list.ascii) order.sort((a, b) => list.compare(a, b));
-  else {
+  if (!list.ascii) {
     // UTF-8 byte order is not UTF-16 string order: sort such a folder's names as strings.
-    const names = Array.from(order, (i) => list.name(i)).sort();
+    const names = Array.from({ length: list.count }, (_, i) => list.name(i)).sort();
     return { dir, names: shareNames(names) };
   }
+  const order = list.order();
 
   const bytes = new SharedArrayBuffer(list.used);
   const starts = new SharedArrayBuffer((list.count + 1) * Int32Array.BYTES_PER_ELEMENT);
