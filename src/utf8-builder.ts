@@ -33,6 +33,11 @@ export class Utf8Builder {
     this.used += bytes.length;
   }
 
+  /** The bytes appended so far, in place: the next append may move them. */
+  view(): Buffer {
+    return this.buf ? this.buf.subarray(0, this.used) : Buffer.alloc(0);
+  }
+
   /**
    * The bytes appended so far, over a buffer of their own that may be
    * transferred to another thread, or null when there are none. The builder

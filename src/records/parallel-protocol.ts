@@ -1,6 +1,6 @@
 import { compileFilter, readCandidate, type RecordFilter } from './query.js';
 import { FileReader, recordPath } from './scan.js';
-import { sharedName, type SharedNames } from './shared-names.js';
+import { sharedNameReader, type SharedNames } from './shared-names.js';
 import { Utf8Builder } from '../utf8-builder.js';
 
 /** What a scan worker is given. */
@@ -46,11 +46,13 @@ export class ChunkReader {
   // A chunk's JSON is kept outside the heap: the main thread may hold a window of chunks.
   private readonly out = new Utf8Builder();
   private readonly filter: RecordFilter;
+  private readonly name: (index: number) => string;
   private readonly files: { dir: string; names: string[] };
   readonly chunks: number;
 
   constructor(private readonly job: ScanJob) {
     this.filter = compileFilter(job);
+    this.name = sharedNameReader(job.names);
     this.files = { dir: job.dir, names: [] };
     this.chunks = Math.ceil(job.names.count / job.chunkSize);
   }
@@ -60,7 +62,7 @@ export class ChunkReader {
     const start = chunk * this.job.chunkSize;
     const end = Math.min(this.job.names.count, start + this.job.chunkSize);
     for (let i = start; i < end; i++) {
-      const name = sharedName(this.job.names, i);
+      const name = this.name(i);
       const record = readCandidate(this.reader, recordPath(this.files, name), name, this.filter);
       if (!record) continue;
       if (count++ > 0) this.out.append(this.job.separator);

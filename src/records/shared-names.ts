@@ -2,6 +2,7 @@ import { opendirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitError, EXIT } from '../cli/errors.js';
 import { describeFsError, isRecordName, recordFiles } from './scan.js';
+import { Utf8Builder } from '../utf8-builder.js';
 
 /**
  * Record names in shared memory: UTF-8 bytes, and where each name starts
@@ -36,35 +37,39 @@ export function shareNames(names: readonly string[]): SharedNames {
   return { bytes, starts, count: names.length };
 }
 
-export function sharedName(shared: SharedNames, index: number): string {
+/** Reads names out of shared memory; the views are made once, not per name. */
+export function sharedNameReader(shared: SharedNames): (index: number) => string {
   const offsets = new Int32Array(shared.starts);
-  return Buffer.from(shared.bytes).toString('utf8', offsets[index], offsets[index + 1]);
+  const bytes = Buffer.from(shared.bytes);
+  return (index) => bytes.toString('utf8', offsets[index], offsets[index + 1]);
 }
 
-/** Names packed as UTF-8 in one growing buffer while a folder is read. */
+/** Names packed as UTF-8 while a folder is read. */
 class NameList {
-  bytes = Buffer.allocUnsafeSlow(1 << 20);
+  private readonly text = new Utf8Builder(1 << 20);
   starts = new Int32Array(1 << 14);
   count = 0;
-  used = 0;
   ascii = true;
+  private packed: Buffer | null = null;
+
+  /** The packed names; valid until the next add(). */
+  get bytes(): Buffer {
+    return (this.packed ??= this.text.view());
+  }
 
   add(name: string): void {
-    if (this.used + name.length * 3 > this.bytes.length) {
-      const bytes = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + name.length * 3));
-      this.bytes.copy(bytes, 0, 0, this.used);
-      this.bytes = bytes;
-    }
     if (this.count + 2 > this.starts.length) {
       const starts = new Int32Array(this.starts.length * 2);
       starts.set(this.starts);
       this.starts = starts;
     }
-    this.starts[this.count++] = this.used;
-    const written = this.bytes.write(name, this.used, 'utf8');
-    if (written !== name.length) this.ascii = false;
-    this.used += written;
-    this.starts[this.count] = this.used;
+    const start = this.text.length;
+    this.packed = null;
+    this.text.append(name);
+    // Only ASCII takes one UTF-8 byte per UTF-16 code unit.
+    if (this.text.length - start !== name.length) this.ascii = false;
+    this.starts[this.count++] = start;
+    this.starts[this.count] = this.text.length;
   }
 
   name(index: number): string {
@@ -98,7 +103,8 @@ class NameList {
     for (let i = 0; i < n; i++) order[i] = i;
     if (n > INDEX_LIMIT) return order.sort((a, b) => this.compare(a, b));
     const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = this.prefix(i) * INDEX_LIMIT + i;
+    const bytes = this.bytes;
+    for (let i = 0; i < n; i++) keys[i] = this.prefix(bytes, i) * INDEX_LIMIT + i;
     keys.sort();
     for (let i = 0; i < n; i++) order[i] = (keys[i] as number) % INDEX_LIMIT;
     for (let start = 0, end = 1; start < n; start = end++) {
@@ -110,11 +116,11 @@ class NameList {
   }
 
   /** The first four bytes of a name as a number (bytes past its end count as 0). */
-  private prefix(index: number): number {
+  private prefix(bytes: Buffer, index: number): number {
     const start = this.starts[index] as number;
     const end = this.starts[index + 1] as number;
     let p = 0;
-    for (let k = start; k < start + 4; k++) p = p * 256 + (k < end ? (this.bytes[k] as number) : 0);
+    for (let k = start; k < start + 4; k++) p = p * 256 + (k < end ? (bytes[k] as number) : 0);
     return p;
   }
 }
@@ -168,7 +174,8 @@ export function listSharedFiles(path: string): SharedFiles {
   }
   const order = list.order();
 
-  const bytes = new SharedArrayBuffer(list.used);
+  const packed = list.bytes;
+  const bytes = new SharedArrayBuffer(packed.length);
   const starts = new SharedArrayBuffer((list.count + 1) * Int32Array.BYTES_PER_ELEMENT);
   const out = new Uint8Array(bytes);
   const offsets = new Int32Array(starts);
@@ -177,7 +184,7 @@ export function listSharedFiles(path: string): SharedFiles {
     offsets[i] = at;
     const from = list.starts[index] as number;
     const to = list.starts[index + 1] as number;
-    out.set(list.bytes.subarray(from, to), at);
+    out.set(packed.subarray(from, to), at);
     at += to - from;
   });
   offsets[list.count] = at;

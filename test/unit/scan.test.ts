@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ExitError, EXIT } from '../../src/cli/errors.js';
 import { ItemWriter, TextSink } from '../../src/cli/output.js';
 import { recordFiles } from '../../src/records/scan.js';
-import { listSharedFiles, sharedName, type SharedFiles } from '../../src/records/shared-names.js';
+import { listSharedFiles, sharedNameReader, type SharedFiles } from '../../src/records/shared-names.js';
 import { Utf8Builder } from '../../src/utf8-builder.js';
 import { tempDir } from '../helpers/db.js';
 
-const namesOf = (files: SharedFiles) => Array.from({ length: files.names.count }, (_, i) => sharedName(files.names, i));
+const namesOf = (files: SharedFiles) => Array.from({ length: files.names.count }, (_, i) => sharedNameReader(files.names)(i));
 
 /** A folder holding empty files of these names. */
 function folderOf(names: readonly string[]): string {
