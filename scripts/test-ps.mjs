@@ -1,14 +1,49 @@
-// Runs the Pester tests of the PowerShell module in test/ps against dist/KmsEnrollment.
+// Runs the module's Pester tests (test/ps) against dist/KmsEnrollment in both lanes: PowerShell 7
+// for Linux, then PowerShell 7 for Windows under wine (the Windows lane, against kmsdb.exe).
+// Under CI a lane that cannot run fails the run.
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { ensurePester, ensurePwsh } from './lib/tools.mjs';
+import { ensurePester, ensurePwsh, IN_CI } from './lib/tools.mjs';
+import { ensureWindowsLane, LANE_PWSH, runInLane, winePath } from './lib/windows-lane.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const pwsh = ensurePwsh();
-const r = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'test/ps/run.ps1'), '-PesterPath', ensurePester()], {
-  stdio: 'inherit',
-  cwd: ROOT,
-  // Tests that need a host of their own start this pwsh.
-  env: { ...process.env, KMSDB_TEST_PWSH: pwsh },
-});
-process.exitCode = r.status ?? 1;
+const RUNNER = join(ROOT, 'test/ps/run.ps1');
+const pester = ensurePester();
+const failures = [];
+
+const only = process.argv[2];
+if (only !== 'windows') {
+  console.log('== Pester: PowerShell 7 for Linux');
+  const pwsh = ensurePwsh();
+  const r = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-File', RUNNER, '-PesterPath', pester], {
+    stdio: 'inherit',
+    cwd: ROOT,
+    // Tests that need a PowerShell of their own start this one.
+    env: { ...process.env, KMSDB_TEST_PWSH: pwsh },
+    timeout: 900_000,
+  });
+  if (r.status !== 0) failures.push(`the Linux lane failed (exit ${r.status ?? r.signal})`);
+}
+
+if (only !== 'linux') {
+  console.log('== Pester: PowerShell 7 for Windows, under wine (the Windows lane)');
+  const reason = ensureWindowsLane();
+  if (reason) {
+    const message = `THE WINDOWS LANE DID NOT RUN: ${reason}`;
+    if (IN_CI) failures.push(message);
+    else console.warn(`\n!!! ${message} !!!\n`);
+  } else {
+    const started = Date.now();
+    const r = runInLane(['-NoProfile', '-NonInteractive', '-File', winePath(RUNNER), '-PesterPath', winePath(pester)], {
+      timeoutMs: 900_000,
+      echo: true,
+      env: { KMSDB_TEST_PWSH: LANE_PWSH },
+    });
+    if (r.stderr.trim()) process.stderr.write(`${r.stderr.trim()}\n`);
+    console.log(`== the Windows lane took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (r.code !== 0) failures.push(`the Windows lane failed (exit ${r.code})`);
+  }
+}
+
+for (const f of failures) console.error(`!!! ${f}`);
+process.exitCode = failures.length > 0 ? 1 : 0;

@@ -11,6 +11,9 @@ export const PWSH_VERSION = '7.6.9';
 export const PESTER_VERSION = '5.7.1';
 
 const exe = (name) => (process.platform === 'win32' ? `${name}.exe` : name);
+/** True under CI, where a check that cannot run must fail the run rather than skip. */
+export const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
+
 const onPath = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
 /** pwsh on the PATH, else the one in .tools, installed there with `dotnet tool install` when missing. */
@@ -21,6 +24,19 @@ export function ensurePwsh() {
   console.log(`== installing PowerShell ${PWSH_VERSION} into .tools`);
   execFileSync('dotnet', ['tool', 'install', '--tool-path', TOOLS, 'PowerShell', '--version', PWSH_VERSION], { stdio: 'inherit' });
   return local;
+}
+
+/**
+ * The folder of PowerShell for Windows that the PowerShell dotnet tool ships beside its Unix build
+ * (tools/net10.0/any/win): what the Windows lane runs. Installs the tool into .tools when missing.
+ */
+export function pwshWindowsDir() {
+  const dir = join(TOOLS, '.store', 'powershell', PWSH_VERSION, 'powershell', PWSH_VERSION, 'tools', 'net10.0', 'any', 'win');
+  if (!existsSync(dir)) {
+    console.log(`== installing PowerShell ${PWSH_VERSION} into .tools (the Windows lane uses its Windows build)`);
+    execFileSync('dotnet', ['tool', 'install', '--tool-path', TOOLS, 'PowerShell', '--version', PWSH_VERSION], { stdio: 'inherit' });
+  }
+  return dir;
 }
 
 /** The Pester module manifest, restored from NuGet into .tools/nuget when missing. */
@@ -47,8 +63,10 @@ export function ensurePester() {
 
 /** Programs the tests use from Debian, each with the package that has it. */
 const DEBIAN = [
-  { what: 'wine (the Windows executable is checked under it)', present: () => onPath('wine'), pkg: 'wine64' },
-  { what: 'sshd (remoting is tested over SSH)', present: () => existsSync('/usr/sbin/sshd') && onPath('ssh', ['-V']), pkg: 'openssh-server' },
+  // Debian's wine64 alone gives no `wine` command: the package wine does.
+  { what: 'wine (kmsdb.exe and the Windows lane run under it)', present: () => onPath('wine'), pkgs: ['wine', 'wine64'] },
+  { what: 'mingw-w64 (builds the Windows test programs)', present: () => onPath('x86_64-w64-mingw32-gcc'), pkgs: ['gcc-mingw-w64-x86-64'] },
+  { what: 'sshd (remoting is tested over SSH)', present: () => existsSync('/usr/sbin/sshd') && onPath('ssh', ['-V']), pkgs: ['openssh-server'] },
 ];
 
 /**
@@ -59,12 +77,13 @@ export function ensureDebianTools() {
   let missing = DEBIAN.filter((t) => !t.present());
   if (missing.length === 0) return [];
   if (process.platform === 'linux' && process.getuid?.() === 0 && onPath('apt-get', ['--version'])) {
-    console.log(`== installing ${missing.map((t) => t.pkg).join(', ')} from Debian`);
+    const pkgs = missing.flatMap((t) => t.pkgs);
+    console.log(`== installing ${pkgs.join(', ')} from Debian`);
     // RUNLEVEL=1 keeps the packages' scripts from starting services (no system sshd on port 22).
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' };
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((t) => t.pkg)], { stdio: 'ignore', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'ignore', env, timeout: 1_200_000 });
     missing = missing.filter((t) => !t.present());
   }
-  return missing.map((t) => `${t.what} is missing (apt-get install -y ${t.pkg} as root)`);
+  return missing.map((t) => `${t.what} is missing (apt-get install -y ${t.pkgs.join(' ')} as root)`);
 }
