@@ -1,21 +1,25 @@
 import { EXIT, ExitError } from './cli/errors.js';
 import { main } from './cli/main.js';
 
+const argv = process.argv.slice(2);
+
 // The one place that decides the exit code. It never calls process.exit(),
 // which would cut off output still draining into a pipe.
-main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof ExitError) {
-      process.stderr.write(`kmsdb: ${err.message}\n`);
-      process.exitCode = err.code;
-      return;
-    }
-    // Never show users a stack trace; KMSDB_DEBUG=1 shows it to developers.
-    const detail = process.env.KMSDB_DEBUG ? (err instanceof Error ? err.stack : String(err)) : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`kmsdb: internal error: ${detail}\n`);
-    process.exitCode = EXIT.INTERNAL;
-  },
-);
+function finish(code: number): void {
+  process.exitCode = code;
+  // In request mode (the PowerShell module's), the last stderr line says which exit code kmsdb
+  // itself chose, so that a crash, a kill or a failed start can never pass for one of them.
+  if (argv[0] === '--request') process.stderr.write(`${JSON.stringify({ type: 'exit', code })}\n`);
+}
+
+main(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(finish, (err: unknown) => {
+  if (err instanceof ExitError) {
+    process.stderr.write(`kmsdb: ${err.message}\n`);
+    finish(err.code);
+    return;
+  }
+  // Never show users a stack trace; KMSDB_DEBUG=1 shows it to developers.
+  const detail = process.env.KMSDB_DEBUG ? (err instanceof Error ? err.stack : String(err)) : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`kmsdb: internal error: ${detail}\n`);
+  finish(EXIT.INTERNAL);
+});

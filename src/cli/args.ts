@@ -31,7 +31,7 @@ Usage:
   kmsdb get     [--path DIR|FILE]... [--mailbox PATTERN]... [--affected]
                 [--format json|ndjson] [--progress] [--threads N] [--config FILE]
   kmsdb reset   [--path DIR] (--id ID... | --mailbox PATTERN... | --stdin)
-                [--force] [--what-if] [--backup-dir DIR] [--log FILE]
+                [--allow-numscerts] [--what-if] [--backup-dir DIR] [--log FILE]
                 [--wait SECONDS] [--format json|ndjson] [--progress] [--config FILE]
   kmsdb restore [--path DIR] (--backup FILE... | --from-log FILE [--id ID]...)
                 [--force] [--what-if] [--backup-dir DIR] [--log FILE]
@@ -66,7 +66,10 @@ reset     Changes State = 4 to State = 1 in the named records, byte-exact:
                refused. The whole KB procedure is:
                  kmsdb get --path D --affected --format ndjson |
                    kmsdb reset --path D --stdin
-  --force      Also reset State 4 records that have NumSCerts. Nothing else.
+  --allow-numscerts
+               Also reset State 4 records that have NumSCerts: users who
+               have enrolled. Only when the KMS administrator knows their
+               certificates must be given up. Nothing else that is refused.
   --what-if    Report what would change; write nothing.
   --backup-dir Where backups go (default: DIR.kmsdb-backup beside DIR).
   --log        The audit log (default: kmsdb-audit.log in the backup folder).

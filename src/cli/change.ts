@@ -17,7 +17,6 @@ import { parseRequests, readAll } from './stdin.js';
 
 const COMMON = {
   path: { type: 'string' },
-  force: { type: 'boolean' },
   'what-if': { type: 'boolean' },
   'backup-dir': { type: 'string' },
   log: { type: 'string' },
@@ -48,7 +47,9 @@ function databaseFolder(command: string, path: string): string {
   return real;
 }
 
-type CommonArgs = Partial<Record<keyof typeof COMMON, string | boolean | (string | boolean)[]>>;
+/** The one override each command has: reset, of NumSCerts; restore, of a record changed since its reset. */
+type Override = { force?: boolean; 'allow-numscerts'?: boolean };
+type CommonArgs = Partial<Record<keyof typeof COMMON, string | boolean | (string | boolean)[]>> & Override;
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
 function databaseOption(command: string, args: CommonArgs): { path: string; settings: ServerSettings | null } {
@@ -76,7 +77,7 @@ function common(command: string, args: CommonArgs, database: { path: string; set
       dbReal,
       backupDir,
       logPath: logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log'),
-      force: args.force === true,
+      force: command === 'reset' ? args['allow-numscerts'] === true : args.force === true,
       whatIf: args['what-if'] === true,
     },
     format: parseFormat(command, args.format as string | undefined),
@@ -126,6 +127,7 @@ async function runChanges<T>(command: string, c: Common, select: () => T[], appl
 export async function runReset(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('reset', argv, {
     ...COMMON,
+    'allow-numscerts': { type: 'boolean' },
     id: { type: 'string', multiple: true },
     mailbox: { type: 'string', multiple: true },
     stdin: { type: 'boolean' },
@@ -180,6 +182,7 @@ function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[]
 export async function runRestore(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('restore', argv, {
     ...COMMON,
+    force: { type: 'boolean' },
     backup: { type: 'string', multiple: true },
     'from-log': { type: 'string' },
     id: { type: 'string', multiple: true },

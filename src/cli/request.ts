@@ -21,7 +21,7 @@ interface ResetRequest {
   records?: unknown[];
   id?: string[];
   mailbox?: string[];
-  force?: boolean;
+  allowNumSCerts?: boolean;
   whatIf?: boolean;
   backupDir?: string;
   log?: string;
@@ -64,7 +64,7 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
     ...repeat('--id', r.id),
     ...repeat('--mailbox', r.mailbox),
     ...flag('--stdin', r.records !== undefined),
-    ...flag('--force', r.force),
+    ...flag('--allow-numscerts', r.allowNumSCerts),
     ...flag('--what-if', r.whatIf),
     ...value('--backup-dir', r.backupDir),
     ...value('--log', r.log),

@@ -176,7 +176,7 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
   if (d.state !== STATE_RECOVERY) return refuse(cur, 'skipped', 'unexpected-state', `State is ${d.state}, not 4 (Recovery); only Recovery records are reset.`);
   if (first.value !== '4') return refuse(cur, 'skipped', 'unusual-state-value', `The State value is written "${first.value ?? ''}", not "4"; it is never changed.`);
   if (d.numSCerts !== null && !ctx.force) {
-    return refuse(cur, 'skipped', 'has-certificates', `State is 4 but NumSCerts is ${d.numSCerts}: the user has enrolled. Use --force to reset it anyway.`);
+    return refuse(cur, 'skipped', 'has-certificates', `State is 4 but NumSCerts is ${d.numSCerts}: the user has enrolled. Use --allow-numscerts to reset it anyway.`);
   }
 
   const newBytes = replaceValue(cur.bytes, d.decoded, first, String(STATE_UNDEFINED));

@@ -19,7 +19,7 @@ describe('kmsdb --request -', () => {
     const r = await runKmsdb(['--request', '-'], {
       stdin: JSON.stringify({ command: 'get', path: [dir, odd], mailbox: ['O\'Brien "Jr" $HOME `x` ; & | %TEMP%'], format: 'ndjson' }),
     });
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe('{"type":"exit","code":0}\n');
     expect(r.code).toBe(0);
     const records = ndjson<KmsRecord>(r.stdout);
     for (const x of records) expectValid('record', x);
@@ -47,7 +47,30 @@ describe('kmsdb --request -', () => {
     const r = await runKmsdb(['--request', '-'], { stdin });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+    expect(r.stderr.endsWith('\n{"type":"exit","code":2}\n')).toBe(true);
     expect(r.stdout).toBe('');
+  });
+
+  it('ends stderr with the exit code it chose, as its last line, only in request mode', async () => {
+    const dir = makeDb({ 'Ma.ini': 'State = 4\r\nNumSCerts = 1\r\n' });
+    const refused = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], format: 'ndjson' }) });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('{"type":"exit","code":1}\n');
+    const missing = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'get', path: [join(dir, 'nope')], format: 'ndjson' }) });
+    expect(missing.stderr.trim().split('\n').at(-1)).toBe(`{"type":"exit","code":${missing.code}}`);
+    expect(missing.code).toBe(3);
+    const plain = await runKmsdb(['get', '--path', join(dir, 'nope')]);
+    expect(plain.stderr).not.toMatch(/"type":"exit"/);
+  });
+
+  it('takes allowNumSCerts for reset, and no force', async () => {
+    const dir = makeDb({ 'Ma.ini': 'State = 4\r\nNumSCerts = 1\r\n' });
+    const force = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], force: true }) });
+    expect(force.code).toBe(2);
+    expect(force.stderr).toMatch(/unknown property 'force'/);
+    const allowed = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], allowNumSCerts: true, format: 'ndjson' }) });
+    expect(allowed.code).toBe(0);
+    expect(ndjson<ChangeResult>(allowed.stdout)[0]).toMatchObject({ status: 'reset', previousState: 4, state: 1 });
   });
 
   it('records every start in KMSDB_TRACE_FILE', async () => {

@@ -143,10 +143,19 @@ describe('kmsdb reset: rules', () => {
     expect(r.results[0]).toMatchObject({ status: 'failed', code: 'binary' });
   });
 
-  it('--force resets State 4 with NumSCerts, and nothing else it refuses', async () => {
+  it('--force is not the NumSCerts override: it is no option of reset', async () => {
     const dir = makeDb(cases);
     const before = snapshot(dir);
-    const r = await reset(dir, ['--force', ...Object.keys(cases).flatMap((n) => ['--id', n.replace('.ini', '')])]);
+    const r = await reset(dir, ['--force', '--id', 'Mcerts']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--force'/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('--allow-numscerts resets State 4 with NumSCerts, and nothing else it refuses', async () => {
+    const dir = makeDb(cases);
+    const before = snapshot(dir);
+    const r = await reset(dir, ['--allow-numscerts', ...Object.keys(cases).flatMap((n) => ['--id', n.replace('.ini', '')])]);
     expect(r.code).toBe(1);
     const status = Object.fromEntries(r.results.map((x) => [x.id, x.status]));
     expect(status).toEqual({ Mcerts: 'reset', Mother: 'skipped', Mdup: 'skipped', Mnone: 'skipped', Mword: 'skipped', Mtrail: 'skipped', Mzero: 'skipped', Mempty: 'failed' });
