@@ -1,50 +1,3 @@
-function Get-KmsdbExecutable {
-    <#
-    .SYNOPSIS
-    The path of the kmsdb executable bundled for this platform, made executable once on Unix.
-    #>
-    [CmdletBinding()]
-    [OutputType([string])]
-    param(
-        [Parameter(Mandatory)]
-        [System.Management.Automation.PSCmdlet] $Cmdlet
-    )
-
-    if ($script:KmsdbExecutable) { return $script:KmsdbExecutable }
-
-    $onWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or ((Test-Path -Path 'variable:IsWindows') -and $IsWindows)
-    $onLinux = (Test-Path -Path 'variable:IsLinux') -and $IsLinux
-    $architecture = 'X86'
-    if ([Environment]::Is64BitOperatingSystem) { $architecture = 'X64' }
-    try {
-        $architecture = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString()
-    } catch {
-        # Older .NET Framework builds lack RuntimeInformation; the 64-bit check above stands.
-        $null = $_
-    }
-
-    $platform = $null
-    if ($architecture -eq 'X64' -and $onWindows) { $platform = 'win-x64'; $name = 'kmsdb.exe' }
-    elseif ($architecture -eq 'X64' -and $onLinux) { $platform = 'linux-x64'; $name = 'kmsdb' }
-    if (-not $platform) {
-        $what = '{0} on {1}' -f [Environment]::OSVersion.Platform, $architecture
-        $exception = New-Object System.PlatformNotSupportedException ("KmsEnrollment runs on Windows and Linux on x64; this is $what.")
-        $Cmdlet.ThrowTerminatingError((New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsdbPlatformNotSupported', 'NotImplemented', $what)))
-    }
-
-    $path = Join-Path -Path (Join-Path -Path (Join-Path -Path $script:ModuleRoot -ChildPath 'bin') -ChildPath $platform) -ChildPath $name
-    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
-        $exception = New-Object System.IO.FileNotFoundException ("The kmsdb executable is missing: $path. Reinstall the KmsEnrollment module.", $path)
-        $Cmdlet.ThrowTerminatingError((New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsdbNotFound', 'ObjectNotFound', $path)))
-    }
-    if (-not $onWindows) {
-        # A module copied without its modes (from a zip, say) still runs.
-        & chmod 'u+x' $path 2>$null
-    }
-    $script:KmsdbExecutable = $path
-    return $path
-}
-
 function Invoke-Kmsdb {
     <#
     .SYNOPSIS
@@ -54,8 +7,9 @@ function Invoke-Kmsdb {
     The only place that starts kmsdb. The command goes in as one JSON request
     on stdin (kmsdb --request -), so no path or pattern is ever quoted on a
     command line. Stdout is read as UTF-8 NDJSON, line by line, and each line
-    is emitted at once. Progress lines on stderr become Write-Progress; other
-    stderr lines and the exit code become errors on the calling cmdlet.
+    is emitted at once. On stderr, progress lines become Write-Progress, the
+    last line reports the exit code kmsdb chose, and other lines are its
+    messages; Write-KmsdbExit turns the outcome into errors.
     #>
     [CmdletBinding()]
     param(
@@ -66,7 +20,10 @@ function Invoke-Kmsdb {
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
         # What an error of the whole command names as its target.
-        [object] $TargetObject
+        [object] $TargetObject,
+
+        # The input object of each record the request names, in order: one that gets no answer gets an error of its own.
+        [object[]] $RecordTargets = @()
     )
 
     $executable = Get-KmsdbExecutable -Cmdlet $Cmdlet
@@ -86,10 +43,15 @@ function Invoke-Kmsdb {
     $process = [System.Diagnostics.Process]::Start($startInfo)
     try {
         $bytes = $utf8.GetBytes((ConvertTo-Json -InputObject $Request -Depth 8 -Compress))
-        $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
-        $process.StandardInput.Close()
+        # A kmsdb that dies before it reads its stdin ends the pipe; its exit code and stderr say why, below.
+        $null = Invoke-KmsProbe -ArgumentList @($process, $bytes) -ScriptBlock {
+            param($Process, $Bytes)
+            try { $Process.StandardInput.BaseStream.Write($Bytes, 0, $Bytes.Length); $Process.StandardInput.Close() } catch { $null = $_ }
+        }
 
         $messages = New-Object System.Collections.Generic.List[string]
+        $reported = $null
+        $answers = 0
         $outTask = $process.StandardOutput.ReadLineAsync()
         $errTask = $process.StandardError.ReadLineAsync()
         # Both streams are read at once, so that neither can fill up and stall kmsdb.
@@ -105,13 +67,14 @@ function Invoke-Kmsdb {
                     $errTask = $null
                 } else {
                     $errTask = $process.StandardError.ReadLineAsync()
-                    $progress = $null
-                    if ($line.StartsWith('{"type":"progress"')) { $progress = ConvertFrom-Json -InputObject $line }
-                    if ($null -ne $progress) {
+                    if ($line.StartsWith('{"type":"progress"')) {
+                        $progress = ConvertFrom-Json -InputObject $line
                         $percent = 100
                         if ($progress.total -gt 0) { $percent = [int](100 * $progress.done / $progress.total) }
                         $activity = $progress.activity
                         Write-Progress -Activity $activity -Status ('{0} of {1}' -f $progress.done, $progress.total) -PercentComplete $percent
+                    } elseif ($line.StartsWith('{"type":"exit"')) {
+                        $reported = (ConvertFrom-Json -InputObject $line).code
                     } elseif ($line.Trim()) {
                         $messages.Add($line)
                     }
@@ -123,30 +86,19 @@ function Invoke-Kmsdb {
                     $outTask = $null
                 } else {
                     $outTask = $process.StandardOutput.ReadLineAsync()
-                    if ($line.Trim()) { ConvertFrom-Json -InputObject $line }
+                    if ($line.Trim()) {
+                        $answers++
+                        ConvertFrom-Json -InputObject $line
+                    }
                 }
             }
         }
         $process.WaitForExit()
-        $code = $process.ExitCode
-
-        # 0 is success; 1 means some records were refused, which each result reports.
-        if ($code -gt 1) {
-            # kmsdb's pointers to its own help mean nothing to a cmdlet's user.
-            $message = ($messages | ForEach-Object { $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb --help'\.$", '' }) -join ' '
-            if (-not $message) { $message = "kmsdb exited with code $code." }
-            switch ($code) {
-                2 { $exception = New-Object System.ArgumentException ($message); $id = 'KmsdbBadRequest'; $category = 'InvalidArgument' }
-                3 { $exception = New-Object System.IO.DirectoryNotFoundException ($message); $id = 'KmsDatabaseNotFound'; $category = 'ObjectNotFound' }
-                4 { $exception = New-Object System.InvalidOperationException ($message); $id = 'KmsDatabaseLocked'; $category = 'ResourceBusy' }
-                default { $exception = New-Object System.InvalidOperationException ($message); $id = 'KmsdbFailed'; $category = 'NotSpecified' }
-            }
-            $Cmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($exception, $id, $category, $TargetObject)))
-        }
+        Write-KmsdbExit -Cmdlet $Cmdlet -Code $process.ExitCode -Reported $reported -Messages $messages -TargetObject $TargetObject -Unanswered @($RecordTargets | Select-Object -Skip $answers)
     } finally {
         # Reached early when a later command stops the pipeline (Select-Object -First, Ctrl+C).
         if (-not $process.HasExited) {
-            try { $process.Kill() } catch { $null = $_ }
+            $null = Invoke-KmsProbe -ArgumentList @($process) -ScriptBlock { param($Process) try { $Process.Kill() } catch { $null = $_ } }
         }
         Write-Progress -Activity $activity -Completed
         $process.Dispose()

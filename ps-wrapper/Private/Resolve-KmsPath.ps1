@@ -1,7 +1,7 @@
 function Resolve-KmsPath {
     <#
     .SYNOPSIS
-    File-system paths for -Path (wildcards) or -LiteralPath; each path that is missing or not on the file system is a non-terminating error.
+    File-system paths for -Path (wildcards) or -LiteralPath; each path that cannot be used is a non-terminating error that says why.
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -19,8 +19,8 @@ function Resolve-KmsPath {
         # Tested first rather than caught: a caught exception would still reach the caller's -ErrorVariable.
         if ($Literal) { $exists = Test-Path -LiteralPath $item } else { $exists = Test-Path -Path $item }
         if (-not $exists) {
-            $exception = New-Object System.Management.Automation.ItemNotFoundException ("Cannot find path '$item' because it does not exist.")
-            $Cmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsPathNotFound', 'ObjectNotFound', $item)))
+            # Test-Path says $false for "denied" and "unreachable" too: find out which.
+            Write-KmsPathError -Cmdlet $Cmdlet -Path $item -Literal:$Literal
             continue
         }
         $provider = $null
@@ -31,8 +31,7 @@ function Resolve-KmsPath {
             $resolved = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($item, [ref]$provider))
         }
         if ($provider.Name -ne 'FileSystem') {
-            $exception = New-Object System.ArgumentException ("'$item' is not a file-system path; KMS databases are folders on disk.")
-            $Cmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsPathNotFileSystem', 'InvalidArgument', $item)))
+            Write-KmsError -Cmdlet $Cmdlet -Message "'$item' is not a file-system path; KMS databases are folders on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $item
             continue
         }
         $resolved

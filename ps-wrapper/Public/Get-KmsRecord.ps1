@@ -25,13 +25,14 @@ function Get-KmsRecord {
 
     .PARAMETER Path
     A database folder (Security\Mgrent\Clients) or record files. Wildcards are
-    allowed. Binds from the pipeline, by value and by the property Path or
-    PSPath (so Get-Item and Get-ChildItem output can be piped). Without it, the
-    settings file names the database. With -ComputerName or -Session, the
-    path is on those servers.
+    allowed. Binds from the pipeline, by value and by the property Path.
+    Without it, the settings file names the database. With -ComputerName or
+    -Session, the path is on those servers.
 
     .PARAMETER LiteralPath
-    Like -Path, but taken exactly as written: no character is a wildcard.
+    Like -Path, but taken exactly as written: no character is a wildcard. Binds
+    from the pipeline by the property PSPath, so Get-Item and Get-ChildItem
+    output can be piped, even for folders whose names hold [ or ].
 
     .PARAMETER Mailbox
     Finds a mailbox's record. A pattern matches a whole value in the record, or
@@ -50,6 +51,11 @@ function Get-KmsRecord {
 
     .PARAMETER Credential
     The account for -ComputerName.
+
+    .PARAMETER ConfigurationName
+    With -ComputerName, the remoting endpoint on the servers. By default WinRM
+    connects to Windows PowerShell 5.1 (microsoft.powershell), even from
+    PowerShell 7; PowerShell.7 picks PowerShell 7 where it is enabled.
 
     .PARAMETER ThrottleLimit
     How many servers are read at once. The default is 32.
@@ -101,13 +107,12 @@ function Get-KmsRecord {
     [OutputType('KmsEnrollment.Record')]
     param(
         [Parameter(Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('PSPath')]
         [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
 
         [Parameter(Mandatory, ParameterSetName = 'LiteralPath', ValueFromPipelineByPropertyName)]
-        [Alias('LP')]
+        [Alias('PSPath', 'LP')]
         [ValidateNotNullOrEmpty()]
         [string[]] $LiteralPath,
 
@@ -127,14 +132,16 @@ function Get-KmsRecord {
         [System.Management.Automation.Credential()]
         $Credential,
 
+        [ValidateNotNullOrEmpty()]
+        [string] $ConfigurationName,
+
         [ValidateRange(1, 1000)]
         [int] $ThrottleLimit = 32
     )
 
     begin {
         if ($ComputerName -and $Session) {
-            $exception = New-Object System.ArgumentException ('Use -ComputerName or -Session, not both.')
-            $PSCmdlet.ThrowTerminatingError((New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsRemoteTargetAmbiguous', 'InvalidArgument', $null)))
+            Write-KmsError -Cmdlet $PSCmdlet -Terminating -Message 'Use -ComputerName or -Session, not both.' -ErrorId 'KmsRemoteTargetAmbiguous' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException'
         }
         $remote = [bool]($ComputerName -or $Session)
         $paths = New-Object System.Collections.Generic.List[string]
@@ -164,7 +171,7 @@ function Get-KmsRecord {
             }
             if ($Mailbox) { $parameters['Mailbox'] = [string[]]$Mailbox }
             if ($Affected) { $parameters['Affected'] = $true }
-            Invoke-KmsRemote -Command 'Get-KmsRecord' -Parameters $parameters -ComputerName $ComputerName -Session $Session -Credential $Credential -ThrottleLimit $ThrottleLimit
+            Invoke-KmsRemote -Command 'Get-KmsRecord' -Parameters $parameters -ComputerName $ComputerName -Session $Session -Credential $Credential -ConfigurationName $ConfigurationName -ThrottleLimit $ThrottleLimit
             return
         }
         # Paths were given and none was found: each has had its error.

@@ -12,7 +12,7 @@ function Reset-KmsEnrollment {
     runs out, and every change is written to an audit log.
 
     Records are refused, as non-terminating errors, when they are not safe to
-    change: State 4 with NumSCerts (unless -Force), any other State, State
+    change: State 4 with NumSCerts (unless -AllowNumSCerts), any other State, State
     written more than once, empty or binary files, read-only files, files
     outside the database folder, and records that changed since they were read.
     A record already in State 1 is reported Unchanged, so running twice is safe.
@@ -23,8 +23,11 @@ function Reset-KmsEnrollment {
     Records read on other servers (Get-KmsRecord -ComputerName or -Session)
     go back to the server each came from, through the same session when it is
     still open, batched per server; there Reset-KmsEnrollment runs with
-    -Confirm:$false after this computer has asked. On Windows it warns before
-    writing when the Exchange KMS service (MSExchangeKMS) is running.
+    -Confirm:$false after this computer has asked. Records of this computer are
+    reset here, even when they carry PSComputerName (from Receive-Job or
+    Import-Clixml). On Windows it warns before writing when the Exchange KMS
+    service (MSExchangeKMS) is running on the server that holds the database:
+    this computer, or the server of a UNC path.
 
     .PARAMETER Path
     With pipeline input, the record file (bound from the Path property of
@@ -39,8 +42,20 @@ function Reset-KmsEnrollment {
     the database folder given by -Path.
 
     .PARAMETER Force
-    Resets records in State 4 that have NumSCerts too, and asks for no
-    confirmation. It never allows anything else that is refused.
+    Asks for no confirmation, like -Confirm:$false. It changes nothing else:
+    records that are refused are still refused.
+
+    .PARAMETER AllowNumSCerts
+    Also resets records in State 4 that have a NumSCerts key: users who have
+    enrolled, whom the Q198709 condition does not describe. KMS then treats
+    them as never enrolled, and their certificates are given up. Use it only
+    when the KMS administrator has decided that, for example for a user whose
+    enrollment failed part way and who is stuck all the same. It allows
+    nothing else that is refused.
+
+    .PARAMETER LockTimeout
+    Seconds to wait while another run holds the database lock, before the
+    call fails with KmsDatabaseLocked. The default is 30; 0 fails at once.
 
     .PARAMETER BackupPath
     The folder for backups. The default is a folder beside the database folder,
@@ -54,6 +69,10 @@ function Reset-KmsEnrollment {
 
     .PARAMETER Credential
     The account for servers that records came from by -ComputerName, when their session is gone.
+
+    .PARAMETER ConfigurationName
+    The remoting endpoint for servers that records came from by -ComputerName,
+    when their session is gone (see Get-KmsRecord).
 
     .PARAMETER ThrottleLimit
     How many servers are written at once. The default is 32.
@@ -74,9 +93,9 @@ function Reset-KmsEnrollment {
     Resets without prompting (for a scheduled task), logging to a chosen file and collecting refused records in $refused.
 
     .EXAMPLE
-    Get-KmsRecord -Path $clients -Mailbox asmith | Reset-KmsEnrollment -Force
+    Get-KmsRecord -Path $clients -Mailbox asmith | Reset-KmsEnrollment -AllowNumSCerts
 
-    Resets asmith's record even though it has NumSCerts, without prompting.
+    Resets asmith's record even though it has NumSCerts, after confirmation.
 
     .EXAMPLE
     Get-KmsRecord -Session $sessions -Affected | Reset-KmsEnrollment -Confirm:$false
@@ -115,11 +134,16 @@ function Reset-KmsEnrollment {
 
         [switch] $Force,
 
+        [switch] $AllowNumSCerts,
+
         [ValidateNotNullOrEmpty()]
         [string] $BackupPath,
 
         [ValidateNotNullOrEmpty()]
         [string] $LogPath,
+
+        [ValidateRange(0, 86400)]
+        [int] $LockTimeout = 30,
 
         [ValidateRange(1, 10000)]
         [int] $BatchSize = 200,
@@ -128,124 +152,42 @@ function Reset-KmsEnrollment {
         [System.Management.Automation.Credential()]
         $Credential,
 
+        [ValidateNotNullOrEmpty()]
+        [string] $ConfigurationName,
+
         [ValidateRange(1, 1000)]
         [int] $ThrottleLimit = 32
     )
 
     begin {
+        # -Force only stops the prompts, as the cmdlet guidelines ask.
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
-        # Pending records per database folder; each entry keeps the input object for error records.
-        $batches = [ordered]@{}
-        # Pending records per remote origin (session or computer): the objects the remote cmdlet binds.
-        $remoteBatches = [ordered]@{}
-        $origins = @{}
-        # A table, not a variable: the script blocks below run in scopes of their own.
-        $state = @{ Warned = $false }
-        $fileSystemPath = {
-            param([string] $Literal)
-            $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Literal)
-        }
-
-        $flush = {
-            param([string] $Database)
-            $batch = $batches[$Database]
-            if ($batch.Count -eq 0) { return }
-            if (-not $state.Warned) {
-                $state.Warned = $true
-                if (Test-KmsServiceRunning) {
-                    Write-Warning ('The Exchange KMS service (MSExchangeKMS) is running on {0}. Its documentation asks for it to be stopped before the database is changed.' -f [Environment]::MachineName)
-                }
-            }
-            $batches[$Database] = New-Object System.Collections.Generic.List[object]
-            $request = [ordered]@{
-                command  = 'reset'
-                path     = $Database
-                records  = @($batch | ForEach-Object { $_.Request })
-                force    = [bool]$Force
-                format   = 'ndjson'
-                progress = $true
-            }
-            if ($BackupPath) { $request['backupDir'] = & $fileSystemPath $BackupPath }
-            if ($LogPath) { $request['log'] = & $fileSystemPath $LogPath }
-            # kmsdb answers each request in order, so result i belongs to batch entry i.
-            $index = 0
-            Invoke-Kmsdb -Request $request -Cmdlet $PSCmdlet -TargetObject $Database | ForEach-Object {
-                $entry = $batch[$index]
-                $index++
-                if ($_.status -eq 'skipped' -or $_.status -eq 'failed') {
-                    $PSCmdlet.WriteError((New-KmsRefusal -Result $_ -TargetObject $entry.Input))
-                } else {
-                    ConvertTo-KmsResetResult -Result $_ -Mailbox $entry.Mailbox
-                }
-            }
-        }
-
-        $flushRemote = {
-            param([string] $Key)
-            $items = $remoteBatches[$Key]
-            if ($items.Count -eq 0) { return }
-            $remoteBatches[$Key] = New-Object System.Collections.Generic.List[object]
-            $origin = $origins[$Key]
-            $parameters = @{ Confirm = $false; BatchSize = $BatchSize }
-            if ($Force) { $parameters['Force'] = $true }
-            if ($BackupPath) { $parameters['BackupPath'] = $BackupPath }
-            if ($LogPath) { $parameters['LogPath'] = $LogPath }
-            $where = @{ ComputerName = $origin.ComputerName; Session = $origin.Session; ThrottleLimit = $ThrottleLimit }
-            if ($null -eq $origin.Session -and $Credential) { $where['Credential'] = $Credential }
-            Invoke-KmsRemote -Command 'Reset-KmsEnrollment' -Parameters $parameters -InputObject $items.ToArray() @where
-        }
-
-        $addRemote = {
-            param([object] $Origin, [string] $RecordPath, [string] $Hash, [string] $Name)
-            $target = '{0}: {1}' -f $Origin.Name, $RecordPath
-            if ($Name) { $target = '{0}: {1} ({2})' -f $Origin.Name, $Name, $RecordPath }
-            if (-not $PSCmdlet.ShouldProcess($target, 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)')) { return }
-            if (-not $remoteBatches.Contains($Origin.Key)) {
-                $remoteBatches[$Origin.Key] = New-Object System.Collections.Generic.List[object]
-                $origins[$Origin.Key] = $Origin
-            }
-            $remoteBatches[$Origin.Key].Add([PSCustomObject]@{ Path = $RecordPath; Sha256 = $Hash })
-            if ($remoteBatches[$Origin.Key].Count -ge $BatchSize) { & $flushRemote $Origin.Key }
-        }
-
-        $add = {
-            param([string] $RecordPath, [string] $Hash, [object] $InputObject, [string] $Name)
-            $file = & $fileSystemPath $RecordPath
-            $target = $file
-            if ($Name) { $target = '{0} ({1})' -f $Name, $file }
-            if (-not $PSCmdlet.ShouldProcess($target, 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)')) { return }
-            $database = [System.IO.Path]::GetDirectoryName($file)
-            if (-not $batches.Contains($database)) { $batches[$database] = New-Object System.Collections.Generic.List[object] }
-            $item = [ordered]@{ path = $file }
-            if ($Hash) { $item['sha256'] = $Hash }
-            $batches[$database].Add([PSCustomObject]@{ Request = $item; Input = $InputObject; Mailbox = $Name })
-            if ($batches[$database].Count -ge $BatchSize) { & $flush $database }
-        }
+        $options = @{ AllowNumSCerts = [bool]$AllowNumSCerts; BatchSize = $BatchSize; ThrottleLimit = $ThrottleLimit }
+        if ($PSBoundParameters.ContainsKey('LockTimeout')) { $options['LockTimeout'] = $LockTimeout }
+        if ($BackupPath) { $options['BackupPath'] = $BackupPath }
+        if ($LogPath) { $options['LogPath'] = $LogPath }
+        if ($Credential) { $options['Credential'] = $Credential }
+        if ($ConfigurationName) { $options['ConfigurationName'] = $ConfigurationName }
+        $pending = Initialize-KmsResetQueue -Options $options
     }
 
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Mailbox') {
-            $database = & $fileSystemPath $Path
+            $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
             $found = Invoke-Kmsdb -Request ([ordered]@{ command = 'get'; path = @($database); mailbox = [string[]]$Mailbox; format = 'ndjson'; progress = $true }) -Cmdlet $PSCmdlet -TargetObject $database
             foreach ($record in @($found | ConvertTo-KmsRecord)) {
-                & $add $record.Path $record.Sha256 $record $record.Mailbox
+                Add-KmsResetItem -Queue $pending -Cmdlet $PSCmdlet -Path $record.Path -Sha256 $record.Sha256 -InputObject $record -Mailbox $record.Mailbox
             }
             return
         }
         $current = $_
         $name = $null
         if ($null -ne $current -and $current.PSObject.Properties['Mailbox']) { $name = [string]$current.Mailbox }
-        $origin = Get-KmsRecordOrigin -Record $current
-        if ($origin) {
-            & $addRemote $origin $Path $Sha256 $name
-            return
-        }
         if ($null -eq $current) { $current = $Path }
-        & $add $Path $Sha256 $current $name
+        Add-KmsResetItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Sha256 $Sha256 -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_)
     }
 
     end {
-        foreach ($database in @($batches.Keys)) { & $flush $database }
-        foreach ($key in @($remoteBatches.Keys)) { & $flushRemote $key }
+        Send-KmsResetQueue -Queue $pending -Cmdlet $PSCmdlet
     }
 }

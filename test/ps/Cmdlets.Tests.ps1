@@ -153,7 +153,7 @@ Describe 'Reset-KmsEnrollment' {
         $refused.CategoryInfo.Category | Should -Be @('InvalidOperation', 'InvalidData', 'InvalidOperation')
         $refused[0].TargetObject.Id | Should -Be 'Ma'
         $refused[0].TargetObject.PSObject.TypeNames[0] | Should -Be 'KmsEnrollment.Record'
-        $refused[0].Exception.Message | Should -Match 'Ma\.ini: State is 4 but NumSCerts is 1.*-Force'
+        $refused[0].Exception.Message | Should -Match 'Ma\.ini: State is 4 but NumSCerts is 1.*-AllowNumSCerts'
     }
 
     It '-ErrorAction Stop stops the pipeline at the first refused record' {
@@ -162,9 +162,17 @@ Describe 'Reset-KmsEnrollment' {
         (Get-KmsRecord -Path (Join-Path $db 'Mb.ini')).State | Should -Be 4
     }
 
-    It '-Force resets State 4 with NumSCerts, and nothing else that is refused' {
-        $db = New-KmsDb @{ 'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"; 'Mb.ini' = "State = 2`r`n" }
+    It '-Force only stops the prompts: a record with NumSCerts is still refused' {
+        $db = New-KmsDb @{ 'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"; 'Mb.ini' = $Stuck -f 'jdoe' }
         $results = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Force -ErrorVariable refused -ErrorAction SilentlyContinue)
+        $results.Id | Should -Be @('Mb')
+        $refused.FullyQualifiedErrorId | Should -Be @('KmsRecordHasCertificates,Reset-KmsEnrollment')
+        (Get-KmsRecord -Path (Join-Path $db 'Ma.ini')).State | Should -Be 4
+    }
+
+    It '-AllowNumSCerts resets State 4 with NumSCerts, and nothing else that is refused' {
+        $db = New-KmsDb @{ 'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"; 'Mb.ini' = "State = 2`r`n" }
+        $results = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -AllowNumSCerts -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue)
         $results.Id | Should -Be @('Ma')
         $results.Status | Should -Be @('Reset')
         $refused.FullyQualifiedErrorId | Should -Be @('KmsRecordNotAffected,Reset-KmsEnrollment')
@@ -202,17 +210,21 @@ Describe 'Reset-KmsEnrollment' {
         $results = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 3)
         $results.Count | Should -Be 7
         $trace = Get-KmsdbTrace
-        @($trace | Where-Object { $_ -eq 'reset' }).Count | Should -BeLessOrEqual ([Math]::Ceiling(7 / 3))
+        @($trace | Where-Object { $_ -eq 'reset' }).Count | Should -Be ([Math]::Ceiling(7 / 3))
         @($trace | Where-Object { $_ -eq 'get' }).Count | Should -Be 1
     }
 
-    It 'reports a locked database as an error of the call' {
+    It 'reports a locked database as an error of the call, after -LockTimeout' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $owner = @{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress
         [System.IO.File]::WriteAllText((Join-Path $db '.kmsdb.lock'), $owner)
-        $null = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        Start-KmsdbTrace
+        $null = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -LockTimeout 1 -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems[0].FullyQualifiedErrorId | Should -Be 'KmsDatabaseLocked,Reset-KmsEnrollment'
         $problems[0].Exception.Message | Should -Match 'locked by kmsdb reset'
+        $reset = @(Get-KmsdbTraceArgs | Where-Object { $_[0] -eq 'reset' })
+        $reset.Count | Should -Be 1
+        $reset[0][([array]::IndexOf($reset[0], '--wait') + 1)] | Should -Be '1'
     }
 }
 
@@ -223,11 +235,18 @@ Describe 'Unattended runs' {
         $run = {
             param([string] $Db, [string] $Switch)
             $script = "Import-Module '$ModuleManifest'; Get-KmsRecord -Path '$Db' | Reset-KmsEnrollment $Switch -ErrorAction Stop | Out-Null"
-            $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -PassThru -Wait -RedirectStandardInput '/dev/null' -RedirectStandardOutput (Join-Path (New-TestFolder) 'out.txt') -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
+            $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -PassThru -Wait -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path (New-TestFolder) 'out.txt') -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
             $process.ExitCode
         }
         & $run $ok '-Confirm:$false' | Should -Be 0
         (Get-KmsRecord -Path $ok).State | Should -Be 1
+        $forced = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        & $run $forced '-Force' | Should -Be 0
+        (Get-KmsRecord -Path $forced).State | Should -Be 1
+        # The check can see a prompt: without either switch, the prompt fails the non-interactive run.
+        $asks = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        & $run $asks '' | Should -Be 1
+        (Get-KmsRecord -Path $asks).State | Should -Be 4
         & $run $bad '-Force' | Should -Be 1
         (Get-KmsRecord -Path $bad).State | Should -Be 2
     }

@@ -1,17 +1,23 @@
 # PowerShell remoting for real: OpenSSH servers on 127.0.0.1, each with the
 # PowerShell subsystem, its own settings file and database folder, standing
 # for KMS servers. Every process the tests start ends with them.
+#
+# LinuxOnly: the Windows lane runs under wine, which has neither sshd nor
+# PowerShell's SSH subsystem (and no WinRM), so these run in the Linux lane only.
 BeforeDiscovery {
     $script:SshReason = $null
     if (-not $IsLinux) { $script:SshReason = 'not Linux' }
     elseif ((& id -u) -ne '0') { $script:SshReason = 'not root (sshd must run as root)' }
     elseif (-not (Test-Path -LiteralPath '/usr/sbin/sshd')) { $script:SshReason = 'no /usr/sbin/sshd (apt-get install -y openssh-server)' }
     elseif (-not (Get-Command ssh -ErrorAction SilentlyContinue)) { $script:SshReason = 'no ssh client' }
-    if ($script:SshReason) { Write-Warning "!!! REMOTING NOT TESTED: $($script:SshReason) !!!" }
+    # Under CI the tests run, and fail in BeforeAll with the reason: a check that cannot run fails CI.
+    $script:SkipRemoting = [bool]$script:SshReason -and -not $env:CI
+    if ($script:SkipRemoting) { Write-Warning "!!! REMOTING NOT TESTED: $($script:SshReason) !!!" }
 }
 
-Describe 'Remoting over SSH' -Skip:([bool]$SshReason) {
+Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
     BeforeAll {
+        if ($SshReason) { throw "Remoting cannot be tested here: $SshReason" }
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
         Import-Module $ModuleManifest -Force
 

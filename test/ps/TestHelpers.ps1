@@ -55,3 +55,31 @@ function Get-KmsdbTrace {
 function Stop-KmsdbTrace {
     Remove-Item Env:KMSDB_TRACE_FILE -ErrorAction SilentlyContinue
 }
+
+# Every argument list kmsdb ran with since Start-KmsdbTrace, one per process start.
+function Get-KmsdbTraceArgs {
+    if (-not (Test-Path -LiteralPath $script:TraceFile)) { return @() }
+    @(Get-Content -LiteralPath $script:TraceFile | ForEach-Object { , @(($_ | ConvertFrom-Json).argv) })
+}
+
+# The module starts the kmsdb stand-in of $env:KMSDB_TEST_STUB (test/windows-lane/stub), which
+# ends as the KMSDB_STUB_* variables say; Restore-Kmsdb undoes it.
+function Use-KmsdbStub {
+    param([hashtable] $Behaviour)
+    if (-not $env:KMSDB_TEST_STUB -or -not (Test-Path -LiteralPath $env:KMSDB_TEST_STUB)) { throw "KMSDB_TEST_STUB names no stub: '$env:KMSDB_TEST_STUB'. Run the tests through scripts/test-ps.mjs." }
+    foreach ($name in 'READ', 'STDOUT', 'STDERR', 'REPORT', 'EXIT') { Remove-Item "Env:KMSDB_STUB_$name" -ErrorAction Ignore }
+    foreach ($key in $Behaviour.Keys) { Set-Item "Env:KMSDB_STUB_$key" -Value ([string]$Behaviour[$key]) }
+    & (Get-Module KmsEnrollment) { param($p) $script:KmsdbExecutable = $p } $env:KMSDB_TEST_STUB
+}
+
+function Restore-Kmsdb {
+    foreach ($name in 'READ', 'STDOUT', 'STDERR', 'REPORT', 'EXIT') { Remove-Item "Env:KMSDB_STUB_$name" -ErrorAction Ignore }
+    & (Get-Module KmsEnrollment) { $script:KmsdbExecutable = $null }
+}
+
+# An empty file, for a child process's standard input on either platform.
+function New-EmptyFile {
+    $path = Join-Path (New-TestFolder) 'empty.txt'
+    [System.IO.File]::WriteAllBytes($path, [byte[]]@())
+    $path
+}

@@ -1,0 +1,75 @@
+function Send-KmsResetBatch {
+    <#
+    .SYNOPSIS
+    Resets one batch: a database folder's records with one kmsdb run here, or an origin's records through remoting.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [hashtable] $Queue,
+
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        # The database folder, or with -Remote the origin's key.
+        [Parameter(Mandatory)]
+        [string] $Key,
+
+        [switch] $Remote
+    )
+    $options = $Queue.Options
+    if ($Remote) {
+        $items = $Queue.Remote[$Key]
+        if ($items.Count -eq 0) { return }
+        $Queue.Remote[$Key] = New-Object System.Collections.Generic.List[object]
+        $origin = $Queue.Origins[$Key]
+        # This computer has asked already; the server only does the work.
+        $parameters = @{ Confirm = $false; BatchSize = $options.BatchSize }
+        if ($options.AllowNumSCerts) { $parameters['AllowNumSCerts'] = $true }
+        foreach ($name in 'LockTimeout', 'BackupPath', 'LogPath') {
+            if ($options.ContainsKey($name)) { $parameters[$name] = $options[$name] }
+        }
+        $where = @{ ComputerName = $origin.ComputerName; Session = $origin.Session; ThrottleLimit = $options.ThrottleLimit }
+        if ($null -eq $origin.Session) {
+            if ($options['Credential']) { $where['Credential'] = $options['Credential'] }
+            if ($options['ConfigurationName']) { $where['ConfigurationName'] = $options['ConfigurationName'] }
+        }
+        Invoke-KmsRemote -Command 'Reset-KmsEnrollment' -Parameters $parameters -InputObject $items.ToArray() @where
+        return
+    }
+
+    $batch = $Queue.Local[$Key]
+    if ($batch.Count -eq 0) { return }
+    $Queue.Local[$Key] = New-Object System.Collections.Generic.List[object]
+    $server = Get-KmsPathHost -Path $Key
+    if (-not $Queue.Checked.ContainsKey($server)) {
+        $Queue.Checked[$server] = $true
+        if (Test-KmsServiceRunning -ComputerName $server) {
+            $name = $server
+            if ($name -eq '.') { $name = [Environment]::MachineName }
+            $Cmdlet.WriteWarning(('The Exchange KMS service (MSExchangeKMS) is running on {0}. Its documentation asks for it to be stopped before the database is changed.' -f $name))
+        }
+    }
+    $request = [ordered]@{
+        command  = 'reset'
+        path     = $Key
+        records  = @($batch | ForEach-Object { $_.Request })
+        format   = 'ndjson'
+        progress = $true
+    }
+    if ($options.AllowNumSCerts) { $request['allowNumSCerts'] = $true }
+    if ($options.ContainsKey('LockTimeout')) { $request['wait'] = $options['LockTimeout'] }
+    if ($options['BackupPath']) { $request['backupDir'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($options['BackupPath']) }
+    if ($options['LogPath']) { $request['log'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($options['LogPath']) }
+    # kmsdb answers each record in order, so result i belongs to batch entry i.
+    $index = 0
+    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $Key -RecordTargets @($batch | ForEach-Object { $_.Input }) | ForEach-Object {
+        $entry = $batch[$index]
+        $index++
+        if ($_.status -eq 'skipped' -or $_.status -eq 'failed') {
+            Write-KmsRefusal -Cmdlet $Cmdlet -Result $_ -TargetObject $entry.Input
+        } else {
+            ConvertTo-KmsResetResult -Result $_ -Mailbox $entry.Mailbox
+        }
+    }
+}

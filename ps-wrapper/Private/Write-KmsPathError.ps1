@@ -1,0 +1,47 @@
+function Write-KmsPathError {
+    <#
+    .SYNOPSIS
+    Writes why a path that Test-Path did not find cannot be used: missing, access denied, or unreachable (with the OS's words).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory)]
+        [string] $Path,
+
+        [switch] $Literal
+    )
+    $problem = $null
+    if ($Literal -or -not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($Path)) {
+        $problem = Invoke-KmsProbe -ArgumentList @($Cmdlet, $Path) -ScriptBlock {
+            param($Cmdlet, [string] $Path)
+            try {
+                $full = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+                $null = [System.IO.File]::GetAttributes($full)
+                $null
+            } catch {
+                $exception = $_.Exception
+                while ($exception -is [System.Management.Automation.MethodInvocationException] -and $exception.InnerException) { $exception = $exception.InnerException }
+                $exception
+            }
+        }
+    }
+    $unc = $Path -match '^(\\\\|//)[^\\/?.]'
+    # In a remote session, a UNC path is a second hop: the session's credentials do not travel on without delegation.
+    $hop = ''
+    if ($unc -and (Test-Path -Path 'variable:PSSenderInfo') -and $PSSenderInfo) {
+        $hop = ' From a remote session, a UNC path needs your credentials to travel a second hop: use CredSSP or Kerberos delegation, or give the path as it is on the server that holds it.'
+    }
+    if ($problem -is [System.UnauthorizedAccessException]) {
+        Write-KmsError -Cmdlet $Cmdlet -ErrorId 'KmsPathAccessDenied' -Category 'PermissionDenied' -ExceptionType 'System.UnauthorizedAccessException' -TargetObject $Path `
+            -Message "Access to '$Path' is denied.$hop" -RecommendedAction 'Run PowerShell as Administrator (elevated), or as an account that can read the KMS database.'
+    } elseif ($problem -is [System.IO.IOException] -and $problem -isnot [System.IO.FileNotFoundException] -and $problem -isnot [System.IO.DirectoryNotFoundException]) {
+        Write-KmsError -Cmdlet $Cmdlet -ErrorId 'KmsPathUnavailable' -Category 'ReadError' -ExceptionType 'System.IO.IOException' -TargetObject $Path `
+            -Message ("Cannot reach '{0}': {1}{2}" -f $Path, $problem.Message.Trim(), $hop)
+    } else {
+        Write-KmsError -Cmdlet $Cmdlet -ErrorId 'KmsPathNotFound' -Category 'ObjectNotFound' -ExceptionType 'System.Management.Automation.ItemNotFoundException' -TargetObject $Path `
+            -Message "Cannot find path '$Path' because it does not exist."
+    }
+}

@@ -1,0 +1,66 @@
+function Write-KmsdbExit {
+    <#
+    .SYNOPSIS
+    Turns how a kmsdb run ended into errors of the calling cmdlet.
+
+    .DESCRIPTION
+    kmsdb reports the exit code it chose as its last stderr line. An exit it did not report is a
+    failure whatever its code: a crash (0xC0000005), a DLL that would not load (0xC0000135,
+    0xC0000139), a start that failed (0xC0000142), a kill by security software, or an exit 1 from
+    outside kmsdb's own handler. Negative Windows codes are no success either. Then every record
+    that got no answer gets a KmsdbFailed error of its own, naming the code in hex and what kmsdb
+    wrote on stderr.
+
+    Reported codes: 0 is success; 1 means some records were refused, which their results report;
+    2, 3 and 4 are errors of the whole call; 70 is a defect of kmsdb.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory)]
+        [int] $Code,
+
+        [AllowNull()]
+        [object] $Reported,
+
+        [AllowEmptyCollection()]
+        [string[]] $Messages = @(),
+
+        [object] $TargetObject,
+
+        [AllowEmptyCollection()]
+        [object[]] $Unanswered = @()
+    )
+
+    # kmsdb's pointers to its own help mean nothing to a cmdlet's user.
+    $text = (@($Messages) | ForEach-Object { $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb --help'\.$", '' }) -join ' '
+    $byKmsdb = ($null -ne $Reported) -and ([int]$Reported -eq $Code)
+
+    if ($byKmsdb -and $Code -ge 2 -and $Code -le 4) {
+        if (-not $text) { $text = "kmsdb exited with code $Code." }
+        switch ($Code) {
+            2 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsdbBadRequest' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject }
+            3 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotFound' -Category 'ObjectNotFound' -ExceptionType 'System.IO.DirectoryNotFoundException' -TargetObject $TargetObject }
+            4 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseLocked' -Category 'ResourceBusy' -TargetObject $TargetObject }
+        }
+        return
+    }
+    if ($byKmsdb -and $Code -le 1 -and $Unanswered.Count -eq 0) { return }
+
+    $hex = '0x{0:X8}' -f $Code
+    if ($byKmsdb) {
+        $what = "kmsdb failed (exit code $Code)"
+    } else {
+        $what = "kmsdb ended without reporting its result (exit code $hex, $Code): it crashed, could not start, or was stopped by another program"
+    }
+    if ($text) { $what = "${what}: $text" } else { $what = "$what, and wrote nothing on stderr." }
+    if ($Unanswered.Count -eq 0) {
+        Write-KmsError -Cmdlet $Cmdlet -Message $what -ErrorId 'KmsdbFailed' -Category 'NotSpecified' -TargetObject $TargetObject
+        return
+    }
+    foreach ($target in $Unanswered) {
+        Write-KmsError -Cmdlet $Cmdlet -Message "No result for this record. $what" -ErrorId 'KmsdbFailed' -Category 'NotSpecified' -TargetObject $target
+    }
+}
