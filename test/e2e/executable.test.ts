@@ -94,4 +94,33 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     expect(ndjson(r.stdout)[0]).toMatchObject({ status: 'reset', previousState: 4, state: 1 });
     expect(readFileSync(join(dir, 'Ma.ini'))).toEqual(utf16(text.replace('State = 4', 'State = 1')));
   });
+
+  it('resets and restores through the audit log, byte-exact, with Windows paths', () => {
+    const texts = {
+      'Ma.ini': ansi('[Client]\r\nDisplayName = Björn\r\nState = 4\r\n'),
+      'Mb.ini': utf16('[Client]\r\nDisplayName = ΣΟΦΙΑ\r\nState\t=  4 \r\n'),
+      'Mc.ini': ansi('State = 4\nNumSCerts = 1\n'),
+    };
+    const dir = makeDb(texts);
+    const log = join(tempDir(), 'audit.log');
+    const reset = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Ma', '--id', 'Mb', '--id', 'Mc', '--log', winePath(log), '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    expect(reset.code, reset.stderr).toBe(1);
+    expect(ndjson<{ id: string; status: string; backupPath: string }>(reset.stdout).map((r) => [r.id, r.status])).toEqual([
+      ['Ma', 'reset'],
+      ['Mb', 'reset'],
+      ['Mc', 'skipped'],
+    ]);
+    expect(readFileSync(join(dir, 'Ma.ini'))).toEqual(ansi('[Client]\r\nDisplayName = Björn\r\nState = 1\r\n'));
+    expect(readFileSync(join(dir, 'Mb.ini'))).toEqual(utf16('[Client]\r\nDisplayName = ΣΟΦΙΑ\r\nState\t=  1 \r\n'));
+    const backups = ndjson<{ backupPath: string }>(reset.stdout).slice(0, 2).map((r) => r.backupPath);
+    for (const b of backups) expect(b).toMatch(/^Z:\\/);
+
+    const restore = w.run([WINDOWS_EXE, 'restore', '--path', winePath(dir), '--from-log', winePath(log), '--log', winePath(log), '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(ndjson<{ id: string; status: string }>(restore.stdout).map((r) => [r.id, r.status])).toEqual([
+      ['Ma', 'restored'],
+      ['Mb', 'restored'],
+    ]);
+    for (const [name, bytes] of Object.entries(texts)) expect(readFileSync(join(dir, name)), name).toEqual(bytes);
+  });
 });
