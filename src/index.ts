@@ -1,5 +1,6 @@
 import { EXIT, ExitError } from './cli/errors.js';
 import { main } from './cli/main.js';
+import { trace } from './trace.js';
 
 const argv = process.argv.slice(2);
 
@@ -7,6 +8,7 @@ const argv = process.argv.slice(2);
 // which would cut off output still draining into a pipe.
 function finish(code: number): void {
   process.exitCode = code;
+  trace({ exit: code });
   // In request mode (the PowerShell module's), the last stderr line says which exit code kmsdb
   // itself chose, so that a crash, a kill or a failed start can never pass for one of them.
   if (argv[0] === '--request') process.stderr.write(`${JSON.stringify({ type: 'exit', code })}\n`);

@@ -19,5 +19,7 @@ function Initialize-KmsResetQueue {
         Origins = @{}
         # Servers whose KMS service was checked already: one warning per server and call.
         Checked = @{}
+        # Remote batches under way, one remoting job each.
+        Jobs    = [System.Collections.Generic.List[object]]::new()
     }
 }

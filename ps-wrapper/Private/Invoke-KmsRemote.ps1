@@ -29,7 +29,10 @@ function Invoke-KmsRemote {
 
         [string] $ConfigurationName,
 
-        [int] $ThrottleLimit = 32
+        [int] $ThrottleLimit = 32,
+
+        # Returns the remoting job at once instead of waiting for its results.
+        [switch] $AsJob
     )
 
     $remote = {
@@ -52,5 +55,6 @@ function Invoke-KmsRemote {
         if ($Credential) { $invoke['Credential'] = $Credential }
         if ($ConfigurationName) { $invoke['ConfigurationName'] = $ConfigurationName }
     }
+    if ($AsJob) { $invoke['AsJob'] = $true }
     Invoke-Command @invoke
 }

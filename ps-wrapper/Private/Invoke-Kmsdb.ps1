@@ -40,7 +40,17 @@ function Invoke-Kmsdb {
     $startInfo.StandardErrorEncoding = $utf8
 
     $activity = 'kmsdb {0}' -f $Request['command']
-    $process = [System.Diagnostics.Process]::Start($startInfo)
+    # A start that fails (AppLocker, WDAC, antivirus, access denied) is a KmsdbFailed error like any other end.
+    $process = Invoke-KmsProbe -ArgumentList @($startInfo) -ScriptBlock {
+        param($StartInfo)
+        try { [System.Diagnostics.Process]::Start($StartInfo) } catch { $_.Exception }
+    }
+    if ($process -isnot [System.Diagnostics.Process]) {
+        $reason = $process
+        while ($reason -is [System.Management.Automation.MethodInvocationException] -and $reason.InnerException) { $reason = $reason.InnerException }
+        Write-KmsdbExit -Cmdlet $Cmdlet -NotStarted ('{0}: {1}' -f $executable, $reason.Message) -TargetObject $TargetObject -Unanswered $RecordTargets
+        return
+    }
     try {
         $bytes = $utf8.GetBytes((ConvertTo-Json -InputObject $Request -Depth 8 -Compress))
         # A kmsdb that dies before it reads its stdin ends the pipe; its exit code and stderr say why, below.
@@ -52,6 +62,7 @@ function Invoke-Kmsdb {
         $messages = New-Object System.Collections.Generic.List[string]
         $reported = $null
         $answers = 0
+        $garbled = $false
         $outTask = $process.StandardOutput.ReadLineAsync()
         $errTask = $process.StandardError.ReadLineAsync()
         # Both streams are read at once, so that neither can fill up and stall kmsdb.
@@ -67,14 +78,18 @@ function Invoke-Kmsdb {
                     $errTask = $null
                 } else {
                     $errTask = $process.StandardError.ReadLineAsync()
-                    if ($line.StartsWith('{"type":"progress"')) {
-                        $progress = ConvertFrom-Json -InputObject $line
+                    # The exit report counts only as the last line.
+                    $reported = $null
+                    $event = $null
+                    if ($line.StartsWith('{"type":')) { $event = ConvertFrom-KmsdbJson -Line $line }
+                    if ($null -ne $event -and $event.type -eq 'progress') {
+                        $progress = $event
                         $percent = 100
                         if ($progress.total -gt 0) { $percent = [int](100 * $progress.done / $progress.total) }
                         $activity = $progress.activity
                         Write-Progress -Activity $activity -Status ('{0} of {1}' -f $progress.done, $progress.total) -PercentComplete $percent
-                    } elseif ($line.StartsWith('{"type":"exit"')) {
-                        $reported = (ConvertFrom-Json -InputObject $line).code
+                    } elseif ($null -ne $event -and $event.type -eq 'exit') {
+                        $reported = $event.code
                     } elseif ($line.Trim()) {
                         $messages.Add($line)
                     }
@@ -87,16 +102,21 @@ function Invoke-Kmsdb {
                 } else {
                     $outTask = $process.StandardOutput.ReadLineAsync()
                     if ($line.Trim()) {
-                        $answers++
-                        ConvertFrom-Json -InputObject $line
+                        $answer = ConvertFrom-KmsdbJson -Line $line
+                        # A line that is not JSON (cut off by a crash, say) is no answer.
+                        if ($null -eq $answer) { $garbled = $true } else { $answers++; $answer }
                     }
                 }
             }
         }
         $process.WaitForExit()
+        if ($garbled) { $reported = $null; $messages.Add('It printed a line that is not JSON.') }
         Write-KmsdbExit -Cmdlet $Cmdlet -Code $process.ExitCode -Reported $reported -Messages $messages -TargetObject $TargetObject -Unanswered @($RecordTargets | Select-Object -Skip $answers)
     } finally {
-        # Reached early when a later command stops the pipeline (Select-Object -First, Ctrl+C).
+        # Reached early when a later command stops the pipeline (Select-Object -First, Ctrl+C,
+        # -ErrorAction Stop). A reset has its whole request already: let it finish, so that no
+        # change goes unlogged; a read is stopped.
+        if (-not $process.HasExited -and $Request['command'] -ne 'get') { $null = $process.WaitForExit(120000) }
         if (-not $process.HasExited) {
             $null = Invoke-KmsProbe -ArgumentList @($process) -ScriptBlock { param($Process) try { $Process.Kill() } catch { $null = $_ } }
         }

@@ -34,7 +34,14 @@ function Send-KmsResetBatch {
             if ($options['Credential']) { $where['Credential'] = $options['Credential'] }
             if ($options['ConfigurationName']) { $where['ConfigurationName'] = $options['ConfigurationName'] }
         }
-        Invoke-KmsRemote -Command 'Reset-KmsEnrollment' -Parameters $parameters -InputObject $items.ToArray() @where
+        # Servers work at once: each batch is a job, at most ThrottleLimit under way, and one per
+        # server at a time (a session runs one command at a time).
+        Receive-KmsRemoteJob -Queue $Queue -Limit ($options.ThrottleLimit - 1) -Origin $Key
+        $job = Invoke-KmsRemote -Command 'Reset-KmsEnrollment' -Parameters $parameters -InputObject $items.ToArray() -AsJob @where
+        if ($job) {
+            $job | Add-Member -NotePropertyName KmsOrigin -NotePropertyValue $Key
+            $Queue.Jobs.Add($job)
+        }
         return
     }
 
@@ -44,10 +51,11 @@ function Send-KmsResetBatch {
     $server = Get-KmsPathHost -Path $Key
     if (-not $Queue.Checked.ContainsKey($server)) {
         $Queue.Checked[$server] = $true
-        if (Test-KmsServiceRunning -ComputerName $server) {
-            $name = $server
-            if ($name -eq '.') { $name = [Environment]::MachineName }
-            $Cmdlet.WriteWarning(('The Exchange KMS service (MSExchangeKMS) is running on {0}. Its documentation asks for it to be stopped before the database is changed.' -f $name))
+        $name = $server
+        if ($name -eq '.') { $name = [Environment]::MachineName }
+        switch (Test-KmsServiceRunning -ComputerName $server) {
+            'Running' { $Cmdlet.WriteWarning(('The Exchange KMS service (MSExchangeKMS) is running on {0}. Its documentation asks for it to be stopped before the database is changed.' -f $name)) }
+            'Unknown' { $Cmdlet.WriteWarning(('Could not check whether the Exchange KMS service (MSExchangeKMS) is running on {0}. Make sure it is stopped before the database is changed.' -f $name)) }
         }
     }
     $request = [ordered]@{

@@ -19,8 +19,10 @@ function Write-KmsdbExit {
         [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
-        [Parameter(Mandatory)]
         [int] $Code,
+
+        # Why kmsdb could not be started at all, instead of an exit code.
+        [string] $NotStarted,
 
         [AllowNull()]
         [object] $Reported,
@@ -50,12 +52,15 @@ function Write-KmsdbExit {
     if ($byKmsdb -and $Code -le 1 -and $Unanswered.Count -eq 0) { return }
 
     $hex = '0x{0:X8}' -f $Code
-    if ($byKmsdb) {
+    if ($NotStarted) {
+        $what = "kmsdb could not be started (security software, AppLocker or WDAC, or access rights may block it): $NotStarted"
+        $text = ''
+    } elseif ($byKmsdb) {
         $what = "kmsdb failed (exit code $Code)"
     } else {
         $what = "kmsdb ended without reporting its result (exit code $hex, $Code): it crashed, could not start, or was stopped by another program"
     }
-    if ($text) { $what = "${what}: $text" } else { $what = "$what, and wrote nothing on stderr." }
+    if ($text) { $what = "${what}: $text" } elseif (-not $NotStarted) { $what = "$what, and wrote nothing on stderr." }
     if ($Unanswered.Count -eq 0) {
         Write-KmsError -Cmdlet $Cmdlet -Message $what -ErrorId 'KmsdbFailed' -Category 'NotSpecified' -TargetObject $TargetObject
         return

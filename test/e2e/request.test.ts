@@ -77,6 +77,8 @@ describe('kmsdb --request -', () => {
     const trace = join(tempDir(), 'trace.ndjson');
     await runKmsdb(['--version'], { env: { KMSDB_TRACE_FILE: trace } });
     await runKmsdb(['--help'], { env: { KMSDB_TRACE_FILE: trace } });
-    expect(ndjson<{ argv: string[] }>(readFileSync(trace, 'utf8')).map((t) => t.argv)).toEqual([['--version'], ['--help']]);
+    const events = ndjson<{ argv?: string[]; exit?: number; time: number }>(readFileSync(trace, 'utf8'));
+    expect(events.map((t) => t.argv ?? { exit: t.exit })).toEqual([['--version'], { exit: 0 }, ['--help'], { exit: 0 }]);
+    expect(events.every((t, i) => Number.isInteger(t.time) && (i === 0 || t.time >= events[i - 1]!.time))).toBe(true);
   });
 });

@@ -253,7 +253,7 @@ Describe 'Unattended runs' {
 
     It 'warns once before writing when the KMS service is running' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a'; 'Mb.ini' = $Stuck -f 'b' }
-        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { $true }
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'Running' }
         $results = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -WarningVariable warnings -WarningAction SilentlyContinue
         @($results).Count | Should -Be 2
         @($warnings).Count | Should -Be 1
@@ -263,7 +263,7 @@ Describe 'Unattended runs' {
 
     It 'does not warn when nothing is written' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a' }
-        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { $true }
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'Running' }
         Get-KmsRecord -Path $db | Reset-KmsEnrollment -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
         @($warnings).Count | Should -Be 0
     }

@@ -79,6 +79,35 @@ Describe 'A kmsdb that does not report its own exit' {
     }
 }
 
+Describe 'A kmsdb that cannot start or prints garbage' {
+    AfterEach { Restore-Kmsdb }
+
+    It 'is a KmsdbFailed error for each record when the executable cannot be started' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a'; 'Mb.ini' = $Stuck -f 'b' }
+        $records = @(Get-KmsRecord -Path $db)
+        # Not a program: what AppLocker, WDAC or a quarantine leaves the module with.
+        $blocked = Join-Path (New-TestFolder) 'kmsdb.exe'
+        [System.IO.File]::WriteAllText($blocked, 'not a program')
+        & (Get-Module KmsEnrollment) { param($p) $script:KmsdbExecutable = $p } $blocked
+        $results = @($records | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 0
+        $problems.FullyQualifiedErrorId | Should -Be @('KmsdbFailed,Reset-KmsEnrollment', 'KmsdbFailed,Reset-KmsEnrollment')
+        $problems.TargetObject.Id | Should -Be @('Ma', 'Mb')
+        $problems[0].Exception.Message | Should -Match 'could not be started'
+        Restore-Kmsdb
+        (Get-KmsRecord -Path $db).State | Should -Be @(4, 4)
+    }
+
+    It 'counts a line that is not JSON as no answer, even with a reported exit 0' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a' }
+        Use-KmsdbStub @{ EXIT = '0'; REPORT = '0'; STDOUT = "{`"id`":`"Ma`",`"pa`n" }
+        $records = @(Get-KmsRecord -Path $db -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $records.Count | Should -Be 0
+        $problems.FullyQualifiedErrorId | Should -Be @('KmsdbFailed,Get-KmsRecord')
+        $problems[0].Exception.Message | Should -Match 'not JSON'
+    }
+}
+
 Describe 'The module''s own probing' {
     It 'leaves nothing in -ErrorVariable when a reset succeeds (no MSExchangeKMS service here)' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
@@ -88,9 +117,22 @@ Describe 'The module''s own probing' {
         @($resetErrors).Count | Should -Be 0
     }
 
-    It 'leaves nothing in -ErrorVariable when it asks a server that cannot be reached about the service' {
+    # Stood in for: CIM under wine hangs instead of timing out, as it does on Windows.
+    It 'says Unknown, and leaves nothing in -ErrorVariable, when a server cannot be asked about the service' {
+        Mock -ModuleName KmsEnrollment Test-KmsWindows { $true }
+        # PowerShell for Linux has no CimCmdlets: a stand-in command there, for the mock to replace.
+        if (-not (Get-Command Get-CimInstance -ErrorAction Ignore)) { function global:Get-CimInstance { param($ClassName, $Filter, $ComputerName, $OperationTimeoutSec) } }
+        Mock -ModuleName KmsEnrollment Get-CimInstance { throw 'The WinRM client cannot process the request.' }
         $found = & (Get-Module KmsEnrollment) { Test-KmsServiceRunning -ComputerName 'kms-unreachable.invalid' -ErrorVariable probeErrors; @($probeErrors).Count }
-        $found | Should -Be @($false, 0)
+        $found | Should -Be @('Unknown', 0)
+        Should -Invoke -ModuleName KmsEnrollment Get-CimInstance -Times 1 -Exactly -ParameterFilter { $ComputerName -eq 'kms-unreachable.invalid' -and $OperationTimeoutSec -eq 10 }
+    }
+
+    It 'warns that it could not check the service, naming the server' {
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'Unknown' }
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $null = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings.Message | Should -Match ('Could not check whether the Exchange KMS service \(MSExchangeKMS\) is running on ' + [regex]::Escape([Environment]::MachineName))
     }
 }
 

@@ -22,6 +22,7 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         Import-Module $ModuleManifest -Force
 
         $script:Work = New-TestFolder
+        $script:Servers = New-Object System.Collections.Generic.List[object]
         $modules = Join-Path $Work 'modules'
         New-Item -ItemType Directory -Path $modules | Out-Null
         Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $modules -Recurse
@@ -81,7 +82,9 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
                 if ((Get-Date) -gt $deadline -or $process.HasExited) { throw "sshd for $Name did not start: $(Get-Content -Raw -LiteralPath $log -ErrorAction SilentlyContinue)" }
                 Start-Sleep -Milliseconds 100
             }
-            [PSCustomObject]@{ Name = $Name; Home = $root; Database = $db; Port = $port; Process = $process }
+            $server = [PSCustomObject]@{ Name = $Name; Home = $root; Database = $db; Port = $port; Process = $process }
+            $script:Servers.Add($server)
+            $server
         }
 
         function New-TestSession {
@@ -101,7 +104,7 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
 
     AfterAll {
         Get-PSSession | Remove-PSSession
-        foreach ($server in @($A, $B, $C)) {
+        foreach ($server in $script:Servers) {
             if ($server -and -not $server.Process.HasExited) {
                 $server.Process.Kill()
                 $server.Process.WaitForExit(10000) | Out-Null
@@ -159,7 +162,64 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         @(Get-ChildItem -LiteralPath (Join-Path $B.Home 'Mgrent/Clients.kmsdb-backup') -Filter '*.bak').Count | Should -Be 3
 
         # Server B's three records went to it in batches of two: two kmsdb reset processes there.
-        $resets = @(Get-Content -LiteralPath (Join-Path $B.Home 'trace.ndjson') | ForEach-Object { ($_ | ConvertFrom-Json).argv[0] } | Where-Object { $_ -eq 'reset' })
+        $resets = @(Get-Content -LiteralPath (Join-Path $B.Home 'trace.ndjson') | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] -and $_.argv[0] -eq 'reset' })
         $resets.Count | Should -Be 2
+    }
+
+    It 'resets two servers at the same time: their kmsdb runs overlap' {
+        $d = Start-TestServer -Name 'serverD' -Files @{ 'Mp.ini' = $Stuck -f 'pat' }
+        $e = Start-TestServer -Name 'serverE' -Files @{ 'Mq.ini' = $Stuck -f 'quinn' }
+        $sessions = @((New-TestSession $d), (New-TestSession $e))
+        $records = @(Get-KmsRecord -Session $sessions -Affected)
+        # D's database stays locked until E's reset has ended. One server after the other can then
+        # never overlap: D first waits out the watcher, and E first ends before D starts.
+        $lock = Join-Path $d.Database '.kmsdb.lock'
+        [System.IO.File]::WriteAllText($lock, (@{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress))
+        $watcher = Start-ThreadJob -ArgumentList (Join-Path $e.Home 'trace.ndjson'), $lock -ScriptBlock {
+            param($trace, $lock)
+            # E's get has run already: its trace holds one start and one exit. A reset adds another pair.
+            $deadline = (Get-Date).AddSeconds(20)
+            while ((Get-Date) -lt $deadline -and @(Select-String -LiteralPath $trace -Pattern '"exit":').Count -lt 2) { Start-Sleep -Milliseconds 50 }
+            # A dot file is hidden to PowerShell on Linux: -Force.
+            Remove-Item -LiteralPath $lock -Force
+        }
+        try {
+            $results = @($records | Reset-KmsEnrollment -Confirm:$false -LockTimeout 40)
+        } finally {
+            $watcher | Wait-Job | Remove-Job
+        }
+        @($results.Id | Sort-Object) | Should -Be @('Mp', 'Mq')
+        $span = foreach ($server in $d, $e) {
+            $events = @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson') | ConvertFrom-Json)
+            $start = $events | Where-Object { $_.PSObject.Properties['argv'] -and $_.argv[0] -eq 'reset' } | Select-Object -Last 1
+            $end = $events | Where-Object { $_.PSObject.Properties['exit'] -and $_.pid -eq $start.pid }
+            [PSCustomObject]@{ Start = $start.time; End = $end.time }
+        }
+        $span[0].Start | Should -BeLessThan $span[1].End
+        $span[1].Start | Should -BeLessThan $span[0].End
+    }
+
+    It 'finishes the other servers'' resets when one server fails' {
+        $f = Start-TestServer -Name 'serverF' -Files @{ 'Mr.ini' = $Stuck -f 'rene' }
+        $g = Start-TestServer -Name 'serverG' -Files @{ 'Ms.ini' = $Stuck -f 'sam' }
+        $h = Start-TestServer -Name 'serverH' -Files @{ 'Mt.ini' = $Stuck -f 'tess' }
+        $sessionF = New-TestSession $f
+        $records = @(Get-KmsRecord -Session $sessionF, (New-TestSession $g), (New-TestSession $h) -Affected)
+        # F's database is locked by another run for good; C has no module.
+        [System.IO.File]::WriteAllText((Join-Path $f.Database '.kmsdb.lock'), (@{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress))
+        $orphan = [PSCustomObject]@{ Path = (Join-Path $C.Database 'Mz.ini'); Sha256 = ('0' * 64); PSComputerName = 'serverC'; RunspaceId = $SessionC.InstanceId }
+        $results = @(@($orphan) + $records | Reset-KmsEnrollment -Confirm:$false -LockTimeout 0 -ErrorVariable problems -ErrorAction SilentlyContinue)
+        @($results.Id | Sort-Object) | Should -Be @('Ms', 'Mt')
+        @($problems.FullyQualifiedErrorId | ForEach-Object { ($_ -split ',')[0] } | Sort-Object) | Should -Be @('KmsDatabaseLocked', 'KmsModuleNotInstalled')
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'KmsDatabaseLocked*' }).OriginInfo.PSComputerName | Should -Not -BeNullOrEmpty
+        (Get-KmsRecord -Path (Join-Path $f.Database 'Mr.ini')).State | Should -Be 4
+    }
+
+    It 'makes no remote call at all with -WhatIf' {
+        $before = @(Get-Content -LiteralPath (Join-Path $A.Home 'trace.ndjson')).Count
+        $null = Get-KmsRecord -Session $SessionA -Affected | Reset-KmsEnrollment -WhatIf
+        $after = @(Get-Content -LiteralPath (Join-Path $A.Home 'trace.ndjson'))
+        # The get ran there (a start and an exit); no reset followed.
+        @($after | Select-Object -Skip $before | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] }).argv[0] | Should -Be 'get'
     }
 }

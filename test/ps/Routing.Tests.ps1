@@ -43,6 +43,12 @@ Describe 'Records of another computer, and the endpoint' {
         Should -Invoke -ModuleName KmsEnrollment Invoke-Command -Times 1 -Exactly -ParameterFilter { $ComputerName -eq 'kms01' -and $ConfigurationName -eq 'PowerShell.7' }
     }
 
+    It 'go back to the computer that read them even when Receive-Job has rewritten PSComputerName to localhost' {
+        $record = [PSCustomObject]@{ PSTypeName = 'KmsEnrollment.Record'; Path = 'D:\exchsrvr\Security\Mgrent\Clients\Ma.ini'; Sha256 = ('0' * 64); Mailbox = 'jdoe'; ComputerName = 'kms01'; PSComputerName = 'localhost' }
+        $record | Reset-KmsEnrollment -Confirm:$false
+        Should -Invoke -ModuleName KmsEnrollment Invoke-Command -Times 1 -Exactly -ParameterFilter { $ComputerName -eq 'kms01' }
+    }
+
     It 'Get-KmsRecord -ComputerName passes -ConfigurationName to Invoke-Command' {
         Get-KmsRecord -ComputerName kms01, kms02 -ConfigurationName 'PowerShell.7' -Affected
         Should -Invoke -ModuleName KmsEnrollment Invoke-Command -Times 1 -Exactly -ParameterFilter { ($ComputerName -join ',') -eq 'kms01,kms02' -and $ConfigurationName -eq 'PowerShell.7' }
@@ -50,14 +56,14 @@ Describe 'Records of another computer, and the endpoint' {
 
     It 'Get-KmsRecord -ComputerName leaves the endpoint to remoting''s default without it' {
         Get-KmsRecord -ComputerName kms01 -Affected
-        Should -Invoke -ModuleName KmsEnrollment Invoke-Command -Times 1 -Exactly -ParameterFilter { -not $PSBoundParameters.ContainsKey('ConfigurationName') }
+        Should -Invoke -ModuleName KmsEnrollment Invoke-Command -Times 1 -Exactly -ParameterFilter { [string]::IsNullOrEmpty($ConfigurationName) }
     }
 }
 
 Describe 'The KMS service check' {
     It 'asks the server of a UNC database, not this computer' {
-        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { $true } -ParameterFilter { $ComputerName -eq 'kms01' }
-        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { $false }
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'Running' } -ParameterFilter { $ComputerName -eq 'kms01' }
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'NotRunning' }
         Mock -ModuleName KmsEnrollment Invoke-Kmsdb { }
         $warnings = & (Get-Module KmsEnrollment) {
             function Send-Test {
@@ -76,7 +82,7 @@ Describe 'The KMS service check' {
     }
 
     It 'asks this computer for a local database' {
-        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { $false }
+        Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'NotRunning' }
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $null = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false
         Should -Invoke -ModuleName KmsEnrollment Test-KmsServiceRunning -Times 1 -Exactly -ParameterFilter { $ComputerName -eq '.' }

@@ -49,7 +49,7 @@ function Start-KmsdbTrace {
 # The commands kmsdb ran since Start-KmsdbTrace, one per process start.
 function Get-KmsdbTrace {
     if (-not (Test-Path -LiteralPath $script:TraceFile)) { return @() }
-    @(Get-Content -LiteralPath $script:TraceFile | ForEach-Object { ($_ | ConvertFrom-Json).argv[0] })
+    @(Get-Content -LiteralPath $script:TraceFile | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] } | ForEach-Object { $_.argv[0] })
 }
 
 function Stop-KmsdbTrace {
@@ -59,7 +59,7 @@ function Stop-KmsdbTrace {
 # Every argument list kmsdb ran with since Start-KmsdbTrace, one per process start.
 function Get-KmsdbTraceArgs {
     if (-not (Test-Path -LiteralPath $script:TraceFile)) { return @() }
-    @(Get-Content -LiteralPath $script:TraceFile | ForEach-Object { , @(($_ | ConvertFrom-Json).argv) })
+    @(Get-Content -LiteralPath $script:TraceFile | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] } | ForEach-Object { , @($_.argv) })
 }
 
 # The module starts the kmsdb stand-in of $env:KMSDB_TEST_STUB (test/windows-lane/stub), which
