@@ -49,13 +49,34 @@ export function isNotARecord(err: unknown): boolean {
 }
 
 /**
- * Reads whole files. The file stays open until close(), so that stat()
- * describes the very file that was read. The bytes live in a scratch buffer
- * that the next read reuses: copy them to keep them.
+ * The largest file that is read as a record. A KMS client record holds a few
+ * keys and at most a handful of base64 certificates: a few KB, tens of KB at
+ * the very most. 1 MiB leaves ample headroom and keeps what one read holds
+ * small, whatever a folder holds (a huge file, a link to /dev/zero).
+ */
+export const RECORD_SIZE_LIMIT = 1024 * 1024;
+
+/** A file over RECORD_SIZE_LIMIT: no record of KMS's, so it is never read whole nor changed. */
+export class RecordTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly limit: number,
+  ) {
+    super(`${path} is larger than ${limit} bytes, more than any KMS record`);
+    this.name = 'RecordTooLargeError';
+  }
+}
+
+/**
+ * Reads whole files of at most RECORD_SIZE_LIMIT bytes. The file stays open
+ * until close(), so that stat() describes the very file that was read. The
+ * bytes live in a scratch buffer that the next read reuses: copy them to keep them.
  */
 export class FileReader {
   private scratch = Buffer.allocUnsafe(64 * 1024);
   private fd = -1;
+
+  constructor(private readonly limit = RECORD_SIZE_LIMIT) {}
 
   read(path: string): Buffer {
     this.close();
@@ -63,11 +84,13 @@ export class FileReader {
     this.fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     let length = 0;
     for (;;) {
-      const got = readSync(this.fd, this.scratch, length, this.scratch.length - length, null);
+      // One byte past the limit tells a file at the limit from one over it, without reading more.
+      const got = readSync(this.fd, this.scratch, length, Math.min(this.scratch.length, this.limit + 1) - length, null);
       length += got;
+      if (length > this.limit) throw new RecordTooLargeError(path, this.limit);
       // A short read of a regular file is its end, which saves the read that returns 0.
-      if (length < this.scratch.length) break;
-      const grown = Buffer.allocUnsafe(this.scratch.length * 2);
+      if (got === 0 || length < this.scratch.length) break;
+      const grown = Buffer.allocUnsafe(Math.min(this.scratch.length * 2, this.limit + 1));
       this.scratch.copy(grown, 0, 0, length);
       this.scratch = grown;
     }
@@ -99,6 +122,10 @@ export function describeFsError(err: unknown): string {
       return 'it is a folder';
     case 'EAGAIN':
       return 'it is not a regular file';
+    case 'ELOOP':
+      return 'it is a symbolic link that leads nowhere or to itself';
+    case 'ERR_FS_EISDIR':
+      return 'it is a folder';
     default:
       return e?.code ?? (e instanceof Error ? e.message : String(err));
   }
