@@ -1,4 +1,4 @@
-import { compileMailboxPattern, matchesMailbox } from './mailbox.js';
+import { compileMailboxPattern, matchesMailbox, type MailboxPattern } from './mailbox.js';
 import type { Stats } from 'node:fs';
 import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from './record.js';
 import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, RecordTooLargeError, type RecordFiles } from './scan.js';
@@ -20,7 +20,7 @@ export interface Selection {
 
 /** A query's filter, compiled once and shared by every reader of the query. */
 export interface RecordFilter {
-  patterns: RegExp[];
+  patterns: MailboxPattern[];
   affected: boolean;
 }
 
