@@ -6,11 +6,25 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a command's options strictly; every mistake becomes a usage error (exit 2). */
 export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+  const values = parseStrict(command, argv, options);
+  for (const [name, value] of Object.entries(values)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && v.includes('\0')) throw usage(`${command}: --${name} holds a NUL character, which no path or name can.`);
+    }
+  }
+  return values;
+}
+
+function parseStrict<T extends Options>(command: string, argv: string[], options: T) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    const message = err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '') : String(err);
-    throw usage(`${command}: ${message.replace(/\.$/, '')}. See 'kmsdb --help'.`);
+    const message = err instanceof Error ? err.message : String(err);
+    // parseArgs explains an option value that starts with '-' over three lines: say it in one.
+    const ambiguous = /^Option '(--[^ ']+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) throw usage(`${command}: ${ambiguous[1]} takes a value, and the next argument starts with '-'; write ${ambiguous[1]}=VALUE to give such a value.`);
+    const first = (message.split('\n')[0] ?? '').replace(/\. To specify a positional argument.*$/s, '');
+    throw usage(`${command}: ${first.replace(/\.$/, '')}. See 'kmsdb --help'.`);
   }
 }
 

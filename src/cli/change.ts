@@ -8,8 +8,8 @@ import { samePath } from '../records/target.js';
 import { loadSettings, type ServerSettings } from '../settings/index.js';
 import { checkLogPath, LogPathError, readAuditLog, AuditLogError, type AuditEntry } from '../safety/audit.js';
 import { removeStaleTemps } from '../safety/atomic.js';
-import { backupRecordName, defaultBackupDir } from '../safety/backup.js';
-import { acquireLock, LockBusyError } from '../safety/lock.js';
+import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
+import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
 import { parseCommandArgs, parseFormat, requirePath } from './args.js';
 import { EXIT, ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
@@ -129,11 +129,17 @@ async function runChanges<T>(command: string, c: Common, select: () => T[], appl
       lock = await acquireLock(c.ctx.dbReal, command, c.waitMs);
     } catch (err) {
       if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
+      if (err instanceof LockPathError) throw new ExitError(EXIT.DATABASE, `The database folder ${c.ctx.dbReal} cannot be locked: ${err.message}.`);
       throw new ExitError(EXIT.DATABASE, `The database folder ${c.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
     }
   }
   try {
-    if (lock) removeStaleTemps(c.ctx.dbReal);
+    if (lock) {
+      // What earlier runs left when they were killed or failed, and only that.
+      removeStaleTemps(c.ctx.dbReal);
+      removeLockLeftovers(c.ctx.dbReal);
+      removeBackupLeftovers(c.ctx.backupDir);
+    }
     const requests = select();
     const sink = new TextSink(io.stdout);
     const out = new ItemWriter(sink, c.format, 'results');

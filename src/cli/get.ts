@@ -1,5 +1,6 @@
 import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../records/parallel.js';
 import { selectRecords, type Selection } from '../records/query.js';
+import { PathKindError } from '../records/scan.js';
 import { listSharedFiles, shareNames, type SharedFiles } from '../records/shared-names.js';
 import { loadSettings } from '../settings/index.js';
 import { trace } from '../trace.js';
@@ -13,6 +14,13 @@ interface Listing {
   count: number;
   shared: SharedFiles | null;
   selection: Selection | null;
+}
+
+/** Files kmsdb cannot name are not read; say so rather than leave them out in silence. */
+function warnUndecodable(io: Io, dir: string, names: readonly string[] | undefined): void {
+  for (const name of names ?? []) {
+    io.stderr.write(`kmsdb: warning: ${dir} holds ${name}, whose name is not valid UTF-8; it is not read. Rename it to read it.\n`);
+  }
 }
 
 export async function runGet(argv: string[], io: Io): Promise<number> {
@@ -38,13 +46,20 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     // Every path is checked before any output, so a bad one fails the command cleanly.
     const listings: Listing[] = paths.map((path, i) => {
       const checked = requirePath('get', path);
-      if (pool && large[i]) {
-        const shared = listSharedFiles(checked);
-        trace({ sharedListing: shared.names.count });
-        return { count: shared.names.count, shared, selection: null };
+      try {
+        if (pool && large[i]) {
+          const shared = listSharedFiles(checked);
+          trace({ sharedListing: shared.names.count });
+          warnUndecodable(io, shared.dir, shared.undecodable);
+          return { count: shared.names.count, shared, selection: null };
+        }
+        const selection = selectRecords({ path: checked, ...query });
+        warnUndecodable(io, selection.files.dir, selection.files.undecodable);
+        return { count: selection.files.names.length, shared: null, selection };
+      } catch (err) {
+        if (err instanceof PathKindError) throw usage(`get: --path ${err.message}; give the database folder or one record file.`);
+        throw err;
       }
-      const selection = selectRecords({ path: checked, ...query });
-      return { count: selection.files.names.length, shared: null, selection };
     });
     const total = listings.reduce((n, l) => n + l.count, 0);
     if (!pool && threads > 1 && listings.some((l) => l.count >= PARALLEL_MIN_FILES)) pool = new ScanPool(threads);
