@@ -84,9 +84,13 @@ reset     Changes State = 4 to State = 1 in the named records, byte-exact:
   --what-if    Report what would change; write nothing.
   --backup-dir Where backups go (default: DIR.kmsdb-backup beside DIR).
   --log        The audit log (default: kmsdb-audit.log in the backup folder).
+               Neither it nor --backup-dir may lie in the database folder.
   --wait       Seconds to wait for another run's lock (default 30).
 
-restore   Puts records back from kmsdb backups, with the same safety.
+restore   Puts records back from kmsdb backups, with the same safety. Only a
+          backup in the backup folder, named for the record, whose bytes hash
+          to what the audit log says was backed up, is put back, and only
+          over a record still as the logged change left it.
   --backup     A backup file (NAME.ini.TIMESTAMP.bak). Repeatable.
   --from-log   Undo the resets an audit log records (the latest per record);
                a record changed since is skipped unless --force.
