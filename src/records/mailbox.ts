@@ -6,7 +6,27 @@ export interface MailboxPattern {
   /** True when the pattern matches the whole text, ignoring case. */
   test(text: string): boolean;
   /** The same for text already folded by foldText. */
-  testFolded(text: readonly string[]): boolean;
+  testFolded(text: FoldedText): boolean;
+  /** True when a cheap look at the unfolded text's ends shows that it cannot match; false when unsure. */
+  rejects(text: string): boolean;
+}
+
+/** ASCII letters to lower case; -1 for any other code unit outside ASCII, whose fold only foldChar knows. */
+function asciiLower(code: number): number {
+  if (code >= 0x80) return -1;
+  return code >= 0x41 && code <= 0x5a ? code | 0x20 : code;
+}
+
+/** Whether raw text's first (or last) code units certainly differ from an ASCII literal, without folding the text. */
+function differsAtEnd(text: string, literal: string, fromEnd: boolean): boolean {
+  if (literal.length > text.length) return false;
+  const offset = fromEnd ? text.length - literal.length : 0;
+  for (let i = 0; i < literal.length; i++) {
+    const c = asciiLower(text.charCodeAt(offset + i));
+    if (c < 0) return false;
+    if (c !== literal.charCodeAt(i)) return true;
+  }
+  return false;
 }
 
 const folds = new Map<string, string>();
@@ -28,21 +48,41 @@ function foldChar(ch: string): string {
   return f;
 }
 
-/** A text as its case-folded code points. */
-export function foldText(text: string): string[] {
+/**
+ * A text's case-folded code points: an ASCII text as a lower-case string
+ * (one code unit per code point, and native string search), any other as an array.
+ */
+export type FoldedText = string | readonly string[];
+
+export function foldText(text: string): FoldedText {
   // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(text) ? Array.from(text.toLowerCase()) : Array.from(text, foldChar);
+  return /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : Array.from(text, foldChar);
 }
 
-/** A run of literal code points and '?' (null), as found between two '*'. */
-type Segment = (string | null)[];
+/** A run of folded code points and '?' (null) between two '*'; `literal` when it has no '?'. */
+interface Segment {
+  chars: (string | null)[];
+  literal: string | null;
+}
 
-function matchesAt(text: readonly string[], at: number, seg: Segment): boolean {
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i];
+function matchesAt(text: FoldedText, at: number, seg: Segment): boolean {
+  if (seg.literal !== null && typeof text === 'string') return text.startsWith(seg.literal, at);
+  const chars = seg.chars;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
     if (c !== null && c !== text[at + i]) return false;
   }
   return true;
+}
+
+/** Where `seg` first occurs in text at or after `from`, ending by `end`; -1 if nowhere. */
+function find(text: FoldedText, seg: Segment, from: number, end: number): number {
+  if (seg.literal !== null && typeof text === 'string') {
+    const at = text.indexOf(seg.literal, from);
+    return at >= 0 && at + seg.literal.length <= end ? at : -1;
+  }
+  for (let i = from; i + seg.chars.length <= end; i++) if (matchesAt(text, i, seg)) return i;
+  return -1;
 }
 
 /**
@@ -53,32 +93,34 @@ function matchesAt(text: readonly string[], at: number, seg: Segment): boolean {
  * the text for a given pattern, whatever the pattern ('********a', '*a*a*a*b').
  */
 export function compileMailboxPattern(pattern: string): MailboxPattern {
-  const parts: Segment[] = pattern.split('*').map((part) => foldText(part).map((c) => (c === '?' ? null : c)));
-  const first = parts[0] ?? [];
+  const parts: Segment[] = pattern.split('*').map((part) => {
+    const chars = Array.from(foldText(part), (c) => (c === '?' ? null : c));
+    // A literal is searched as a string only in ASCII text, so it must be ASCII too.
+    const literal = chars.every((c) => c !== null && c.charCodeAt(0) < 0x80) ? chars.join('') : null;
+    return { chars, literal };
+  });
+  const empty: Segment = { chars: [], literal: '' };
+  const first = parts[0] ?? empty;
   const single = parts.length === 1;
-  const last = parts[parts.length - 1] ?? [];
-  const middle = parts.slice(1, -1).filter((s) => s.length > 0);
-  const minLength = parts.reduce((n, s) => n + s.length, 0);
+  const last = parts[parts.length - 1] ?? empty;
+  const middle = parts.slice(1, -1).filter((s) => s.chars.length > 0);
+  const minLength = parts.reduce((n, s) => n + s.chars.length, 0);
 
-  const testFolded = (text: readonly string[]): boolean => {
-    if (single) return text.length === first.length && matchesAt(text, 0, first);
-    if (text.length < minLength || !matchesAt(text, 0, first) || !matchesAt(text, text.length - last.length, last)) return false;
-    let at = first.length;
-    const end = text.length - last.length;
+  const testFolded = (text: FoldedText): boolean => {
+    if (single) return text.length === first.chars.length && matchesAt(text, 0, first);
+    if (text.length < minLength || !matchesAt(text, 0, first) || !matchesAt(text, text.length - last.chars.length, last)) return false;
+    let at = first.chars.length;
+    const end = text.length - last.chars.length;
     for (const seg of middle) {
-      let found = -1;
-      for (let i = at; i + seg.length <= end; i++) {
-        if (matchesAt(text, i, seg)) {
-          found = i;
-          break;
-        }
-      }
+      const found = find(text, seg, at, end);
       if (found < 0) return false;
-      at = found + seg.length;
+      at = found + seg.chars.length;
     }
     return true;
   };
-  return { testFolded, test: (text) => testFolded(foldText(text)) };
+  const rejects = (text: string): boolean =>
+    (first.literal !== null && differsAtEnd(text, first.literal, false)) || (!single && last.literal !== null && differsAtEnd(text, last.literal, true));
+  return { testFolded, rejects, test: (text) => !rejects(text) && testFolded(foldText(text)) };
 }
 
 /** True when any pattern matches a whole value of the profile, or the leaf cn= of a DN-shaped value. */
@@ -86,11 +128,14 @@ export function matchesMailbox(profile: Profile, patterns: readonly MailboxPatte
   for (const e of profile.entries) {
     const value = e.value;
     if (!value) continue;
-    const folded = foldText(value);
-    const leaf = dnLeaf(value);
-    const foldedLeaf = leaf === null ? null : foldText(leaf);
+    // Most values fail on their first or last characters: fold a value only when a pattern needs it.
+    let folded: FoldedText | null = null;
+    let leaf: string | null | undefined;
+    let foldedLeaf: FoldedText | null = null;
     for (const p of patterns) {
-      if (p.testFolded(folded) || (foldedLeaf !== null && p.testFolded(foldedLeaf))) return true;
+      if (!p.rejects(value) && p.testFolded((folded ??= foldText(value)))) return true;
+      if (leaf === undefined) leaf = dnLeaf(value);
+      if (leaf !== null && !p.rejects(leaf) && p.testFolded((foldedLeaf ??= foldText(leaf)))) return true;
     }
   }
   return false;

@@ -10,8 +10,8 @@ function reference(pattern: string): RegExp {
 
 describe('mailbox wildcards without backtracking', () => {
   it('agree with the regular expression on short texts and patterns (property)', () => {
-    const char = fc.constantFrom(...'aAbB?*σΣςéÉßx-.'.split(''));
-    const text = fc.array(fc.constantFrom(...'aAbBσΣςéÉßx-.'.split('')), { maxLength: 12 }).map((cs) => cs.join(''));
+    const char = fc.constantFrom(...'aAbB?*σΣςéÉßx-.ksKS'.split(''));
+    const text = fc.array(fc.constantFrom(...'aAbBσΣςéÉßx-.kK\u212Aſs'.split('')), { maxLength: 12 }).map((cs) => cs.join(''));
     fc.assert(
       fc.property(fc.array(char, { maxLength: 8 }).map((cs) => cs.join('')), text, (pattern, value) => {
         expect(compileMailboxPattern(pattern).test(value)).toBe(reference(pattern).test(value));
