@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usage } from './errors.js';
 import type { Format } from './output.js';
+import { loadSettings, SettingsError, type ServerSettings } from '../settings/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -25,6 +26,16 @@ function parseStrict<T extends Options>(command: string, argv: string[], options
     if (ambiguous) throw usage(`${command}: ${ambiguous[1]} takes a value, and the next argument starts with '-'; write ${ambiguous[1]}=VALUE to give such a value.`);
     const first = (message.split('\n')[0] ?? '').replace(/\. To specify a positional argument.*$/s, '');
     throw usage(`${command}: ${first.replace(/\.$/, '')}. See 'kmsdb --help'.`);
+  }
+}
+
+/** The settings for this server; a settings file that cannot be used is a usage error (exit 2). */
+export function settingsFor(config: string | undefined): ServerSettings | null {
+  try {
+    return loadSettings(config);
+  } catch (err) {
+    if (err instanceof SettingsError) throw usage(err.message);
+    throw err;
   }
 }
 

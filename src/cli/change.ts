@@ -5,12 +5,12 @@ import { selectRecords } from '../records/query.js';
 import { recordId } from '../records/record.js';
 import { describeFsError, recordFiles } from '../records/scan.js';
 import { samePath } from '../records/target.js';
-import { loadSettings, type ServerSettings } from '../settings/index.js';
+import type { ServerSettings } from '../settings/index.js';
 import { checkLogPath, LogPathError, readAuditLog, AuditLogError, type AuditEntry } from '../safety/audit.js';
 import { removeStaleTemps } from '../safety/atomic.js';
 import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
 import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
-import { parseCommandArgs, parseFormat, requirePath } from './args.js';
+import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink, type Format } from './output.js';
@@ -75,7 +75,7 @@ type CommonArgs = Partial<Record<keyof typeof COMMON, string | boolean | (string
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
 function databaseOption(command: string, args: CommonArgs): { path: string; settings: ServerSettings | null } {
-  const settings = loadSettings(args.config as string | undefined);
+  const settings = settingsFor(args.config as string | undefined);
   return { path: requirePath(command, (args.path as string | undefined) ?? settings?.database), settings };
 }
 

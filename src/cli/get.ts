@@ -2,9 +2,8 @@ import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../rec
 import { selectRecords, type Selection } from '../records/query.js';
 import { PathKindError } from '../records/scan.js';
 import { listSharedFiles, shareNames, type SharedFiles } from '../records/shared-names.js';
-import { loadSettings } from '../settings/index.js';
 import { trace } from '../trace.js';
-import { parseCommandArgs, parseFormat, requirePath } from './args.js';
+import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink } from './output.js';
@@ -36,7 +35,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   const format = parseFormat('get', args.format);
   const query = { mailbox: args.mailbox ?? [], affected: args.affected ?? false };
   const paths = args.path ?? [];
-  if (paths.length === 0) paths.push(requirePath('get', loadSettings(args.config)?.database));
+  if (paths.length === 0) paths.push(requirePath('get', settingsFor(args.config)?.database));
   const threads = args.threads === undefined ? defaultThreads() : Number(args.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
   // Workers boot while a folder that looks large is listed, else once the listing shows it is.

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import ini from 'ini';
 import type { ErrorObject } from 'ajv';
 import { validator } from '../contract/index.js';
-import { usage } from '../cli/errors.js';
 import { describeFsError } from '../records/scan.js';
 
 /** What the settings file gives one server. */
@@ -15,6 +14,16 @@ export interface ServerSettings {
   backupDir?: string;
   log?: string;
 }
+
+/** A settings file that cannot be used, with the sentence that says why (the CLI makes it a usage error). */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+const usage = (message: string) => new SettingsError(message);
 
 const KNOWN_KEYS = ['database', 'backupDir', 'log'];
 
