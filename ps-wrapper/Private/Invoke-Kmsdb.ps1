@@ -90,6 +90,8 @@ function Invoke-Kmsdb {
                         Write-Progress -Activity $activity -Status ('{0} of {1}' -f $progress.done, $progress.total) -PercentComplete $percent
                     } elseif ($null -ne $event -and $event.type -eq 'exit') {
                         $reported = $event.code
+                    } elseif ($line.StartsWith('kmsdb: warning: ')) {
+                        $Cmdlet.WriteWarning($line.Substring(16))
                     } elseif ($line.Trim()) {
                         $messages.Add($line)
                     }

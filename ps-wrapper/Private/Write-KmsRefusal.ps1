@@ -30,6 +30,13 @@ function Write-KmsRefusal {
         'read-only'           = @('KmsRecordReadOnly', 'PermissionDenied')
         'backup-failed'       = @('KmsBackupFailed', 'WriteError')
         'write-failed'        = @('KmsWriteFailed', 'WriteError')
+        'too-large'           = @('KmsRecordTooLarge', 'InvalidData')
+        'ambiguous-name'      = @('KmsRecordNameAmbiguous', 'InvalidArgument')
+        'backup-outside'      = @('KmsBackupOutsideBackupFolder', 'SecurityError')
+        'backup-mismatch'     = @('KmsBackupMismatch', 'InvalidData')
+        'backup-not-a-record' = @('KmsBackupNotARecord', 'InvalidData')
+        'changed-since-reset' = @('KmsRecordChangedSinceReset', 'InvalidOperation')
+        'no-backup'           = @('KmsBackupNotFound', 'ObjectNotFound')
     }
     $entry = $map[[string]$Result.code]
     if (-not $entry) { $entry = @('KmsRecordRefused', 'NotSpecified') }

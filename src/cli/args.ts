@@ -1,16 +1,41 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usage } from './errors.js';
 import type { Format } from './output.js';
+import { loadSettings, SettingsError, type ServerSettings } from '../settings/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a command's options strictly; every mistake becomes a usage error (exit 2). */
 export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+  const values = parseStrict(command, argv, options);
+  for (const [name, value] of Object.entries(values)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && v.includes('\0')) throw usage(`${command}: --${name} holds a NUL character, which no path or name can.`);
+    }
+  }
+  return values;
+}
+
+function parseStrict<T extends Options>(command: string, argv: string[], options: T) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    const message = err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '') : String(err);
-    throw usage(`${command}: ${message.replace(/\.$/, '')}. See 'kmsdb --help'.`);
+    const message = err instanceof Error ? err.message : String(err);
+    // parseArgs explains an option value that starts with '-' over three lines: say it in one.
+    const ambiguous = /^Option '(--[^ ']+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) throw usage(`${command}: ${ambiguous[1]} takes a value, and the next argument starts with '-'; write ${ambiguous[1]}=VALUE to give such a value.`);
+    const first = (message.split('\n')[0] ?? '').replace(/\. To specify a positional argument.*$/s, '');
+    throw usage(`${command}: ${first.replace(/\.$/, '')}. See 'kmsdb --help'.`);
+  }
+}
+
+/** The settings for this server; a settings file that cannot be used is a usage error (exit 2). */
+export function settingsFor(config: string | undefined): ServerSettings | null {
+  try {
+    return loadSettings(config);
+  } catch (err) {
+    if (err instanceof SettingsError) throw usage(err.message);
+    throw err;
   }
 }
 
@@ -73,9 +98,13 @@ reset     Changes State = 4 to State = 1 in the named records, byte-exact:
   --what-if    Report what would change; write nothing.
   --backup-dir Where backups go (default: DIR.kmsdb-backup beside DIR).
   --log        The audit log (default: kmsdb-audit.log in the backup folder).
+               Neither it nor --backup-dir may lie in the database folder.
   --wait       Seconds to wait for another run's lock (default 30).
 
-restore   Puts records back from kmsdb backups, with the same safety.
+restore   Puts records back from kmsdb backups, with the same safety. Only a
+          backup in the backup folder, named for the record, whose bytes hash
+          to what the audit log says was backed up, is put back, and only
+          over a record still as the logged change left it.
   --backup     A backup file (NAME.ini.TIMESTAMP.bak). Repeatable.
   --from-log   Undo the resets an audit log records (the latest per record);
                a record changed since is skipped unless --force.

@@ -1,15 +1,16 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../records/change.js';
 import { selectRecords } from '../records/query.js';
+import { recordId } from '../records/record.js';
 import { describeFsError, recordFiles } from '../records/scan.js';
 import { samePath } from '../records/target.js';
-import { loadSettings, type ServerSettings } from '../settings/index.js';
-import type { AuditEntry } from '../safety/audit.js';
+import type { ServerSettings } from '../settings/index.js';
+import { checkLogPath, LogPathError, readAuditLog, AuditLogError, type AuditEntry } from '../safety/audit.js';
 import { removeStaleTemps } from '../safety/atomic.js';
-import { backupRecordName, defaultBackupDir } from '../safety/backup.js';
-import { acquireLock, LockBusyError } from '../safety/lock.js';
-import { parseCommandArgs, parseFormat, requirePath } from './args.js';
+import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
+import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
+import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink, type Format } from './output.js';
@@ -36,6 +37,28 @@ interface Common {
   waitMs: number;
 }
 
+/**
+ * The real path of `path`, or of its nearest existing ancestor with the rest
+ * appended: where a file that is not made yet would land, symlinks resolved.
+ */
+function nearestReal(path: string): string {
+  const rest: string[] = [];
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      return join(realpathSync(at), ...rest.reverse());
+    } catch {
+      if (dirname(at) === at) return path;
+      rest.push(basename(at));
+    }
+  }
+}
+
+/** True when `path` is `folder` or anywhere below it, compared as the platform's file system does. */
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return samePath(path, folder) || (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel));
+}
+
 function databaseFolder(command: string, path: string): string {
   let real: string;
   try {
@@ -53,7 +76,7 @@ type CommonArgs = Partial<Record<keyof typeof COMMON, string | boolean | (string
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
 function databaseOption(command: string, args: CommonArgs): { path: string; settings: ServerSettings | null } {
-  const settings = loadSettings(args.config as string | undefined);
+  const settings = settingsFor(args.config as string | undefined);
   return { path: requirePath(command, (args.path as string | undefined) ?? settings?.database), settings };
 }
 
@@ -63,20 +86,28 @@ function common(command: string, args: CommonArgs, database: { path: string; set
   const backupOption = (args['backup-dir'] as string | undefined) ?? settings?.backupDir;
   const logOption = (args.log as string | undefined) ?? settings?.log;
   const backupDir = backupOption !== undefined ? resolve(backupOption) : defaultBackupDir(dbReal);
-  let backupReal = backupDir;
-  try {
-    backupReal = realpathSync(backupDir);
-  } catch {
-    // Not made yet: the first backup makes it.
+  // The backup folder may not exist yet: the first backup makes it.
+  const backupReal = nearestReal(backupDir);
+  const from = (option: string, key: string, viaCli: boolean) => (viaCli ? `--${option}` : `${key} (settings file ${settings?.file ?? ''})`);
+  if (isInside(backupReal, dbReal)) {
+    throw usage(`${command}: ${from('backup-dir', 'backupDir', args['backup-dir'] !== undefined)} must not be the database folder nor be inside it, and ${backupDir} is inside the database folder ${dbReal}; backups stay out of it.`);
   }
-  if (backupReal === dbReal) throw usage(`${command}: --backup-dir must not be the database folder itself; backups stay out of it.`);
+  const logPath = logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log');
+  const logWhere = from('log', 'log', args.log !== undefined);
+  if (isInside(nearestReal(logPath), dbReal)) throw usage(`${command}: ${logWhere} ${logPath} is inside the database folder ${dbReal}; the audit log stays out of it.`);
+  try {
+    checkLogPath(logPath);
+  } catch (err) {
+    if (err instanceof LogPathError) throw usage(`${command}: ${logWhere} ${logPath} ${err.reason === 'symlink' ? 'is a symbolic link; kmsdb never follows one to write its log' : 'is not a regular file'}.`);
+    throw new ExitError(EXIT.DATABASE, `${command}: the audit log ${logPath} cannot be checked: ${describeFsError(err)}.`);
+  }
   const wait = args.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(args.wait);
   if (!Number.isFinite(wait) || wait < 0) throw usage(`${command}: --wait must be a number of seconds, not '${String(args.wait)}'.`);
   return {
     ctx: {
       dbReal,
       backupDir,
-      logPath: logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log'),
+      logPath,
       force: command === 'reset' ? args['allow-numscerts'] === true : args.force === true,
       whatIf: args['what-if'] === true,
     },
@@ -99,11 +130,17 @@ async function runChanges<T>(command: string, c: Common, select: () => T[], appl
       lock = await acquireLock(c.ctx.dbReal, command, c.waitMs);
     } catch (err) {
       if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
+      if (err instanceof LockPathError) throw new ExitError(EXIT.DATABASE, `The database folder ${c.ctx.dbReal} cannot be locked: ${err.message}.`);
       throw new ExitError(EXIT.DATABASE, `The database folder ${c.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
     }
   }
   try {
-    if (lock) removeStaleTemps(c.ctx.dbReal);
+    if (lock) {
+      // What earlier runs left when they were killed or failed, and only that.
+      removeStaleTemps(c.ctx.dbReal);
+      removeLockLeftovers(c.ctx.dbReal);
+      removeBackupLeftovers(c.ctx.backupDir);
+    }
     const requests = select();
     const sink = new TextSink(io.stdout);
     const out = new ItemWriter(sink, c.format, 'results');
@@ -145,8 +182,12 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   } else if (args.id) {
     const ids = args.id;
     select = () => {
-      const names = new Map(recordFiles(c.ctx.dbReal).names.map((n) => [n.toLowerCase(), n]));
-      return ids.map((id) => ({ path: names.get(`${id}.ini`.toLowerCase()) ?? `${id}.ini` }));
+      const matched = matchIds(ids, recordFiles(c.ctx.dbReal).names, recordId);
+      return ids.map((id) => {
+        const { matches } = matched.get(id) ?? { matches: [] };
+        if (matches.length > 1) return { path: `${id}.ini`, ambiguousWith: matches };
+        return { path: matches[0] ?? `${id}.ini` };
+      });
     };
   } else {
     const mailbox = args.mailbox ?? [];
@@ -155,28 +196,60 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   return runChanges('reset', c, select, (r) => resetRecord(c.ctx, r), io);
 }
 
-function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
-  let text: string;
+/** An audit log's entries; any line that is not one makes the whole log unusable (exit 2). */
+function auditLog(logPath: string): AuditEntry[] {
   try {
-    text = readFileSync(logPath, 'utf8');
+    return readAuditLog(logPath);
   } catch (err) {
-    throw usage(`restore: the audit log ${logPath} cannot be read: ${describeFsError(err)}.`);
+    if (err instanceof AuditLogError) throw usage(`restore: ${err.message}; nothing was restored.`);
+    throw err;
   }
-  const wanted = ids ? new Set(ids.map((i) => i.toLowerCase())) : null;
-  const latest = new Map<string, RestoreRequest>();
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    let entry: AuditEntry;
-    try {
-      entry = JSON.parse(line) as AuditEntry;
-    } catch {
-      throw usage(`restore: line ${i + 1} of ${logPath} is not an audit entry.`);
-    }
-    if (entry.event !== 'reset' || (wanted && !wanted.has(entry.id.toLowerCase()))) return;
-    latest.set(entry.path, { path: entry.path, backupPath: entry.backupPath, expectSha256: entry.sha256After });
-  });
+}
+
+/**
+ * The ids a request names, each to the one file it means: an exact name
+ * wins; else a name that matches one file up to letter case (as on NTFS);
+ * several such files and no exact one are ambiguous.
+ */
+export function matchIds<T>(ids: readonly string[], candidates: readonly T[], idOf: (c: T) => string): Map<string, { matches: T[]; exact: boolean }> {
+  const out = new Map<string, { matches: T[]; exact: boolean }>();
+  for (const id of ids) {
+    const exact = candidates.filter((c) => idOf(c) === id);
+    out.set(id, exact.length > 0 ? { matches: exact, exact: true } : { matches: candidates.filter((c) => idOf(c).toLowerCase() === id.toLowerCase()), exact: false });
+  }
+  return out;
+}
+
+/**
+ * What a log says to undo: the latest reset of each record in this database
+ * that the log does not also show as failed. Every check of the backup and the
+ * record is left to restoreRecord, which refuses per record.
+ */
+function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
   // A shared log may name other databases' records: those are not this run's to restore.
-  return [...latest.values()].filter((r) => samePath(dirname(r.path), dbReal));
+  const entries = auditLog(logPath).filter((e) => samePath(dirname(e.path), dbReal));
+  const resets = new Map<string, AuditEntry[]>();
+  for (const e of entries) {
+    if (e.event === 'reset') resets.set(e.path, [...(resets.get(e.path) ?? []), e]);
+    if (e.event === 'reset-failed') {
+      const list = resets.get(e.path) ?? [];
+      const at = list.findIndex((r) => r.backupPath === e.backupPath && r.sha256After === e.sha256After);
+      if (at >= 0) list.splice(at, 1);
+    }
+  }
+  let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is AuditEntry => e !== undefined);
+  if (ids) {
+    const wanted = new Set([...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])));
+    latest = latest.filter((e) => wanted.has(e));
+  }
+  return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
+}
+
+/** The sha256Before the log gives a backup file, when a log is there and names it. */
+function loggedBackupHash(logPath: string, backupPath: string): string | null {
+  if (!existsSync(logPath)) return null;
+  const entry = auditLog(logPath).filter((e) => samePath(e.backupPath, backupPath)).at(-1);
+  return entry ? entry.sha256Before : null;
 }
 
 export async function runRestore(argv: string[], io: Io): Promise<number> {
@@ -198,7 +271,8 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     requests = args.backup.map((file) => {
       const name = backupRecordName(file);
       if (!name) throw usage(`restore: ${file} is not a kmsdb backup (NAME.ini.TIMESTAMP.bak).`);
-      return { path: join(c.ctx.dbReal, name), backupPath: resolve(file), expectSha256: null };
+      const backupPath = resolve(file);
+      return { path: join(c.ctx.dbReal, name), backupPath, expectSha256: null, backupSha256: loggedBackupHash(c.ctx.logPath, backupPath) };
     });
   } else {
     requests = restoresFromLog(resolve(args['from-log'] as string), c.ctx.dbReal, args.id);

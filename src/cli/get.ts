@@ -1,9 +1,9 @@
 import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../records/parallel.js';
 import { selectRecords, type Selection } from '../records/query.js';
+import { PathKindError } from '../records/scan.js';
 import { listSharedFiles, shareNames, type SharedFiles } from '../records/shared-names.js';
-import { loadSettings } from '../settings/index.js';
 import { trace } from '../trace.js';
-import { parseCommandArgs, parseFormat, requirePath } from './args.js';
+import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink } from './output.js';
@@ -13,6 +13,13 @@ interface Listing {
   count: number;
   shared: SharedFiles | null;
   selection: Selection | null;
+}
+
+/** Files kmsdb cannot name are not read; say so rather than leave them out in silence. */
+function warnUndecodable(io: Io, dir: string, names: readonly string[] | undefined): void {
+  for (const name of names ?? []) {
+    io.stderr.write(`kmsdb: warning: ${dir} holds ${name}, whose name is not valid UTF-8; it is not read. Rename it to read it.\n`);
+  }
 }
 
 export async function runGet(argv: string[], io: Io): Promise<number> {
@@ -28,7 +35,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   const format = parseFormat('get', args.format);
   const query = { mailbox: args.mailbox ?? [], affected: args.affected ?? false };
   const paths = args.path ?? [];
-  if (paths.length === 0) paths.push(requirePath('get', loadSettings(args.config)?.database));
+  if (paths.length === 0) paths.push(requirePath('get', settingsFor(args.config)?.database));
   const threads = args.threads === undefined ? defaultThreads() : Number(args.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
   // Workers boot while a folder that looks large is listed, else once the listing shows it is.
@@ -38,13 +45,20 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     // Every path is checked before any output, so a bad one fails the command cleanly.
     const listings: Listing[] = paths.map((path, i) => {
       const checked = requirePath('get', path);
-      if (pool && large[i]) {
-        const shared = listSharedFiles(checked);
-        trace({ sharedListing: shared.names.count });
-        return { count: shared.names.count, shared, selection: null };
+      try {
+        if (pool && large[i]) {
+          const shared = listSharedFiles(checked);
+          trace({ sharedListing: shared.names.count });
+          warnUndecodable(io, shared.dir, shared.undecodable);
+          return { count: shared.names.count, shared, selection: null };
+        }
+        const selection = selectRecords({ path: checked, ...query });
+        warnUndecodable(io, selection.files.dir, selection.files.undecodable);
+        return { count: selection.files.names.length, shared: null, selection };
+      } catch (err) {
+        if (err instanceof PathKindError) throw usage(`get: --path ${err.message}; give the database folder or one record file.`);
+        throw err;
       }
-      const selection = selectRecords({ path: checked, ...query });
-      return { count: selection.files.names.length, shared: null, selection };
     });
     const total = listings.reduce((n, l) => n + l.count, 0);
     if (!pool && threads > 1 && listings.some((l) => l.count >= PARALLEL_MIN_FILES)) pool = new ScanPool(threads);

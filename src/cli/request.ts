@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { explain, validator } from '../contract/index.js';
+import { explain, MAX_DEPTH, nestsDeeperThan, validator } from '../contract/index.js';
 import { ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
 import { readAll } from './stdin.js';
@@ -48,6 +48,7 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
     if (err instanceof ExitError) throw err;
     throw usage('the request on stdin is not JSON.');
   }
+  if (nestsDeeperThan(request)) throw usage(`the request on stdin nests more than ${MAX_DEPTH} levels deep; it is not a kmsdb request.`);
   const validate = validator('request');
   if (!validate(request)) throw usage(explain(validate.errors, 'the request'));
   const r = request as GetRequest | ResetRequest;

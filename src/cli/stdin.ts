@@ -1,4 +1,4 @@
-import { explain, validator } from '../contract/index.js';
+import { explain, MAX_DEPTH, nestsDeeperThan, validator } from '../contract/index.js';
 import type { ChangeRequest } from '../records/change.js';
 import { usage } from './errors.js';
 
@@ -18,6 +18,7 @@ export async function readAll(stream: NodeJS.ReadableStream, limit = STDIN_LIMIT
 }
 
 function item(value: unknown, where: string): ChangeRequest {
+  if (nestsDeeperThan(value)) throw usage(`${where} nests more than ${MAX_DEPTH} levels deep: expected what kmsdb get prints.`);
   const validate = validator('resetRequest#/$defs/item');
   if (!validate(value)) throw usage(explain(validate.errors, where));
   const v = value as { path: string; sha256?: string | null };

@@ -4,7 +4,7 @@ import { compile, type SchemaName } from './ajv.js';
 export type { SchemaName } from './ajv.js';
 
 /** The validators the CLI itself uses; the build precompiles exactly these. */
-export const CLI_VALIDATORS: SchemaName[] = ['resetRequest#/$defs/item', 'resetRequest#/$defs/document', 'request', 'settings'];
+export const CLI_VALIDATORS: SchemaName[] = ['resetRequest#/$defs/item', 'resetRequest#/$defs/document', 'request', 'settings', 'auditEntry'];
 
 const compiled = new Map<SchemaName, ValidateFunction>();
 
@@ -16,6 +16,24 @@ export function validator(name: SchemaName): ValidateFunction {
     compiled.set(name, validate);
   }
   return validate;
+}
+
+/** The schemas' pattern for a path or name: no NUL, which the file system API cannot take. */
+const NO_NUL = '^[^\\u0000]*$';
+
+/** The most levels of arrays and objects an input may nest; what kmsdb reads needs three. */
+export const MAX_DEPTH = 64;
+
+/** True when a parsed JSON value nests deeper than `limit`; iterative, so any depth is safe to ask about. */
+export function nestsDeeperThan(value: unknown, limit = MAX_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v as object)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Turns ajv's first error into one plain sentence, naming where in the input it is. */
@@ -30,6 +48,9 @@ export function explain(errors: ErrorObject[] | null | undefined, what: string):
       return `${where} has an unknown property '${String(e.params.additionalProperty)}'.`;
     case 'type':
       return `${where} must be of type ${String(e.params.type)}.`;
+    case 'pattern':
+      if (e.params.pattern === NO_NUL) return `${where} holds a NUL character, which no path or name can.`;
+      return `${where} ${e.message ?? 'is not valid'}.`;
     case 'enum':
       return `${where} must be one of: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
     default:

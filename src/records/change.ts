@@ -1,11 +1,12 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { replaceValue } from '../profile/edit.js';
-import { appendAudit, auditEntry } from '../safety/audit.js';
+import { appendAudit, auditEntry, retractAudit, type AuditEntry, type AuditMark } from '../safety/audit.js';
 import { replaceFileAtomic } from '../safety/atomic.js';
 import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../safety/fsutil.js';
 import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from './record.js';
-import { describeFsError, FileReader } from './scan.js';
+import { readVerifiedBackup } from './backup-check.js';
+import { describeFsError, FileReader, RecordTooLargeError } from './scan.js';
 import { isRefusal, resolveTarget, type Target } from './target.js';
 
 export type ChangeStatus = 'reset' | 'restored' | 'unchanged' | 'skipped' | 'failed' | 'whatif';
@@ -27,7 +28,12 @@ export type RefusalCode =
   | 'backup-failed'
   | 'write-failed'
   | 'changed-since-reset'
-  | 'no-backup';
+  | 'no-backup'
+  | 'backup-outside'
+  | 'backup-mismatch'
+  | 'backup-not-a-record'
+  | 'too-large'
+  | 'ambiguous-name';
 
 /** The outcome for one requested record (schemas/reset-result.schema.json). */
 export interface ChangeResult {
@@ -58,6 +64,8 @@ export interface ChangeContext {
 export interface ChangeRequest {
   path: string;
   sha256?: string | null;
+  /** Set when the request named a record only up to letter case and several files match: it is refused. */
+  ambiguousWith?: string[];
 }
 
 interface Current {
@@ -106,6 +114,9 @@ function readWithStat(path: string): { bytes: Buffer; stat: Stats } {
 
 /** Locates and reads a requested record, or says why it cannot be changed at all. */
 function load(ctx: ChangeContext, request: ChangeRequest): Current | ChangeResult {
+  if (request.ambiguousWith) {
+    return refuse({ path: request.path }, 'failed', 'ambiguous-name', `Several files differ from the name only in letter case (${request.ambiguousWith.join(', ')}), and none matches it exactly; name one exactly.`);
+  }
   const target = resolveTarget(ctx.dbReal, request.path);
   if (isRefusal(target)) return refuse({ path: target.requested }, 'failed', target.code, target.message);
   let bytes: Buffer;
@@ -113,6 +124,7 @@ function load(ctx: ChangeContext, request: ChangeRequest): Current | ChangeResul
   try {
     ({ bytes, stat } = readWithStat(target.path));
   } catch (err) {
+    if (err instanceof RecordTooLargeError) return refuse({ path: target.path }, 'failed', 'too-large', `The file is larger than ${err.limit} bytes, more than any KMS record; it is never changed.`);
     return refuse({ path: target.path }, 'failed', 'unreadable', `The record file cannot be read: ${describeFsError(err)}.`);
   }
   const diagnosis = diagnose(bytes);
@@ -147,17 +159,37 @@ function commit(ctx: ChangeContext, cur: Current, newBytes: Buffer, event: 'rese
     return refuse(cur, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
   }
   const sha256After = sha256(newBytes);
+  const fields = { id: cur.record.id, path: cur.target.path, previousState, state, sha256Before: cur.record.sha256 ?? '', sha256After, backupPath };
+  let logged: AuditMark | null = null;
   try {
     const now = statSync(cur.target.path);
     if (now.size !== cur.stat.size || now.mtimeMs !== cur.stat.mtimeMs || now.ino !== cur.stat.ino || !readFileSync(cur.target.path).equals(cur.bytes)) {
       return refuse(cur, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
     }
-    appendAudit(ctx.logPath, auditEntry({ event, id: cur.record.id, path: cur.target.path, previousState, state, sha256Before: cur.record.sha256 ?? '', sha256After, backupPath }));
+    logged = appendAudit(ctx.logPath, auditEntry({ event, ...fields }));
     replaceFileAtomic(cur.target.path, newBytes, cur.stat);
   } catch (err) {
+    if (logged) logFailure(ctx, logged, auditEntry({ event: `${event}-failed`, ...fields, error: errorText(err) }));
     return { ...refuse(cur, 'failed', 'write-failed', `The record could not be written: ${errorText(err)}. It is unchanged; its backup is ${backupPath}.`), backupPath };
   }
   return { backupPath, sha256After };
+}
+
+/**
+ * The log said a change was being made, and it was not: say so in a line of
+ * its own, or, when even that cannot be written (a full disk), take the line
+ * back, so that the log never shows a change that did not happen.
+ */
+function logFailure(ctx: ChangeContext, logged: AuditMark, failure: AuditEntry): void {
+  try {
+    appendAudit(ctx.logPath, failure);
+  } catch {
+    try {
+      retractAudit(logged);
+    } catch {
+      // Nothing more can be done here; the record is intact and the result says it failed.
+    }
+  }
 }
 
 /** Applies the Q198709 fix to one requested record, under the rules in the README. */
@@ -201,19 +233,20 @@ export interface RestoreRequest {
   backupPath: string;
   /** The hash the record had right after the change being undone; null skips the check. */
   expectSha256?: string | null;
+  /** The hash the backup had when it was written (the log's sha256Before); null when no log names it. */
+  backupSha256?: string | null;
 }
 
-/** Puts a record back from a backup, with the same lock, backup, log and atomic replace as a reset. */
+/**
+ * Puts a record back from a backup, with the same lock, backup, log and
+ * atomic replace as a reset, and only a backup that kmsdb wrote (readVerifiedBackup).
+ */
 export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): ChangeResult {
   const loaded = load(ctx, { path: request.path });
   if (!('target' in loaded)) return loaded;
   const cur = loaded;
-  let backup: Buffer;
-  try {
-    backup = readFileSync(request.backupPath);
-  } catch (err) {
-    return refuse(cur, 'failed', 'no-backup', `The backup ${request.backupPath} cannot be read: ${describeFsError(err)}.`);
-  }
+  const backup = readVerifiedBackup({ backupPath: request.backupPath, recordName: cur.target.name, backupDir: ctx.backupDir, sha256: request.backupSha256 ?? null });
+  if (!Buffer.isBuffer(backup)) return refuse(cur, 'failed', backup.code, backup.message);
   const from = diagnose(backup).state;
   if (backup.equals(cur.bytes)) {
     return result(cur.target.path, { status: 'unchanged', message: 'The record already holds the backup\'s bytes.', previousState: cur.record.state, state: from, mailbox: cur.record.mailbox, sha256Before: cur.record.sha256, sha256After: cur.record.sha256 });

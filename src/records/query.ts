@@ -1,6 +1,7 @@
-import { compileMailboxPattern, matchesMailbox } from './mailbox.js';
-import { buildRecord, diagnose, unreadableRecord, type KmsRecord } from './record.js';
-import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, type RecordFiles } from './scan.js';
+import { compileMailboxPattern, matchesMailbox, type MailboxPattern } from './mailbox.js';
+import type { Stats } from 'node:fs';
+import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from './record.js';
+import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, RecordTooLargeError, type RecordFiles } from './scan.js';
 
 export interface RecordQuery {
   /** A database folder, or one record file. */
@@ -19,7 +20,7 @@ export interface Selection {
 
 /** A query's filter, compiled once and shared by every reader of the query. */
 export interface RecordFilter {
-  patterns: RegExp[];
+  patterns: MailboxPattern[];
   affected: boolean;
 }
 
@@ -39,8 +40,13 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
   try {
     bytes = reader.read(path);
   } catch (err) {
-    reader.close();
     const filtered = filter.affected || filter.patterns.length > 0;
+    if (err instanceof RecordTooLargeError) {
+      const st = reader.stat();
+      reader.close();
+      return !st.isFile() || filtered ? null : tooLargeRecord(path, name, st, err.limit);
+    }
+    reader.close();
     return isNotARecord(err) || filtered ? null : unreadableRecord(path, name, describeFsError(err));
   }
   try {
@@ -54,6 +60,15 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
   } finally {
     reader.close();
   }
+}
+
+/** A file too large to be a record: listed with a warning, never read whole, never changed. */
+function tooLargeRecord(path: string, name: string, st: Stats, limit: number): KmsRecord {
+  const record = emptyRecord(path, name);
+  record.size = st.size;
+  record.lastWriteTime = st.mtime.toISOString();
+  record.warnings.push({ code: 'too-large', message: `The file is larger than ${limit} bytes, more than any KMS record; it is not read and never changed.` });
+  return record;
 }
 
 /** Selects records: reads the files one after another, in name order. */

@@ -6,7 +6,7 @@ import { findAll, leadingInteger, parseProfile, type LineEnding, type Profile, t
 export const STATE_UNDEFINED = 1;
 export const STATE_RECOVERY = 4;
 
-export type WarningCode = 'duplicate-state' | 'binary' | 'empty' | 'unreadable' | 'odd-length' | 'state-not-number';
+export type WarningCode = 'duplicate-state' | 'binary' | 'empty' | 'unreadable' | 'odd-length' | 'state-not-number' | 'too-large';
 
 export interface RecordWarning {
   code: WarningCode;

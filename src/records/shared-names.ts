@@ -1,7 +1,7 @@
 import { opendirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitError, EXIT } from '../cli/errors.js';
-import { describeFsError, isRecordName, recordFiles } from './scan.js';
+import { describeFsError, isRecordName, recordFiles, undecodableNames } from './scan.js';
 import { Utf8Builder } from '../utf8-builder.js';
 
 /**
@@ -19,6 +19,8 @@ export interface SharedNames {
 export interface SharedFiles {
   dir: string;
   names: SharedNames;
+  /** As in RecordFiles. */
+  undecodable?: string[];
 }
 
 export function shareNames(names: readonly string[]): SharedNames {
@@ -148,7 +150,7 @@ export function listSharedFiles(path: string): SharedFiles {
   if (!isFolder(dir)) {
     // One record file, or a path that fails: recordFiles says which.
     const files = recordFiles(dir);
-    return { dir: files.dir, names: shareNames(files.names) };
+    return { dir: files.dir, names: shareNames(files.names), ...(files.undecodable ? { undecodable: files.undecodable } : {}) };
   }
   const list = new NameList();
   let folder;
@@ -170,7 +172,9 @@ export function listSharedFiles(path: string): SharedFiles {
   if (!list.ascii) {
     // UTF-8 byte order is not UTF-16 string order: sort such a folder's names as strings.
     const names = Array.from({ length: list.count }, (_, i) => list.name(i)).sort();
-    return { dir, names: shareNames(names) };
+    const shared: SharedFiles = { dir, names: shareNames(names) };
+    if (names.some((n) => n.includes('\uFFFD'))) shared.undecodable = undecodableNames(dir);
+    return shared;
   }
   const order = list.order();
 

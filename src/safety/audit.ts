@@ -1,12 +1,16 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
+import { explain, validator } from '../contract/index.js';
 import { writeAllAndSync } from './atomic.js';
+import { errorCode } from './fsutil.js';
 
-/** One line of the audit log: a change to one record. */
+export type AuditEvent = 'reset' | 'restore' | 'reset-failed' | 'restore-failed';
+
+/** One line of the audit log (schemas/audit-entry.schema.json). */
 export interface AuditEntry {
   time: string;
-  event: 'reset' | 'restore';
+  event: AuditEvent;
   user: string;
   host: string;
   pid: number;
@@ -17,7 +21,35 @@ export interface AuditEntry {
   sha256Before: string;
   sha256After: string;
   backupPath: string;
+  /** Why the write failed: the -failed events only. */
+  error?: string;
 }
+
+/** The log path is no place for a log: a symbolic link (a reparse point on Windows), a folder, a device. */
+export class LogPathError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: 'symlink' | 'not-a-file',
+  ) {
+    super(reason === 'symlink' ? `the audit log ${path} is a symbolic link; kmsdb never follows one to write its log` : `the audit log ${path} is not a regular file`);
+    this.name = 'LogPathError';
+  }
+}
+
+/** A line of an audit log that is not an entry kmsdb wrote, or a log that cannot be read. */
+export class AuditLogError extends Error {
+  constructor(
+    readonly path: string,
+    readonly line: number | null,
+    readonly reason: string,
+  ) {
+    super(line === null ? `the audit log ${path} ${reason}` : `line ${line} of ${path} ${reason}`);
+    this.name = 'AuditLogError';
+  }
+}
+
+/** The largest audit log restore reads: years of changes to a large database fit many times over. */
+export const AUDIT_LOG_LIMIT = 256 * 1024 * 1024;
 
 export function currentUser(): string {
   try {
@@ -32,15 +64,128 @@ export function auditEntry(fields: Omit<AuditEntry, 'time' | 'user' | 'host' | '
 }
 
 /**
+ * Refuses a log path that exists as anything but a regular file. Windows has
+ * no O_NOFOLLOW, so there this check (lstat sees a reparse point as a link)
+ * is the guard; elsewhere the open itself refuses a link as well.
+ */
+export function checkLogPath(logPath: string): void {
+  let st;
+  try {
+    st = lstatSync(logPath);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  if (st.isSymbolicLink()) throw new LogPathError(logPath, 'symlink');
+  if (!st.isFile()) throw new LogPathError(logPath, 'not-a-file');
+}
+
+/** Where a line was appended, so that a line about a change that then failed can be taken back. */
+export interface AuditMark {
+  path: string;
+  end: number;
+  length: number;
+}
+
+function openLog(logPath: string): number {
+  checkLogPath(logPath);
+  // O_NONBLOCK: a FIFO without a reader fails at once instead of hanging the run.
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+  let fd: number;
+  try {
+    fd = openSync(logPath, flags, 0o644);
+  } catch (err) {
+    if (errorCode(err) === 'ELOOP') throw new LogPathError(logPath, 'symlink');
+    if (errorCode(err) === 'ENXIO') throw new LogPathError(logPath, 'not-a-file');
+    throw err;
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new LogPathError(logPath, 'not-a-file');
+  }
+  return fd;
+}
+
+/**
  * Appends one JSON line and flushes it to disk. The line is one write to a
  * file opened for appending, so concurrent writers never interleave lines.
  */
-export function appendAudit(logPath: string, entry: AuditEntry): void {
+export function appendAudit(logPath: string, entry: AuditEntry): AuditMark {
   mkdirSync(dirname(logPath), { recursive: true });
-  const fd = openSync(logPath, 'a', 0o644);
+  const fd = openLog(logPath);
   try {
-    writeAllAndSync(fd, Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8'));
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    writeAllAndSync(fd, line);
+    return { path: logPath, end: fstatSync(fd).size, length: line.length };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Takes back the line at `mark` when it is still the last one: a change that
+ * failed must not stay logged as made. Used only when the line saying that it
+ * failed could not be written either (a full disk), since truncating needs no space.
+ */
+export function retractAudit(mark: AuditMark): boolean {
+  const fd = openLog(mark.path);
+  try {
+    if (fstatSync(fd).size !== mark.end) return false;
+    ftruncateSync(fd, mark.end - mark.length);
+    writeAllAndSync(fd, new Uint8Array(0));
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parses one line as JSON; a line nested too deeply to parse is as bad as one that is not JSON. */
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads and validates a whole audit log: every line must be an entry as
+ * kmsdb writes it (schemas/audit-entry.schema.json), or none is returned.
+ */
+export function readAuditLog(path: string): AuditEntry[] {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw new AuditLogError(path, null, `cannot be read: ${errorCode(err) ?? String(err)}`);
+  }
+  let bytes: Buffer;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new AuditLogError(path, null, 'is not a regular file');
+    if (st.size > AUDIT_LOG_LIMIT) throw new AuditLogError(path, null, `is larger than ${AUDIT_LOG_LIMIT / 1024 / 1024} MiB; split it and restore from each part`);
+    bytes = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    bytes = bytes.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+  const validate = validator('auditEntry');
+  const entries: AuditEntry[] = [];
+  bytes
+    .toString('utf8')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      const value = parseLine(line);
+      if (value === undefined) throw new AuditLogError(path, i + 1, 'is not an audit entry: it is not JSON');
+      if (!validate(value)) throw new AuditLogError(path, i + 1, `is not an audit entry: ${explain(validate.errors, 'it')}`);
+      entries.push(value as AuditEntry);
+    });
+  return entries;
 }

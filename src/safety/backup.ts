@@ -1,7 +1,7 @@
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeAllAndSync } from './atomic.js';
-import { errorCode, fsyncDir, uniqueTag } from './fsutil.js';
+import { errorCode, fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
 
 /** The default backup folder: a sibling of the database folder, so that no backup sits among the records. */
 export function defaultBackupDir(dbDir: string): string {
@@ -30,9 +30,12 @@ export function writeBackup(backupDir: string, recordName: string, bytes: Buffer
   const fd = openSync(temp, 'wx', 0o600);
   try {
     writeAllAndSync(fd, bytes);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
   }
+  closeSync(fd);
   try {
     const base = `${recordName}.${stamp(now)}`;
     for (let n = 0; ; n++) {
@@ -55,4 +58,9 @@ export function writeBackup(backupDir: string, recordName: string, bytes: Buffer
   } finally {
     rmSync(temp, { force: true });
   }
+}
+
+/** Removes the .partial files that killed or failed runs left in a backup folder (see writeBackup). */
+export function removeBackupLeftovers(backupDir: string): void {
+  removeLeftovers(backupDir, /^\..+\.ini\.(\d+)-[0-9a-f]{8}\.partial$/i);
 }

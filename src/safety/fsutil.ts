@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** Flushes a folder's entries (a rename or a new file) to disk. Windows has no such call and needs none. */
@@ -23,4 +24,44 @@ export function errorCode(err: unknown): string | undefined {
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** True when a process with this pid runs on this host (or exists and is not ours to signal). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
+  }
+}
+
+/** How old a temp file must be before it counts as left behind: a live writer on another host holds one for milliseconds. */
+const LEFTOVER_AGE_MS = 60_000;
+
+/**
+ * Removes the temp files a killed or failed kmsdb run left in a folder: names
+ * that `pattern` matches, whose first group is the pid of uniqueTag(), when
+ * that process is gone and the file is older than a minute. Nothing else is touched.
+ */
+export function removeLeftovers(dir: string, pattern: RegExp): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    const m = pattern.exec(name);
+    const pid = m ? Number(m[1]) : NaN;
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    const path = join(dir, name);
+    try {
+      const st = statSync(path);
+      if (st.isFile() && now - st.mtimeMs > LEFTOVER_AGE_MS) unlinkSync(path);
+    } catch {
+      // Gone already, or not ours to remove: harmless either way.
+    }
+  }
 }

@@ -1,9 +1,9 @@
-import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeAllAndSync } from './atomic.js';
-import { errorCode, uniqueTag } from './fsutil.js';
+import { errorCode, isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
 
 export const LOCK_NAME = '.kmsdb.lock';
 
@@ -13,6 +13,33 @@ export interface LockOwner {
   host: string;
   started: string;
   command: string;
+}
+
+/** Something other than a lock file sits where the lock goes (a folder, a link, a device): no run can take the lock. */
+export class LockPathError extends Error {
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+  ) {
+    super(`${path} is ${kind}, not a kmsdb lock file; remove it if no kmsdb run is using the database`);
+    this.name = 'LockPathError';
+  }
+}
+
+/** Removes the lock temp files that killed or failed runs left in a database folder (see tryCreate). */
+export function removeLockLeftovers(dir: string): void {
+  removeLeftovers(dir, /^\.kmsdb\.lock\.(\d+)-[0-9a-f]{8}\.tmp$/);
+}
+
+function checkLockPath(path: string): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (st.isFile()) return;
+  throw new LockPathError(path, st.isDirectory() ? 'a folder' : st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file');
 }
 
 export class LockBusyError extends Error {
@@ -27,15 +54,6 @@ export class LockBusyError extends Error {
         : `The database is locked (${path}). Remove it if no kmsdb run is using the database.`,
     );
     this.name = 'LockBusyError';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errorCode(err) === 'EPERM';
   }
 }
 
@@ -68,9 +86,12 @@ function tryCreate(path: string, owner: LockOwner): boolean {
   const fd = openSync(temp, 'wx', 0o644);
   try {
     writeAllAndSync(fd, Buffer.from(`${JSON.stringify(owner)}\n`));
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
   }
+  closeSync(fd);
   try {
     linkSync(temp, path);
     return true;
@@ -123,6 +144,7 @@ export async function acquireLock(dir: string, command: string, waitMs: number):
         },
       };
     }
+    checkLockPath(path);
     const current = readOwner(path);
     if (isStale(path, current, host)) {
       // Remove it only if it is still the stale lock just read, not a new owner's.

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import ini from 'ini';
 import type { ErrorObject } from 'ajv';
 import { validator } from '../contract/index.js';
-import { usage } from '../cli/errors.js';
 import { describeFsError } from '../records/scan.js';
 
 /** What the settings file gives one server. */
@@ -16,6 +15,16 @@ export interface ServerSettings {
   log?: string;
 }
 
+/** A settings file that cannot be used, with the sentence that says why (the CLI makes it a usage error). */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+const usage = (message: string) => new SettingsError(message);
+
 const KNOWN_KEYS = ['database', 'backupDir', 'log'];
 
 /** The settings file kmsdb reads when neither --config nor KMSDB_CONFIG names one. */
@@ -23,10 +32,34 @@ export function defaultSettingsPath(): string {
   return process.platform === 'win32' ? join(process.env.ProgramData ?? 'C:\\ProgramData', 'KmsEnrollment', 'kmsdb.ini') : '/etc/kmsdb/kmsdb.ini';
 }
 
+/** The most a settings file holds: a few lines per server. */
+const SETTINGS_LIMIT = 1024 * 1024;
+
+/**
+ * A settings file's text, in the encodings Notepad saves: UTF-8 with or
+ * without a BOM, and "Unicode" (UTF-16LE with a BOM) or "Unicode big endian".
+ * Anything else is refused with the encoding to use, rather than misread.
+ */
+function settingsText(file: string, bytes: Buffer): string {
+  const save = 'save it as UTF-8 (or as Unicode with a BOM)';
+  if (bytes.length > SETTINGS_LIMIT) throw usage(`settings file ${file} is larger than ${SETTINGS_LIMIT / 1024 / 1024} MiB; it is not a kmsdb settings file.`);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2, bytes.length - (bytes.length % 2)).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const nuls = body.reduce((n, b) => n + (b === 0 ? 1 : 0), 0);
+  if (nuls * 4 > body.length) throw usage(`settings file ${file} looks like UTF-16 without a BOM; ${save}.`);
+  const text = body.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(body)) throw usage(`settings file ${file} is not valid UTF-8 (an ANSI file?); ${save}.`);
+  return text;
+}
+
 function sentence(file: string, e: ErrorObject | undefined): string {
   const section = e?.instancePath.split('/')[1] ?? '';
   if (e?.keyword === 'additionalProperties') {
     return `settings file ${file}: [${section}] has an unknown key '${String(e.params.additionalProperty)}'; the keys are ${KNOWN_KEYS.join(', ')}.`;
+  }
+  if (e?.keyword === 'pattern') {
+    return `settings file ${file}: [${section}] ${e.instancePath.split('/')[2] ?? ''} holds a NUL character, which no path can.`;
   }
   if (e?.keyword === 'type' && e.instancePath.split('/').length === 2) {
     return `settings file ${file}: '${section}' is outside any section; keys go under [defaults] or a server's section.`;
@@ -55,12 +88,13 @@ export function loadSettings(explicit: string | undefined, host = hostname()): S
   const named = explicit ?? (process.env.KMSDB_CONFIG || undefined);
   const file = resolve(named ?? defaultSettingsPath());
   if (!named && !existsSync(file)) return null;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    bytes = readFileSync(file);
   } catch (err) {
     throw usage(`settings file ${file} cannot be read: ${describeFsError(err)}.`);
   }
+  const text = settingsText(file, bytes);
   const parsed = ini.parse(text) as Record<string, unknown>;
   const dotted = dottedSection(parsed);
   if (dotted) throw usage(`settings file ${file}: [${dotted}] has a dot in its name; name a server's section by its short name, like [KMS01].`);

@@ -123,4 +123,36 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     ]);
     for (const [name, bytes] of Object.entries(texts)) expect(readFileSync(join(dir, name)), name).toEqual(bytes);
   });
+
+  it('restores only an untampered backup from the audit log, and refuses a log inside the database in any letter case', () => {
+    const stuck = '[Client]\r\nAlias = jdoe\r\nState = 4\r\n';
+    const dir = makeDb({ 'Ma.ini': stuck, 'Mb.ini': stuck });
+    const out = () => join(tempDir(), 'out.ndjson');
+    const reset = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Ma', '--id', 'Mb', '--format', 'ndjson'], out());
+    expect(reset.code, reset.stderr).toBe(0);
+    const [ma, mb] = ndjson<{ backupPath: string }>(reset.stdout);
+    // Tamper with Mb's backup (a Windows path: Z:\...), leave Ma's alone.
+    writeFileSync(mb!.backupPath.replace(/^Z:/, '').replace(/\\/g, '/'), 'State = 9\r\n');
+    const log = `${winePath(dir)}.kmsdb-backup\\kmsdb-audit.log`;
+    const restore = w.run([WINDOWS_EXE, 'restore', '--path', winePath(dir), '--from-log', log, '--format', 'ndjson'], out());
+    expect(restore.code, restore.stderr).toBe(1);
+    expect(ndjson(restore.stdout).map((r) => [r.id, r.status, r.code])).toEqual([
+      ['Ma', 'restored', null],
+      ['Mb', 'failed', 'backup-mismatch'],
+    ]);
+    expect(ma!.backupPath).toMatch(/^Z:\\/);
+    expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(stuck);
+    const inside = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Mb', '--log', `${winePath(dir).toUpperCase()}\\audit.ini`], out());
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toMatch(/inside the database folder/);
+  });
+
+  it('matches a hostile wildcard pattern at once', () => {
+    const dir = makeDb({ 'Ma.ini': `State = 4\r\nAlias = ${'a'.repeat(5000)}\r\n` });
+    const started = Date.now();
+    const r = w.run([WINDOWS_EXE, 'get', '--path', winePath(dir), '--mailbox', `${'*a'.repeat(30)}*b`, '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
 });
