@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './db.js';
 
 export interface Wine {
   run(args: string[], stdoutFile: string, extraEnv?: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string };
+  /** Starts a Windows program that runs alongside (no standard streams); the caller ends it. */
+  start(args: string[]): ChildProcess;
 }
 
 /**
@@ -33,6 +35,9 @@ export function setUpWine(): Wine | string {
       } finally {
         for (const fd of fds) closeSync(fd);
       }
+    },
+    start(args) {
+      return spawn('wine', args, { env, stdio: 'ignore' });
     },
   };
 }
