@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { nodeBinary } from '../../scripts/lib/node-dist.mjs';
 import { withoutSignature } from '../../scripts/lib/pe.mjs';
 import { ROOT, tempDir, WINDOWS_EXE } from '../helpers/db.js';
-import { needTools, pwshPath, unzipTo } from '../helpers/tools.js';
+import { IN_CI, needTools, pwshPath, unzipTo } from '../helpers/tools.js';
+import { setUpWine } from '../helpers/wine.js';
 
 const OSSLSIGNCODE = { cmd: 'osslsigncode', pkg: 'osslsigncode' };
 const OPENSSL = { cmd: 'openssl', args: ['version'], pkg: 'openssl' };
@@ -43,7 +44,7 @@ describe('the Windows executable', { tags: ['slow'] }, () => {
 });
 
 describe('npm run pack with a code-signing certificate', { tags: ['slow'] }, () => {
-  it('signs kmsdb.exe and every module script; they verify against the certificate, and the module still loads', { timeout: 600_000 }, (ctx) => {
+  it('signs kmsdb.exe and every module script; they verify against the certificate, and the exe and the module still run', { timeout: 600_000 }, (ctx) => {
     needTools(ctx, [OSSLSIGNCODE, OPENSSL]);
     const work = tempDir();
     const cert = join(work, 'cert.pem');
@@ -62,6 +63,17 @@ describe('npm run pack with a code-signing certificate', { tags: ['slow'] }, () 
         expect(r.status, `${archive}: ${file}: ${r.stdout}${r.stderr}`).toBe(0);
         expect(r.stdout, `${archive}: ${file}`).toMatch(/Signature verification: ok[\s\S]*Succeeded/);
       }
+    }
+
+    const wine = setUpWine();
+    if (typeof wine === 'string') {
+      if (IN_CI) throw new Error(wine);
+      console.warn(`\n!!! SIGNED kmsdb.exe NOT RUN: ${wine} !!!\n`);
+    } else {
+      const signedExe = join(work, `KmsEnrollment-${version}-win-x64.zip`, 'KmsEnrollment/bin/win-x64/kmsdb.exe');
+      const run = wine.run([signedExe, '--version'], join(work, 'version.txt'));
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout.trim()).toBe(version);
     }
 
     needTools(ctx, [{ cmd: pwshPath(), args: ['-NoProfile', '-Command', 'exit 0'], pkg: 'powershell (npm test installs it into .tools)' }]);
