@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    tags: [{ name: 'slow', description: 'Packs, signs or installs the built module: minutes. --tags-filter "!slow" leaves them out.' }],
   },
 });

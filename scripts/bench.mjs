@@ -1,5 +1,5 @@
 // npm run bench: speed and memory figures, each against a named peer measured in the same run.
-// Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--only startup,scan,reset] [--kmsdb PATH]
+// Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--only startup,scan,reset] [--kmsdb PATH] [--baseline PATH]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,8 @@ const { values: opts } = parseArgs({
     sizes: { type: 'string', default: '100000' },
     only: { type: 'string' },
     kmsdb: { type: 'string' },
+    // Another kmsdb (say, built from an earlier commit) that the reset bench runs alternately with this one.
+    baseline: { type: 'string' },
   },
 });
 const RUNS = Number(opts.runs);
@@ -128,25 +130,33 @@ function benchReset() {
   const work = join(BENCH_DIR, 'reset-work');
   const clients = join(work, 'Clients');
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const kmsdb = KMSDB.map(q).join(' ');
-  const pipeline = `${kmsdb} get --path ${q(clients)} --affected --format ndjson | ${kmsdb} reset --path ${q(clients)} --stdin --format ndjson`;
-  const walls = [];
+  const pipeline = (argv) => {
+    const kmsdb = argv.map(q).join(' ');
+    return `${kmsdb} get --path ${q(clients)} --affected --format ndjson | ${kmsdb} reset --path ${q(clients)} --stdin --format ndjson`;
+  };
+  const commands = { kmsdb: pipeline(KMSDB) };
+  if (opts.baseline) commands.baseline = pipeline([resolve(opts.baseline)]);
+  const walls = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) {
-    spawnSync('rm', ['-rf', work]);
-    mkdirSync(work, { recursive: true });
-    spawnSync('cp', ['-a', template, clients]);
-    spawnSync('sync');
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync('sh', ['-c', `${pipeline} | grep -c '"status":"reset"'`], { encoding: 'utf8' });
-    walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
-    if (Number(r.stdout.trim()) !== count) throw new Error(`reset ${r.stdout.trim()} of ${count} records: ${r.stderr}`);
+    for (const [name, command] of Object.entries(commands)) {
+      spawnSync('rm', ['-rf', work]);
+      mkdirSync(work, { recursive: true });
+      spawnSync('cp', ['-a', template, clients]);
+      spawnSync('sync');
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync('sh', ['-c', `${command} | grep -c '"status":"reset"'`], { encoding: 'utf8' });
+      walls[name].push(Number(process.hrtime.bigint() - t0) / 1e9);
+      if (Number(r.stdout.trim()) !== count) throw new Error(`${name}: reset ${r.stdout.trim()} of ${count} records: ${r.stderr}`);
+    }
   }
   spawnSync('rm', ['-rf', work]);
-  const wall = median(walls);
-  console.log(`\n## Reset: get --affected | reset --stdin on ${count} stuck records (median of ${RUNS} runs, each on a fresh copy)\n`);
-  row(['records', 'wall s', 'records/s']);
-  row(['---:', '---:', '---:']);
-  row([count, wall.toFixed(2), Math.round(count / wall)]);
+  console.log(`\n## Reset: get --affected | reset --stdin on ${count} stuck records (median of ${RUNS} runs, each on a fresh copy${opts.baseline ? ', alternating with the baseline' : ''})\n`);
+  row(['kmsdb', 'records', 'wall s', 'records/s']);
+  row(['---', '---:', '---:', '---:']);
+  for (const [name, w] of Object.entries(walls)) {
+    const wall = median(w);
+    row([name === 'baseline' ? `baseline ${opts.baseline}` : KMSDB.at(-1), count, wall.toFixed(2), Math.round(count / wall)]);
+  }
 }
 
 function benchStartup() {

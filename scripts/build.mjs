@@ -5,12 +5,13 @@
 //   dist/KmsEnrollment/...                       the PowerShell module from ps-wrapper/
 // `node scripts/build.mjs --bundle-only` stops after the bundle.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { inject } from 'postject';
 import { nodeBinary, TARGETS } from './lib/node-dist.mjs';
+import { setPeChecksum, withoutSignature } from './lib/pe.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -85,13 +86,42 @@ function seaBlob(target) {
   return blob;
 }
 
+/**
+ * What LIEF (inside postject) prints while it injects into the Linux binary:
+ * it adds a section for each note of the PT_NOTE segment it rebuilds, the SEA
+ * blob's among them, and cannot name them in the section-name table. Node
+ * finds the blob through the PT_NOTE program header, never by section name,
+ * so the unnamed sections are harmless. Anything else LIEF says is shown.
+ */
+const HARMLESS_LIEF = /^warning: Can't find string offset for section name '\.note(\.\d+)?'$/;
+
+async function injectBlob(out, blob) {
+  const warn = console.warn;
+  const shown = [];
+  // postject's WebAssembly LIEF writes its log through console.warn, bound when inject() loads it.
+  console.warn = (...args) => {
+    const line = args.join(' ');
+    if (!HARMLESS_LIEF.test(line)) shown.push(line);
+  };
+  try {
+    await inject(out, 'NODE_SEA_BLOB', blob, { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+  } finally {
+    console.warn = warn;
+  }
+  for (const line of shown) console.warn(line);
+}
+
 async function executable(target) {
   const out = join(MODULE, 'bin', target, TARGETS[target].exe);
   mkdirSync(join(MODULE, 'bin', target), { recursive: true });
   rmSync(out, { force: true });
-  copyFileSync(nodeBinary(target), out);
+  const windows = out.endsWith('.exe');
+  // Node's Authenticode signature would not survive the injection; it goes first, as Node's SEA documentation says.
+  const base = readFileSync(nodeBinary(target));
+  writeFileSync(out, windows ? withoutSignature(base) : base, { mode: 0o755 });
   chmodSync(out, 0o755);
-  await inject(out, 'NODE_SEA_BLOB', readFileSync(seaBlob(target)), { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+  await injectBlob(out, readFileSync(seaBlob(target)));
+  if (windows) writeFileSync(out, setPeChecksum(readFileSync(out)));
 }
 
 /** Copies the module source next to bin/, stamping the manifest with the package version. */

@@ -1,13 +1,40 @@
-// npm run pack: dist/KmsEnrollment-<version>.zip of the module folder, ready to
-// expand into a PSModulePath folder. A small ZIP writer (deflate, CRC-32 from
-// zlib) keeps the build free of a zip tool; executables keep their exec bit.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+// npm run pack: what an admin installs, from the module folder that the build made.
+//   dist/KmsEnrollment-<version>-win-x64.zip     the module with bin/win-x64 only, to expand into a PSModulePath folder
+//   dist/KmsEnrollment-<version>-linux-x64.zip   the module with bin/linux-x64 only
+//   dist/KmsEnrollment.<version>.nupkg           the module for a PowerShell repository (Install-PSResource,
+//                                                Install-Module): both executables, as one module serves both
+// Signing (Authenticode, with osslsigncode): kmsdb.exe and every module script, when a certificate is named.
+//   --cert FILE            certificate (PEM or DER, chain included), or a .pfx/.p12 holding certificate and key
+//   --key FILE             private key (PEM or DER) that goes with a --cert certificate file
+//   --password-file FILE   passphrase of the key or .pfx, first line of FILE
+//   --timestamp URL        RFC 3161 timestamp server; no timestamp unless given
+// Each option falls back on KMSDB_SIGN_CERT, KMSDB_SIGN_KEY, KMSDB_SIGN_PASSWORD_FILE, KMSDB_SIGN_TIMESTAMP.
+// --out DIR writes the packages to DIR instead of dist/.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { zip } from './lib/zip.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MODULE = join(ROOT, 'dist', 'KmsEnrollment');
+const DIST = join(ROOT, 'dist');
+const MODULE = join(DIST, 'KmsEnrollment');
+const PLATFORMS = ['win-x64', 'linux-x64'];
+const SCRIPT = /\.(ps1|psm1|psd1|ps1xml)$/i;
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+const { values: opts } = parseArgs({
+  options: {
+    cert: { type: 'string', default: process.env.KMSDB_SIGN_CERT || undefined },
+    key: { type: 'string', default: process.env.KMSDB_SIGN_KEY || undefined },
+    'password-file': { type: 'string', default: process.env.KMSDB_SIGN_PASSWORD_FILE || undefined },
+    timestamp: { type: 'string', default: process.env.KMSDB_SIGN_TIMESTAMP || undefined },
+    out: { type: 'string', default: DIST },
+  },
+});
+const OUT = resolve(opts.out);
+const WORK = join(OUT, '.pack');
+const STAGE = join(WORK, 'KmsEnrollment');
 
 function* files(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -17,61 +44,112 @@ function* files(dir) {
   }
 }
 
-/** DOS date and time fields of a Date. */
-function dosTime(d) {
-  return {
-    time: (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1),
-    date: ((d.getFullYear() - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate(),
+/** The staged module's files as archive entries, under `prefix`, leaving out `skip` (paths relative to the module). */
+function entries(prefix, skip = () => false) {
+  const out = [];
+  for (const path of files(STAGE)) {
+    const rel = relative(STAGE, path).split(sep).join('/');
+    if (skip(rel)) continue;
+    const st = statSync(path);
+    out.push({ name: `${prefix}${rel}`, data: readFileSync(path), mode: st.mode, mtime: st.mtime });
+  }
+  return out;
+}
+
+/** Signs one file in place with osslsigncode, which signs PE files and PowerShell scripts alike. */
+function sign(path) {
+  const pfx = /\.(pfx|p12)$/i.test(opts.cert);
+  if (!pfx && !opts.key) throw new Error('--cert names a certificate file: --key must name its private key (or give a .pfx)');
+  const signed = join(WORK, 'signed', basename(path));
+  mkdirSync(join(WORK, 'signed'), { recursive: true });
+  const args = ['sign', ...(pfx ? ['-pkcs12', opts.cert] : ['-certs', opts.cert, '-key', opts.key]), '-h', 'sha256', '-n', 'KmsEnrollment'];
+  if (opts['password-file']) args.push('-readpass', opts['password-file']);
+  if (opts.timestamp) args.push('-ts', opts.timestamp);
+  args.push('-in', path, '-out', signed);
+  try {
+    execFileSync('osslsigncode', args, { stdio: 'pipe', timeout: 300_000 });
+  } catch (err) {
+    if (err.code === 'ENOENT') throw new Error('signing needs osslsigncode (apt-get install -y osslsigncode)');
+    throw new Error(`osslsigncode could not sign ${relative(ROOT, path)}: ${String(err.stderr || err.message).trim()}`);
+  }
+  renameSync(signed, path);
+}
+
+/** The .nuspec of the module, from its manifest, as PowerShellGet and PSResourceGet publish one. */
+function nuspec(manifest) {
+  const value = (key) => {
+    const m = new RegExp(`^\\s*${key}\\s*=\\s*'((?:[^']|'')*)'`, 'm').exec(manifest);
+    if (!m) throw new Error(`KmsEnrollment.psd1 has no ${key} = '...'`);
+    return m[1].replace(/''/g, "'");
   };
+  const list = (key) => {
+    const m = new RegExp(`^\\s*${key}\\s*=\\s*@\\(([^)]*)\\)`, 'm').exec(manifest);
+    if (!m) throw new Error(`KmsEnrollment.psd1 has no ${key} = @(...)`);
+    return [...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]);
+  };
+  const functions = list('FunctionsToExport');
+  const editions = list('CompatiblePSEditions').map((e) => `PSEdition_${e}`);
+  const tags = [...new Set(['PSModule', ...list('Tags'), ...editions, 'PSIncludes_Function', ...functions.flatMap((f) => [`PSFunction_${f}`, `PSCommand_${f}`])])];
+  const xml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const optional = (key, element) => (new RegExp(`^\\s*${key}\\s*=`, 'm').test(manifest) ? `    <${element}>${xml(value(key))}</${element}>\n` : '');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
+  <metadata>
+    <id>KmsEnrollment</id>
+    <version>${xml(value('ModuleVersion'))}</version>
+    <authors>${xml(value('Author'))}</authors>
+    <owners>${xml(value('CompanyName'))}</owners>
+    <requireLicenseAcceptance>false</requireLicenseAcceptance>
+    <licenseUrl>${xml(value('LicenseUri'))}</licenseUrl>
+${optional('ProjectUri', 'projectUrl')}    <description>${xml(value('Description'))}</description>
+    <releaseNotes>${xml(value('ReleaseNotes'))}</releaseNotes>
+    <copyright>${xml(value('Copyright'))}</copyright>
+    <tags>${xml(tags.join(' '))}</tags>
+  </metadata>
+</package>
+`;
 }
 
-const locals = [];
-const centrals = [];
-let offset = 0;
-for (const path of files(MODULE)) {
-  const name = Buffer.from(`KmsEnrollment/${relative(MODULE, path).split(sep).join('/')}`, 'utf8');
-  const data = readFileSync(path);
-  const st = statSync(path);
-  const packed = deflateRawSync(data);
-  const crc = crc32(data);
-  const { time, date } = dosTime(st.mtime);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4); // version needed
-  local.writeUInt16LE(0x0800, 6); // UTF-8 names
-  local.writeUInt16LE(8, 8); // deflate
-  local.writeUInt16LE(time, 10);
-  local.writeUInt16LE(date, 12);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(packed.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  locals.push(local, name, packed);
-
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode below is honoured
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(0x0800, 8);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt16LE(time, 12);
-  central.writeUInt16LE(date, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(packed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  central.writeUInt32LE(((0o100000 | (st.mode & 0o777)) << 16) >>> 0, 38);
-  central.writeUInt32LE(offset, 42);
-  centrals.push(central, name);
-  offset += local.length + name.length + packed.length;
+/** The parts of the Open Packaging Conventions that NuGet writes into every package. */
+function nupkgParts(now) {
+  const part = (name, text) => ({ name, data: Buffer.from(text, 'utf8'), mode: 0o644, mtime: now });
+  return [
+    part(
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" />' +
+        '<Default Extension="nuspec" ContentType="application/octet" />' +
+        '<Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml" />' +
+        '<Default ContentType="application/octet" /></Types>',
+    ),
+    part(
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+        '<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/KmsEnrollment.nuspec" Id="R0" /></Relationships>',
+    ),
+  ];
 }
-const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-const end = Buffer.alloc(22);
-end.writeUInt32LE(0x06054b50, 0);
-end.writeUInt16LE(centrals.length / 2, 8);
-end.writeUInt16LE(centrals.length / 2, 10);
-end.writeUInt32LE(centralSize, 12);
-end.writeUInt32LE(offset, 16);
-const out = join(ROOT, 'dist', `KmsEnrollment-${version}.zip`);
-writeFileSync(out, Buffer.concat([...locals, ...centrals, end]));
-console.log(`${relative(ROOT, out)}: ${centrals.length / 2} files, ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);
+
+rmSync(WORK, { recursive: true, force: true });
+cpSync(MODULE, STAGE, { recursive: true });
+try {
+  if (opts.cert) {
+    const signed = [...files(STAGE)].filter((p) => SCRIPT.test(p) || p.endsWith('.exe'));
+    for (const path of signed) sign(path);
+    console.log(`signed ${signed.length} files${opts.timestamp ? `, timestamped by ${opts.timestamp}` : ''}`);
+  }
+  const written = [];
+  for (const platform of PLATFORMS) {
+    const out = join(OUT, `KmsEnrollment-${version}-${platform}.zip`);
+    writeFileSync(out, zip(entries('KmsEnrollment/', (rel) => rel.startsWith('bin/') && !rel.startsWith(`bin/${platform}/`))));
+    written.push(out);
+  }
+  const manifest = readFileSync(join(STAGE, 'KmsEnrollment.psd1'), 'utf8');
+  const nupkg = join(OUT, `KmsEnrollment.${version}.nupkg`);
+  const now = new Date();
+  writeFileSync(nupkg, zip([...nupkgParts(now), { name: 'KmsEnrollment.nuspec', data: Buffer.from(nuspec(manifest), 'utf8'), mode: 0o644, mtime: now }, ...entries('')]));
+  written.push(nupkg);
+  for (const out of written) console.log(`${relative(process.cwd(), out)}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);
+} finally {
+  rmSync(WORK, { recursive: true, force: true });
+}

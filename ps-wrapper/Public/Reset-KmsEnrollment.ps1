@@ -8,7 +8,8 @@ function Reset-KmsEnrollment {
     Affected, so that the users can enroll in advanced security again. Only the
     State value's character changes; every other byte of the file stays as it
     was. Before each change the record is backed up (outside the database
-    folder), the change is an atomic replace, one lock per database keeps other
+    folder), the changed byte is written in place in the same file (which keeps
+    its permissions, owner, attributes and streams), one lock per database keeps other
     runs out, and every change is written to an audit log.
 
     Records are refused, as non-terminating errors, when they are not safe to

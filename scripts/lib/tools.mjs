@@ -66,6 +66,7 @@ const DEBIAN = [
   // Debian's wine64 alone gives no `wine` command: the package wine does.
   { what: 'wine (kmsdb.exe and the Windows lane run under it)', present: () => onPath('wine'), pkgs: ['wine', 'wine64'] },
   { what: 'mingw-w64 (builds the Windows test programs)', present: () => onPath('x86_64-w64-mingw32-gcc'), pkgs: ['gcc-mingw-w64-x86-64'] },
+  { what: 'osslsigncode and openssl (signing is tested with a throwaway certificate)', present: () => onPath('osslsigncode', ['--version']) && onPath('openssl', ['version']), pkgs: ['osslsigncode', 'openssl'] },
   { what: 'sshd (remoting is tested over SSH)', present: () => existsSync('/usr/sbin/sshd') && onPath('ssh', ['-V']), pkgs: ['openssh-server'] },
 ];
 

@@ -82,8 +82,9 @@ get       Reads every *.ini record directly inside DIR (or the one FILE)
                they are not on the command line.
 
 reset     Changes State = 4 to State = 1 in the named records, byte-exact:
-          one lock per database, a backup before every change, an atomic
-          replace, and one audit log line per change.
+          one lock per database, a backup before every change, one audit
+          log line per change, and the one changed byte written in place,
+          so each record stays the same file.
   --id         A record's file name without .ini. Repeatable.
   --mailbox    Records whose mailbox matches, as for get. Repeatable.
   --stdin      The records kmsdb get printed (JSON or NDJSON); only "path"

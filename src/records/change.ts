@@ -1,9 +1,9 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { replaceValue } from '../profile/edit.js';
 import { appendAudit, auditEntry, retractAudit, type AuditEntry, type AuditMark } from '../safety/audit.js';
-import { replaceFileAtomic } from '../safety/atomic.js';
 import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../safety/fsutil.js';
+import { writeRecordBytes } from '../safety/overwrite.js';
 import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from './record.js';
 import { readVerifiedBackup } from './backup-check.js';
 import { describeFsError, FileReader, RecordTooLargeError } from './scan.js';
@@ -146,7 +146,7 @@ function checkWritable(cur: Current): ChangeResult | null {
 }
 
 /**
- * Backs up, logs and atomically replaces one record. The file is checked
+ * Backs up, logs and writes one record (src/safety/overwrite.ts). The file is checked
  * against the bytes that were read just before it is replaced. The audit line
  * is written before the replace: a crash between the two leaves a logged
  * change that a rerun then makes (and logs) again, never an unlogged one.
@@ -167,7 +167,7 @@ function commit(ctx: ChangeContext, cur: Current, newBytes: Buffer, event: 'rese
       return refuse(cur, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
     }
     logged = appendAudit(ctx.logPath, auditEntry({ event, ...fields }));
-    replaceFileAtomic(cur.target.path, newBytes, cur.stat);
+    writeRecordBytes(cur.target.path, cur.bytes, newBytes, cur.stat);
   } catch (err) {
     if (logged) logFailure(ctx, logged, auditEntry({ event: `${event}-failed`, ...fields, error: errorText(err) }));
     return { ...refuse(cur, 'failed', 'write-failed', `The record could not be written: ${errorText(err)}. It is unchanged; its backup is ${backupPath}.`), backupPath };
@@ -239,7 +239,7 @@ export interface RestoreRequest {
 
 /**
  * Puts a record back from a backup, with the same lock, backup, log and
- * atomic replace as a reset, and only a backup that kmsdb wrote (readVerifiedBackup).
+ * write as a reset, and only a backup that kmsdb wrote (readVerifiedBackup).
  */
 export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): ChangeResult {
   const loaded = load(ctx, { path: request.path });

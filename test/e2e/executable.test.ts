@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { recordFileName } from '../../scripts/lib/synth.mjs';
 import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, LINUX_EXE, makeDb, ndjson, ROOT, tempDir, utf16, WINDOWS_EXE } from '../helpers/db.js';
-import { setUpWine, winePath } from '../helpers/wine.js';
+import { holdFileExe } from '../helpers/hold-file.js';
+import { setUpWine, winePath, type Wine } from '../helpers/wine.js';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 
@@ -154,5 +155,66 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('keeps a record\'s DOS attributes through a reset and a restore', () => {
+    const dir = makeDb({ 'Ma.ini': '[Client]\r\nAlias = jdoe\r\nState = 4\r\n' });
+    const file = winePath(join(dir, 'Ma.ini'));
+    // wine's attrib applies only the last of several flags, so one call per flag.
+    for (const flag of ['+h', '+s']) expect(w.run(['cmd', '/c', 'attrib', flag, file], join(tempDir(), 'attrib.txt')).code).toBe(0);
+    const attributes = () => w.run(['cmd', '/c', 'attrib', file], join(tempDir(), 'attrib.txt')).stdout.slice(0, 12).replace(/\s+/g, '');
+    expect(attributes()).toBe('ASH');
+
+    const reset = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Ma', '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe('[Client]\r\nAlias = jdoe\r\nState = 1\r\n');
+    expect(attributes()).toBe('ASH');
+
+    const backup = ndjson<{ backupPath: string }>(reset.stdout)[0]!.backupPath;
+    const restore = w.run([WINDOWS_EXE, 'restore', '--path', winePath(dir), '--backup', backup, '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe('[Client]\r\nAlias = jdoe\r\nState = 4\r\n');
+    expect(attributes()).toBe('ASH');
+  });
+
+  /** Runs a reset of Ma.ini while hold-file.exe holds it open with `sharing`. */
+  function resetWhileHeld(ctx: TestContext, sharing: 'r' | 'rw') {
+    let holder: string;
+    try {
+      holder = holdFileExe();
+    } catch (err) {
+      if (process.env.CI && process.env.CI !== 'false') throw err;
+      console.warn(`\n!!! SHARING NOT CHECKED: ${(err as Error).message} !!!\n`);
+      return ctx.skip();
+    }
+    const dir = makeDb({ 'Ma.ini': 'State = 4\r\n' });
+    const signals = tempDir();
+    const held = (w as Wine).start([holder, winePath(join(dir, 'Ma.ini')), sharing, winePath(join(signals, 'ready')), winePath(join(signals, 'stop'))]);
+    try {
+      const started = Date.now();
+      while (!existsSync(join(signals, 'ready'))) {
+        if (Date.now() - started > 60_000 || held.exitCode !== null) throw new Error('hold-file.exe did not open the record');
+        spawnSync('sleep', ['0.1']);
+      }
+      const r = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Ma', '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+      return { ...r, record: readFileSync(join(dir, 'Ma.ini'), 'latin1') };
+    } finally {
+      writeFileSync(join(signals, 'stop'), '');
+      if (held.exitCode === null) held.kill();
+    }
+  }
+
+  it('resets a record that another program holds open, sharing read and write', (ctx) => {
+    const r = resetWhileHeld(ctx, 'rw');
+    expect(r.code, r.stderr).toBe(0);
+    expect(ndjson(r.stdout)[0]).toMatchObject({ status: 'reset' });
+    expect(r.record).toBe('State = 1\r\n');
+  });
+
+  it('says another program holds the record when it shares no writing, and leaves it alone', (ctx) => {
+    const r = resetWhileHeld(ctx, 'r');
+    expect(r.code).toBe(1);
+    expect(ndjson(r.stdout)[0]).toMatchObject({ status: 'failed', code: 'write-failed', message: expect.stringMatching(/^The record could not be written: another program holds the file open \(EBUSY, still after [\d.]+ s\)/) });
+    expect(r.record).toBe('State = 4\r\n');
   });
 });

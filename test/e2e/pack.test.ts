@@ -1,23 +1,81 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../helpers/db.js';
+import { needTools, pwshPath } from '../helpers/tools.js';
 
-describe('npm run pack', () => {
-  it('zips the module folder with both executables, the Linux one executable', { timeout: 120_000 }, () => {
-    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    execFileSync(process.execPath, [join(ROOT, 'scripts/pack.mjs')], { cwd: ROOT, stdio: 'pipe' });
-    const zip = join(ROOT, 'dist', `KmsEnrollment-${version}.zip`);
-    // Python's zipfile checks every CRC and lists the Unix modes the archive records.
-    const listing = spawnSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nfor i in z.infolist(): print(i.filename, oct(i.external_attr>>16))', zip], { encoding: 'utf8' });
-    expect(listing.stderr).toBe('');
-    const entries = Object.fromEntries(listing.stdout.trim().split('\n').map((l) => l.split(' ')));
-    expect(entries['KmsEnrollment/bin/linux-x64/kmsdb']).toBe('0o100755');
-    expect(entries['KmsEnrollment/bin/win-x64/kmsdb.exe']).toBeDefined();
-    for (const file of ['KmsEnrollment.psd1', 'KmsEnrollment.psm1', 'KmsEnrollment.Format.ps1xml', 'en-US/about_KmsEnrollment.help.txt', 'Public/Get-KmsRecord.ps1', 'Public/Reset-KmsEnrollment.ps1', 'Private/Invoke-Kmsdb.ps1']) {
-      expect(entries[`KmsEnrollment/${file}`], file).toBeDefined();
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const MODULE_FILES = ['KmsEnrollment.psd1', 'KmsEnrollment.psm1', 'KmsEnrollment.Format.ps1xml', 'en-US/about_KmsEnrollment.help.txt', 'Public/Get-KmsRecord.ps1', 'Public/Reset-KmsEnrollment.ps1', 'Private/Invoke-Kmsdb.ps1'];
+
+/** Entry names of an archive and the Unix modes it records; Python's zipfile checks every CRC. */
+function listing(archive: string): Record<string, string> {
+  const r = spawnSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nfor i in z.infolist(): print(i.filename, oct(i.external_attr>>16))', archive], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(' ')));
+}
+
+describe('npm run pack', { tags: ['slow'] }, () => {
+  let out: string;
+  beforeAll(() => {
+    out = tempDir();
+    execFileSync(process.execPath, [join(ROOT, 'scripts/pack.mjs'), '--out', out], { cwd: ROOT, stdio: 'pipe' });
+  }, 300_000);
+
+  it('makes one zip per platform, each with its own executable only', () => {
+    const win = listing(join(out, `KmsEnrollment-${version}-win-x64.zip`));
+    const linux = listing(join(out, `KmsEnrollment-${version}-linux-x64.zip`));
+    expect(Object.keys(win).filter((n) => n.includes('/bin/'))).toEqual(['KmsEnrollment/bin/win-x64/kmsdb.exe']);
+    expect(Object.keys(linux).filter((n) => n.includes('/bin/'))).toEqual(['KmsEnrollment/bin/linux-x64/kmsdb']);
+    expect(linux['KmsEnrollment/bin/linux-x64/kmsdb']).toBe('0o100755');
+    for (const entries of [win, linux]) {
+      for (const file of MODULE_FILES) expect(entries[`KmsEnrollment/${file}`], file).toBeDefined();
+      expect(Object.keys(entries).some((name) => /tests?\//i.test(name))).toBe(false);
     }
-    expect(Object.keys(entries).some((name) => /tests?\//i.test(name))).toBe(false);
+    // The Windows package is what a Windows server downloads: no Linux executable in it.
+    expect(statSync(join(out, `KmsEnrollment-${version}-win-x64.zip`)).size).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('makes the module nupkg: a nuspec with what a gallery shows, the module files at the root', () => {
+    const nupkg = join(out, `KmsEnrollment.${version}.nupkg`);
+    const entries = listing(nupkg);
+    for (const file of [...MODULE_FILES, 'bin/win-x64/kmsdb.exe', 'bin/linux-x64/kmsdb', 'KmsEnrollment.nuspec', '[Content_Types].xml', '_rels/.rels']) expect(entries[file], file).toBeDefined();
+    const nuspec = spawnSync('python3', ['-c', 'import sys,zipfile\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("KmsEnrollment.nuspec").decode())', nupkg], { encoding: 'utf8' }).stdout;
+    const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(nuspec)?.[1];
+    expect(field('id')).toBe('KmsEnrollment');
+    expect(field('version')).toBe(version);
+    expect(field('authors')).toBeTruthy();
+    expect(field('description')).toMatch(/Q198709/);
+    expect(field('licenseUrl')).toMatch(/^https:\/\//);
+    expect(field('releaseNotes')).toMatch(/Windows/);
+    expect(field('tags')?.split(' ')).toEqual(expect.arrayContaining(['PSModule', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'PSFunction_Get-KmsRecord', 'PSCommand_Reset-KmsEnrollment']));
+  });
+
+  it('installs with Install-PSResource from a local repository, into a fresh pwsh, and reads the sample database', { timeout: 300_000 }, (ctx) => {
+    needTools(ctx, [{ cmd: pwshPath(), args: ['-NoProfile', '-Command', 'exit 0'], pkg: 'powershell (npm test installs it into .tools)' }]);
+    const work = tempDir();
+    const repo = join(work, 'repo');
+    const home = join(work, 'home');
+    mkdirSync(repo);
+    mkdirSync(home);
+    copyFileSync(join(out, `KmsEnrollment.${version}.nupkg`), join(repo, `KmsEnrollment.${version}.nupkg`));
+    const script = [
+      "$ErrorActionPreference = 'Stop'",
+      `Register-PSResourceRepository -Name KmsLocal -Uri '${repo}' -Trusted`,
+      "Install-PSResource -Name KmsEnrollment -Repository KmsLocal -Scope CurrentUser",
+      "Import-Module KmsEnrollment",
+      "(Get-Module KmsEnrollment).ModuleBase",
+      `Get-KmsRecord -Path '${join(ROOT, 'examples/clients')}' | ForEach-Object { $_ | Select-Object Id, State, Affected | ConvertTo-Json -Compress }`,
+    ].join('\n');
+    // HOME (and no XDG_*) keeps CurrentUser scope, the repository list and the module cache in the test's folder.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XDG_') && !k.startsWith('PSModulePath')));
+    const r = spawnSync(pwshPath(), ['-NoProfile', '-NonInteractive', '-Command', script], { env: { ...env, HOME: home }, encoding: 'utf8', timeout: 280_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const [base, ...lines] = r.stdout.trim().split('\n');
+    expect(base).toBe(join(home, '.local/share/powershell/Modules/KmsEnrollment', version));
+    const records = lines.map((l) => JSON.parse(l) as { Id: string; State: number | null; Affected: boolean });
+    expect(records).toHaveLength(6);
+    expect(records.filter((x) => x.Affected).map((x) => x.Id)).toEqual(['Mjm9z6e1ud7oq', 'Mw3p5n1hqk0ts', 'Mxclfr4zqvktn']);
   });
 });

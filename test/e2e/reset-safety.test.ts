@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,7 @@ describe('reset is byte-exact for every profile shape (property)', () => {
         mkdirSync(dir, { recursive: true });
         const original = bytesOf(render(f, '4'), f.encoding);
         writeFileSync(join(dir, 'Mrec.ini'), original);
+        const { ino } = statSync(join(dir, 'Mrec.ini'));
         const ctx: ChangeContext = { dbReal: dir, backupDir: join(dir, '..', 'backup'), logPath: join(dir, '..', 'audit.log'), force: false, whatIf: false };
         const r = resetRecord(ctx, { path: 'Mrec.ini' });
         expect(r.status).toBe('reset');
@@ -78,6 +79,7 @@ describe('reset is byte-exact for every profile shape (property)', () => {
         expect(after).toEqual(bytesOf(render(f, '1'), f.encoding));
         const changed = [...after].flatMap((b, i) => (b === original[i] ? [] : [i]));
         expect(changed).toHaveLength(1);
+        expect(statSync(join(dir, 'Mrec.ini')).ino).toBe(ino);
         expect(readFileSync(r.backupPath!)).toEqual(original);
       }),
       { numRuns: 300 },
@@ -104,8 +106,17 @@ const asReset = (bytes: Buffer) => {
   return copy;
 };
 
-/** Every record is either exactly as it was or exactly reset; every backup is an exact original. */
-function checkConsistent(dir: string, originals: Map<string, Buffer>) {
+const inodes = (dir: string) => new Map(readdirSync(dir).map((n) => [n, statSync(join(dir, n)).ino]));
+
+/**
+ * Every record is either exactly as it was or exactly reset, and is the file
+ * it was (the inodes in `files`); every backup is an exact original. Besides
+ * the records, the folder holds at most the lock of a killed run.
+ */
+function checkConsistent(dir: string, originals: Map<string, Buffer>, files: Map<string, number>) {
+  const now = inodes(dir);
+  now.delete('.kmsdb.lock');
+  expect(now).toEqual(files);
   const states = { original: 0, reset: 0 };
   for (const [name, original] of originals) {
     const now = readFileSync(join(dir, name));
@@ -128,8 +139,6 @@ function checkConsistent(dir: string, originals: Map<string, Buffer>) {
   }
   // A record is only reset after its backup is complete.
   expect(backups.length).toBeGreaterThanOrEqual(states.reset);
-  const records = readdirSync(dir).filter((n) => n.endsWith('.ini'));
-  expect(records.sort()).toEqual([...originals.keys()].sort());
   return states;
 }
 
@@ -138,6 +147,7 @@ describe('reset survives kill -9 at any instant', () => {
     const trials = [];
     for (let trial = 0; trial < 6; trial++) {
       const { dir, originals } = stuckDb(1500);
+      const files = inodes(dir);
       const [cmd, ...pre] = KMSDB as [string, ...string[]];
       const child = spawn(cmd, [...pre, 'reset', '--path', dir, '--mailbox', '*', '--format', 'ndjson'], { stdio: ['ignore', 'ignore', 'ignore'] });
       // Listened for from the start: a run that ends before the kill has closed already.
@@ -146,14 +156,14 @@ describe('reset survives kill -9 at any instant', () => {
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       await closed;
-      const killed = checkConsistent(dir, originals);
+      const killed = checkConsistent(dir, originals, files);
 
       const rerun = await runKmsdb(['reset', '--path', dir, '--mailbox', '*', '--format', 'ndjson', '--wait', '5']);
       expect(rerun.code, rerun.stderr).toBe(0);
       const statuses = ndjson<ChangeResult>(rerun.stdout).map((r) => r.status);
       expect(statuses.filter((s) => s === 'unchanged')).toHaveLength(killed.reset);
       expect(statuses.filter((s) => s === 'reset')).toHaveLength(killed.original);
-      const done = checkConsistent(dir, originals);
+      const done = checkConsistent(dir, originals, files);
       expect(done).toEqual({ original: 0, reset: originals.size });
       expect(readdirSync(dir).filter((n) => !n.endsWith('.ini'))).toEqual([]);
       trials.push({ delay, resetBeforeKill: killed.reset });
@@ -166,13 +176,14 @@ describe('reset survives kill -9 at any instant', () => {
 describe('two resets at once', () => {
   it('never race: each record is reset and backed up exactly once', { timeout: 120_000 }, async () => {
     const { dir, originals } = stuckDb(800);
+    const files = inodes(dir);
     const run = () => runKmsdb(['reset', '--path', dir, '--mailbox', '*', '--format', 'ndjson', '--wait', '60']);
     const [a, b] = await Promise.all([run(), run()]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const statuses = [...ndjson<ChangeResult>(a.stdout), ...ndjson<ChangeResult>(b.stdout)].map((r) => r.status);
     expect(statuses.filter((s) => s === 'reset')).toHaveLength(800);
     expect(statuses.filter((s) => s === 'unchanged')).toHaveLength(800);
-    expect(checkConsistent(dir, originals)).toEqual({ original: 0, reset: 800 });
+    expect(checkConsistent(dir, originals, files)).toEqual({ original: 0, reset: 800 });
     const backupDir = join(dirname(dir), `${basename(dir)}.kmsdb-backup`);
     expect(readdirSync(backupDir).filter((n) => n.endsWith('.bak'))).toHaveLength(800);
     const log = ndjson<AuditEntry>(readFileSync(join(backupDir, 'kmsdb-audit.log'), 'utf8'));

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -328,6 +328,52 @@ describe('kmsdb reset: the lock', () => {
     const r = await reset(dir, ['--id', 'Ma', '--wait', '0']);
     expect(r.code).toBe(0);
     expect(r.results[0]?.status).toBe('reset');
+    expect(readdirSync(dir)).toEqual(['Ma.ini']);
+  });
+});
+
+describe('the record stays the same file', () => {
+  it('through a reset and a restore: same inode, and a hard link elsewhere sees each change', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const file = join(dir, 'Ma.ini');
+    const elsewhere = join(dirname(dirname(dir)), 'links');
+    mkdirSync(elsewhere);
+    linkSync(file, join(elsewhere, 'Ma-link.ini'));
+    const { ino } = statSync(file);
+
+    const { results } = await reset(dir, ['--id', 'Ma']);
+    expect(results[0]).toMatchObject({ status: 'reset' });
+    expect(statSync(file)).toMatchObject({ ino, nlink: 2 });
+    expect(readFileSync(join(elsewhere, 'Ma-link.ini'))).toEqual(resetBytes(ansi(STUCK)));
+
+    const restore = await runKmsdb(['restore', '--path', dir, '--backup', results[0]!.backupPath!, '--format', 'ndjson']);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(statSync(file)).toMatchObject({ ino, nlink: 2 });
+    expect(readFileSync(join(elsewhere, 'Ma-link.ini'), 'latin1')).toBe(STUCK);
+    expect(readdirSync(dir)).toEqual(['Ma.ini']);
+  });
+
+  it('when a restore changes bytes in several places of a record of the same length', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const file = join(dir, 'Ma.ini');
+    const { results } = await reset(dir, ['--id', 'Ma']);
+    writeFileSync(file, ansi(STUCK.replace('jdoe', 'JDOE').replace('State = 4', 'State = 2')));
+    const { ino } = statSync(file);
+    const restore = await runKmsdb(['restore', '--path', dir, '--backup', results[0]!.backupPath!, '--format', 'ndjson']);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(readFileSync(file, 'latin1')).toBe(STUCK);
+    expect(statSync(file).ino).toBe(ino);
+  });
+
+  it('but is replaced, whole and exact, when a restore changes its length', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const file = join(dir, 'Ma.ini');
+    const { results } = await reset(dir, ['--id', 'Ma']);
+    writeFileSync(file, ansi(`${STUCK}Edited = yes\r\n`));
+    const restore = await runKmsdb(['restore', '--path', dir, '--backup', results[0]!.backupPath!, '--format', 'ndjson']);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(ndjson<ChangeResult>(restore.stdout)[0]).toMatchObject({ status: 'restored' });
+    expect(readFileSync(file, 'latin1')).toBe(STUCK);
     expect(readdirSync(dir)).toEqual(['Ma.ini']);
   });
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { ensureWinePrefix, wineEnv, winePath } from '../../scripts/lib/wine.mjs';
 
@@ -6,6 +6,8 @@ export { winePath };
 
 export interface Wine {
   run(args: string[], stdoutFile: string, extraEnv?: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string };
+  /** Starts a Windows program that runs alongside (no standard streams); the caller ends it. */
+  start(args: string[]): ChildProcess;
 }
 
 /**
@@ -29,6 +31,9 @@ export function setUpWine(): Wine | string {
       } finally {
         for (const fd of fds) closeSync(fd);
       }
+    },
+    start(args) {
+      return spawn('wine', args, { env: wineEnv(), stdio: 'ignore' });
     },
   };
 }

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replaceFileAtomic } from '../../src/safety/atomic.js';
 import { backupRecordName, writeBackup } from '../../src/safety/backup.js';
 import { acquireLock, LockBusyError } from '../../src/safety/lock.js';
+import { overwriteInPlace, retryWhileHeld, writeRecordBytes } from '../../src/safety/overwrite.js';
 import { tempDir } from '../helpers/db.js';
 
 describe('backups', () => {
@@ -46,6 +47,79 @@ describe('atomic replace', () => {
     expect(() => replaceFileAtomic(join(dir, 'missing', 'Mb.ini'), Buffer.from('new'), like)).toThrow();
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['Ma.ini']);
+  });
+});
+
+describe('writing a record', () => {
+  it('of the same length overwrites the changed bytes in place: same inode, hard links see it', () => {
+    const dir = tempDir();
+    const file = join(dir, 'Ma.ini');
+    writeFileSync(file, 'State = 4\r\n', { mode: 0o640 });
+    linkSync(file, join(dir, 'other-name'));
+    const like = statSync(file);
+    expect(writeRecordBytes(file, Buffer.from('State = 4\r\n'), Buffer.from('State = 1\r\n'), like)).toBe('in-place');
+    expect(readFileSync(file, 'utf8')).toBe('State = 1\r\n');
+    expect(readFileSync(join(dir, 'other-name'), 'utf8')).toBe('State = 1\r\n');
+    expect(statSync(file)).toMatchObject({ ino: like.ino, nlink: 2, mode: like.mode });
+    expect(readdirSync(dir).sort()).toEqual(['Ma.ini', 'other-name']);
+  });
+
+  it('of another length replaces the file atomically', () => {
+    const dir = tempDir();
+    const file = join(dir, 'Ma.ini');
+    writeFileSync(file, 'State = 4\r\n');
+    const like = statSync(file);
+    expect(writeRecordBytes(file, Buffer.from('State = 4\r\n'), Buffer.from('State = 04\r\n'), like)).toBe('replaced');
+    expect(readFileSync(file, 'utf8')).toBe('State = 04\r\n');
+    expect(readdirSync(dir)).toEqual(['Ma.ini']);
+  });
+
+  it('in place writes nothing when the file no longer holds the bytes it was read with', () => {
+    const file = join(tempDir(), 'Ma.ini');
+    for (const now of ['State = 2\r\n', 'State = 4\r\nx', 'State = 4\r']) {
+      writeFileSync(file, now);
+      expect(() => overwriteInPlace(file, Buffer.from('State = 4\r\n'), Buffer.from('State = 1\r\n'))).toThrow(/changed while it was being written/);
+      expect(readFileSync(file, 'utf8')).toBe(now);
+    }
+  });
+});
+
+describe('a file another program holds', () => {
+  const held = (code: string) => Object.assign(new Error(`held: ${code}`), { code });
+
+  it('is retried briefly, and written once it is let go', () => {
+    let calls = 0;
+    const value = retryWhileHeld(() => {
+      if (++calls < 3) throw held(calls === 1 ? 'EBUSY' : 'EPERM');
+      return 'done';
+    });
+    expect([value, calls]).toEqual(['done', 3]);
+  });
+
+  it('fails, after the retries, saying another program holds it', () => {
+    for (const code of ['EBUSY', 'EACCES']) {
+      let calls = 0;
+      const started = Date.now();
+      expect(() =>
+        retryWhileHeld(() => {
+          calls++;
+          throw held(code);
+        }),
+      ).toThrow(new RegExp(`^another program holds the file open.*\\(${code}, still after`));
+      expect(calls).toBe(6);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    }
+  });
+
+  it('is not confused with other errors, which fail at once', () => {
+    let calls = 0;
+    expect(() =>
+      retryWhileHeld(() => {
+        calls++;
+        throw held('ENOENT');
+      }),
+    ).toThrow('held: ENOENT');
+    expect(calls).toBe(1);
   });
 });
 

@@ -1,0 +1,2 @@
+export function setPeChecksum(pe: Buffer): Buffer;
+export function withoutSignature(pe: Buffer): Buffer;
