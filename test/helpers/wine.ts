@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './db.js';
+import { ROOT } from './root.js';
 
 export interface Wine {
   run(args: string[], stdoutFile: string, extraEnv?: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string };
