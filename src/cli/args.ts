@@ -66,7 +66,9 @@ reset     Changes State = 4 to State = 1 in the named records, byte-exact:
                refused. The whole KB procedure is:
                  kmsdb get --path D --affected --format ndjson |
                    kmsdb reset --path D --stdin
-  --force      Also reset State 4 records that have NumSCerts. Nothing else.
+  --force      Also reset State 4 records that have NumSCerts, and records
+               whose State or NumSCerts is in more than one section (the
+               first is changed). Nothing else.
   --what-if    Report what would change; write nothing.
   --backup-dir Where backups go (default: DIR.kmsdb-backup beside DIR).
   --log        The audit log (default: kmsdb-audit.log in the backup folder).

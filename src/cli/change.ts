@@ -77,6 +77,8 @@ function common(command: string, args: CommonArgs, database: { path: string; set
       backupDir,
       logPath: logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log'),
       force: args.force === true,
+      // The same switch, until the override switches are named apart.
+      allowAmbiguous: args.force === true,
       whatIf: args['what-if'] === true,
     },
     format: parseFormat(command, args.format as string | undefined),
