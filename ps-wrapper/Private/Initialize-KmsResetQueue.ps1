@@ -6,7 +6,7 @@ function Initialize-KmsResetQueue {
     [CmdletBinding()]
     [OutputType([hashtable])]
     param(
-        # The cmdlet's options that every batch passes on: AllowNumSCerts, BatchSize, ThrottleLimit, and LockTimeout, BackupPath, LogPath, Credential, ConfigurationName when given.
+        # The cmdlet's options that every batch passes on: AllowNumSCerts, AllowAmbiguous, BatchSize, ThrottleLimit, and LockTimeout, BackupPath, LogPath, Credential, ConfigurationName when given.
         [Parameter(Mandatory)]
         [hashtable] $Options
     )

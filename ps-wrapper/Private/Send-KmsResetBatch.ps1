@@ -26,6 +26,7 @@ function Send-KmsResetBatch {
         # This computer has asked already; the server only does the work.
         $parameters = @{ Confirm = $false; BatchSize = $options.BatchSize }
         if ($options.AllowNumSCerts) { $parameters['AllowNumSCerts'] = $true }
+        if ($options.AllowAmbiguous) { $parameters['AllowAmbiguous'] = $true }
         foreach ($name in 'LockTimeout', 'BackupPath', 'LogPath') {
             if ($options.ContainsKey($name)) { $parameters[$name] = $options[$name] }
         }
@@ -66,6 +67,7 @@ function Send-KmsResetBatch {
         progress = $true
     }
     if ($options.AllowNumSCerts) { $request['allowNumSCerts'] = $true }
+    if ($options.AllowAmbiguous) { $request['allowAmbiguous'] = $true }
     if ($options.ContainsKey('LockTimeout')) { $request['wait'] = $options['LockTimeout'] }
     if ($options['BackupPath']) { $request['backupDir'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($options['BackupPath']) }
     if ($options['LogPath']) { $request['log'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($options['LogPath']) }

@@ -41,11 +41,11 @@ function Write-KmsRefusal {
     $entry = $map[[string]$Result.code]
     if (-not $entry) { $entry = @('KmsRecordRefused', 'NotSpecified') }
     # kmsdb speaks of its own options; here the cmdlet's are the ones to name.
-    $message = '{0}: {1}' -f $Result.path, ($Result.message -replace '--allow-numscerts', '-AllowNumSCerts')
+    $message = '{0}: {1}' -f $Result.path, ($Result.message -replace '--allow-numscerts', '-AllowNumSCerts' -replace '--allow-ambiguous', '-AllowAmbiguous')
     $action = switch ($Result.code) {
         'has-certificates' { 'The user has enrolled. Use -AllowNumSCerts only if the KMS administrator has decided to give up those certificates.' }
         'changed-since-read' { 'Read the record again with Get-KmsRecord, then retry.' }
-        'ambiguous' { 'Inspect the file: State occurs more than once. Fix it by hand, with a backup.' }
+        'ambiguous' { 'Inspect the file: State or NumSCerts occurs more than once. Fix it by hand, with a backup, or use -AllowAmbiguous where only the section differs.' }
         default { 'See about_KmsEnrollment for what each refusal means.' }
     }
     Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId $entry[0] -Category $entry[1] -TargetObject $TargetObject -RecommendedAction $action

@@ -54,6 +54,12 @@ function Reset-KmsEnrollment {
     enrollment failed part way and who is stuck all the same. It allows
     nothing else that is refused.
 
+    .PARAMETER AllowAmbiguous
+    Also resets records whose State or NumSCerts is written in more than one
+    section (warning ambiguous-section): KMS reads one section, whose name is
+    not public, so it may see another value than the first. The first State is
+    changed. Use it only after looking at the file. It allows nothing else.
+
     .PARAMETER LockTimeout
     Seconds to wait while another run holds the database lock, before the
     call fails with KmsDatabaseLocked. The default is 30; 0 fails at once.
@@ -137,6 +143,8 @@ function Reset-KmsEnrollment {
 
         [switch] $AllowNumSCerts,
 
+        [switch] $AllowAmbiguous,
+
         [ValidateNotNullOrEmpty()]
         [string] $BackupPath,
 
@@ -163,7 +171,7 @@ function Reset-KmsEnrollment {
     begin {
         # -Force only stops the prompts, as the cmdlet guidelines ask.
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
-        $options = @{ AllowNumSCerts = [bool]$AllowNumSCerts; BatchSize = $BatchSize; ThrottleLimit = $ThrottleLimit }
+        $options = @{ AllowNumSCerts = [bool]$AllowNumSCerts; AllowAmbiguous = [bool]$AllowAmbiguous; BatchSize = $BatchSize; ThrottleLimit = $ThrottleLimit }
         if ($PSBoundParameters.ContainsKey('LockTimeout')) { $options['LockTimeout'] = $LockTimeout }
         if ($BackupPath) { $options['BackupPath'] = $BackupPath }
         if ($LogPath) { $options['LogPath'] = $LogPath }

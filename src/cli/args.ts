@@ -56,7 +56,7 @@ Usage:
   kmsdb get     [--path DIR|FILE]... [--mailbox PATTERN]... [--affected]
                 [--format json|ndjson] [--progress] [--threads N] [--config FILE]
   kmsdb reset   [--path DIR] (--id ID... | --mailbox PATTERN... | --stdin)
-                [--allow-numscerts] [--what-if] [--backup-dir DIR] [--log FILE]
+                [--allow-numscerts] [--allow-ambiguous] [--what-if] [--backup-dir DIR] [--log FILE]
                 [--wait SECONDS] [--format json|ndjson] [--progress] [--config FILE]
   kmsdb restore [--path DIR] (--backup FILE... | --from-log FILE [--id ID]...)
                 [--force] [--what-if] [--backup-dir DIR] [--log FILE]
@@ -96,6 +96,9 @@ reset     Changes State = 4 to State = 1 in the named records, byte-exact:
                Also reset State 4 records that have NumSCerts: users who
                have enrolled. Only when the KMS administrator knows their
                certificates must be given up. Nothing else that is refused.
+  --allow-ambiguous
+               Also reset records whose State or NumSCerts is in more than
+               one section (the first State is changed). Nothing else.
   --what-if    Report what would change; write nothing.
   --backup-dir Where backups go (default: DIR.kmsdb-backup beside DIR).
   --log        The audit log (default: kmsdb-audit.log in the backup folder).

@@ -71,7 +71,7 @@ function databaseFolder(command: string, path: string): string {
 }
 
 /** The one override each command has: reset, of NumSCerts; restore, of a record changed since its reset. */
-type Override = { force?: boolean; 'allow-numscerts'?: boolean };
+type Override = { force?: boolean; 'allow-numscerts'?: boolean; 'allow-ambiguous'?: boolean };
 type CommonArgs = Partial<Record<keyof typeof COMMON, string | boolean | (string | boolean)[]>> & Override;
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
@@ -109,6 +109,7 @@ function common(command: string, args: CommonArgs, database: { path: string; set
       backupDir,
       logPath,
       force: command === 'reset' ? args['allow-numscerts'] === true : args.force === true,
+      allowAmbiguous: command === 'reset' && args['allow-ambiguous'] === true,
       whatIf: args['what-if'] === true,
     },
     format: parseFormat(command, args.format as string | undefined),
@@ -165,6 +166,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('reset', argv, {
     ...COMMON,
     'allow-numscerts': { type: 'boolean' },
+    'allow-ambiguous': { type: 'boolean' },
     id: { type: 'string', multiple: true },
     mailbox: { type: 'string', multiple: true },
     stdin: { type: 'boolean' },

@@ -22,6 +22,7 @@ interface ResetRequest {
   id?: string[];
   mailbox?: string[];
   allowNumSCerts?: boolean;
+  allowAmbiguous?: boolean;
   whatIf?: boolean;
   backupDir?: string;
   log?: string;
@@ -66,6 +67,7 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
     ...repeat('--mailbox', r.mailbox),
     ...flag('--stdin', r.records !== undefined),
     ...flag('--allow-numscerts', r.allowNumSCerts),
+    ...flag('--allow-ambiguous', r.allowAmbiguous),
     ...flag('--what-if', r.whatIf),
     ...value('--backup-dir', r.backupDir),
     ...value('--log', r.log),

@@ -21,9 +21,9 @@ export class ProfileEntry {
 
   constructor(
     private readonly text: ProfileText,
-    /** Section name as written, trimmed; '' for keys before any section header. */
+    /** Section name as the API lists it: trimmed, up to any NUL; '' for keys before any section header. */
     readonly section: string,
-    /** Key name as written, trimmed. */
+    /** Key name as the API compares it: trimmed, up to any NUL. */
     readonly key: string,
     /** Text offsets of `value` (half-open); equal when the value is empty or absent. */
     readonly valueStart: number,
@@ -32,6 +32,13 @@ export class ProfileEntry {
     readonly hasValue: boolean,
     /** 1-based line number. */
     readonly line: number,
+    /**
+     * Whether the profile API can return this entry for some section name:
+     * it is in a named section, and in the first section of that name.
+     */
+    readonly readable: boolean,
+    /** Whether one pair of outer quotes was stripped from the value. */
+    readonly quoted: boolean,
   ) {}
 
   /** The value as the profile API returns it: trimmed, one pair of outer quotes removed. Null when the line has no '='. */
@@ -45,21 +52,38 @@ export type LineEnding = 'CRLF' | 'LF' | 'CR' | 'mixed' | 'none';
 
 export interface Profile {
   entries: ProfileEntry[];
+  /** Every section header's name, in file order, as GetPrivateProfileSectionNames lists them (empty names are not). */
+  sections: string[];
   lineEnding: LineEnding;
   finalNewline: boolean;
 }
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const VTAB = 0x0b;
-
+/** The profile API's blanks: tab, LF, VT, FF, CR, space, and ^Z (the DOS end of file). */
 function isBlank(code: number): boolean {
-  return code === SPACE || code === TAB || code === VTAB;
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0x1a;
+}
+
+function trimBlanks(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isBlank(s.charCodeAt(start))) start++;
+  while (end > start && isBlank(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+/** The API keeps names and values as C strings: a NUL ends them. */
+function upToNul(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul === -1 ? s : s.slice(0, nul);
 }
 
 export function parseProfile(text: ProfileText): Profile {
   const entries: ProfileEntry[] = [];
+  const sections: string[] = [];
+  // The API finds a section by name, and of several with one name only the first.
+  const named = new Set<string>();
   let section = '';
+  let readable = false;
   let sawCRLF = false;
   let sawLF = false;
   let sawCR = false;
@@ -108,7 +132,11 @@ export function parseProfile(text: ProfileText): Profile {
     if (first === 0x5b /* [ */) {
       const close = text.lastIndexOf(']', stop - 1);
       if (close > start) {
-        section = text.slice(start + 1, close).trim();
+        section = upToNul(trimBlanks(text.slice(start + 1, close)));
+        const folded = section.toLowerCase();
+        readable = section !== '' && !named.has(folded);
+        named.add(folded);
+        if (section !== '') sections.push(section);
         continue;
       }
       // A '[' line with no ']' is not a header; the profile API reads it as a key line.
@@ -117,7 +145,7 @@ export function parseProfile(text: ProfileText): Profile {
     if (nextEq !== -1 && nextEq < start) nextEq = text.indexOf('=', start);
     const eq = nextEq;
     if (eq === -1 || eq >= stop) {
-      entries.push(new ProfileEntry(text, section, text.slice(start, stop), stop, stop, false, line));
+      entries.push(new ProfileEntry(text, section, upToNul(text.slice(start, stop)), stop, stop, false, line, readable, false));
       continue;
     }
     let keyEnd = eq;
@@ -125,34 +153,82 @@ export function parseProfile(text: ProfileText): Profile {
     let valueStart = eq + 1;
     while (valueStart < stop && isBlank(text.charCodeAt(valueStart))) valueStart++;
     let valueEnd = stop;
+    const nul = text.indexOf('\0', valueStart);
+    if (nul !== -1 && nul < valueEnd) valueEnd = nul;
     const q = text.charCodeAt(valueStart);
-    if (valueEnd - valueStart >= 2 && (q === 0x22 || q === 0x27) && text.charCodeAt(valueEnd - 1) === q) {
+    const quoted = valueEnd - valueStart >= 2 && (q === 0x22 || q === 0x27) && text.charCodeAt(valueEnd - 1) === q;
+    if (quoted) {
       valueStart++;
       valueEnd--;
     }
-    entries.push(new ProfileEntry(text, section, text.slice(start, keyEnd), valueStart, valueEnd, true, line));
+    entries.push(new ProfileEntry(text, section, upToNul(text.slice(start, keyEnd)), valueStart, valueEnd, true, line, readable, quoted));
   }
 
   const kinds = Number(sawCRLF) + Number(sawLF) + Number(sawCR);
   const lineEnding: LineEnding = kinds === 0 ? 'none' : kinds > 1 ? 'mixed' : sawCRLF ? 'CRLF' : sawLF ? 'LF' : 'CR';
-  return { entries, lineEnding, finalNewline };
-}
-
-/** Every entry whose key matches `name` case-insensitively, in file order; the first is the one the profile API reads. */
-export function findAll(profile: Profile, name: string): ProfileEntry[] {
-  const wanted = name.toLowerCase();
-  return profile.entries.filter((e) => e.key.length === wanted.length && e.key.toLowerCase() === wanted);
+  return { entries, sections, lineEnding, finalNewline };
 }
 
 /**
- * The integer the profile API's GetPrivateProfileInt reads from a value:
- * after leading blanks, an optional sign and leading decimal digits.
- * Null when there are none.
+ * Every entry the profile API can return whose key matches `name`
+ * case-insensitively, in file order, whatever its section: the first is the
+ * one kmsdb reads. Keys before the first section header, in a section with
+ * an empty name, or in a later section of a name already used are never
+ * returned by the API for any section name, so they are not found here.
  */
-export function leadingInteger(value: string | null): number | null {
-  if (value === null) return null;
-  const m = /^[\x00-\x20]*([+-]?\d+)/.exec(value);
-  if (!m) return null;
-  const n = Number(m[1]);
-  return Number.isSafeInteger(n) ? n : null;
+export function findAll(profile: Profile, name: string): ProfileEntry[] {
+  const wanted = name.toLowerCase();
+  return profile.entries.filter((e) => e.readable && e.key.length === wanted.length && e.key.toLowerCase() === wanted);
+}
+
+/** GetPrivateProfileInt's reading of a value: null for the caller's default, else the integer and whether any digit was read. */
+export interface ProfileInt {
+  value: number;
+  /** False when the value holds no digit (`x`, `-`, `0x`): the API still reads it, as 0. */
+  digits: boolean;
+}
+
+/**
+ * The integer GetPrivateProfileInt returns for an entry, as a signed 32-bit
+ * number; null where it returns the caller's default (no entry, no '=', an
+ * empty value). The API reads the value into a 30-character buffer and hands
+ * it to RtlUnicodeStringToInteger with base 0: leading characters up to
+ * U+0020 are skipped, then one sign, then a `0x`, `0o` or `0b` prefix
+ * (lower case only), then digits of that base, wrapping at 32 bits.
+ */
+export function readProfileInt(entry: ProfileEntry | undefined): ProfileInt | null {
+  if (!entry || entry.value === null) return null;
+  const value = entry.value;
+  // The buffer holds 29 characters. Quotes are stripped after the copy, so a
+  // quoted value that fills the buffer loses its own last character instead.
+  let buffer = value.slice(0, 29);
+  if (entry.quoted) {
+    const copied = (value + '"').slice(0, 29);
+    buffer = value.length + 1 <= 30 ? copied.slice(0, -1) : copied;
+  }
+  if (buffer === '') return null;
+  let i = 0;
+  while (i < buffer.length && buffer.charCodeAt(i) <= 0x20) i++;
+  let negative = false;
+  if (buffer[i] === '+') i++;
+  else if (buffer[i] === '-') {
+    negative = true;
+    i++;
+  }
+  let base = 10;
+  if (buffer.length - i >= 2 && buffer[i] === '0') {
+    const p = buffer[i + 1];
+    base = p === 'x' ? 16 : p === 'o' ? 8 : p === 'b' ? 2 : 10;
+    if (base !== 10) i += 2;
+  }
+  let total = 0;
+  let digits = false;
+  for (; i < buffer.length; i++) {
+    const c = buffer.charCodeAt(i);
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x5a ? c - 0x41 + 10 : c >= 0x61 && c <= 0x7a ? c - 0x61 + 10 : 99;
+    if (digit >= base) break;
+    total = (Math.imul(total, base) + digit) >>> 0;
+    digits = true;
+  }
+  return { value: (negative ? -total : total) | 0, digits };
 }

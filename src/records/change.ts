@@ -57,6 +57,8 @@ export interface ChangeContext {
   logPath: string;
   /** Allow State 4 with NumSCerts present; nothing else. */
   force: boolean;
+  /** Allow a record whose State or NumSCerts is in more than one section, reading the first. */
+  allowAmbiguous?: boolean;
   whatIf: boolean;
 }
 
@@ -201,6 +203,9 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
   const first = d.stateEntries[0];
 
   if (d.stateEntries.length > 1) return refuse(cur, 'skipped', 'ambiguous', `State occurs ${d.stateEntries.length} times; the record is ambiguous and is never changed.`);
+  if (d.ambiguousSection && !ctx.allowAmbiguous) {
+    return refuse(cur, 'skipped', 'ambiguous', 'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.');
+  }
   if (!first || d.state === null) return refuse(cur, 'skipped', 'no-state', 'The record has no numeric State; it is never changed.');
   if (d.state === STATE_UNDEFINED) {
     return result(cur.target.path, { status: 'unchanged', message: 'State is already 1 (Undefined).', previousState: 1, state: 1, mailbox: record.mailbox, sha256Before: record.sha256, sha256After: record.sha256 });

@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import { AnsiText, decode, type DecodedText, type Encoding } from '../profile/encoding.js';
-import { findAll, leadingInteger, parseProfile, type LineEnding, type Profile, type ProfileEntry } from '../profile/parse.js';
+import { findAll, parseProfile, readProfileInt, type LineEnding, type Profile, type ProfileEntry } from '../profile/parse.js';
 
 /** Recovery and Undefined are the only states KB Q198709 names. */
 export const STATE_UNDEFINED = 1;
 export const STATE_RECOVERY = 4;
 
-export type WarningCode = 'duplicate-state' | 'binary' | 'empty' | 'unreadable' | 'odd-length' | 'state-not-number' | 'too-large';
+export type WarningCode =
+  | 'duplicate-state'
+  | 'ambiguous-section'
+  | 'binary'
+  | 'empty'
+  | 'unreadable'
+  | 'odd-length'
+  | 'state-not-number'
+  | 'numscerts-not-number'
+  | 'too-large';
 
 export interface RecordWarning {
   code: WarningCode;
@@ -38,11 +47,17 @@ export interface KmsRecord {
 export interface Diagnosis {
   decoded: DecodedText;
   profile: Profile;
-  /** Every State entry, in file order; the first is the one KMS reads. */
+  /** Every State entry the profile API can read, in file order; the first is the one kmsdb reads. */
   stateEntries: ProfileEntry[];
+  numSCertsEntries: ProfileEntry[];
   state: number | null;
   numSCerts: number | null;
   affected: boolean;
+  /**
+   * State or NumSCerts is in more than one section. KMS's section name is not
+   * public, so kmsdb reads the first; KMS may read another.
+   */
+  ambiguousSection: boolean;
 }
 
 /** Keys that name the user, best first; a DN-shaped value anywhere beats them all. */
@@ -112,14 +127,28 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Whether entries of one key sit in more than one section. */
+function inSeveralSections(entries: ProfileEntry[]): boolean {
+  return entries.some((e) => e.section.toLowerCase() !== entries[0]?.section.toLowerCase());
+}
+
 export function diagnose(bytes: Buffer): Diagnosis {
   const decoded = decode(bytes);
   const profile = parseProfile(decoded.text);
   const stateEntries = findAll(profile, 'State');
-  const state = stateEntries[0] ? leadingInteger(stateEntries[0].value) : null;
-  const numSCertsEntry = findAll(profile, 'NumSCerts')[0];
-  const numSCerts = numSCertsEntry ? leadingInteger(numSCertsEntry.value) : null;
-  return { decoded, profile, stateEntries, state, numSCerts, affected: state === STATE_RECOVERY && numSCerts === null };
+  const numSCertsEntries = findAll(profile, 'NumSCerts');
+  const state = readProfileInt(stateEntries[0])?.value ?? null;
+  const numSCerts = readProfileInt(numSCertsEntries[0])?.value ?? null;
+  return {
+    decoded,
+    profile,
+    stateEntries,
+    numSCertsEntries,
+    state,
+    numSCerts,
+    affected: state === STATE_RECOVERY && numSCerts === null,
+    ambiguousSection: inSeveralSections(stateEntries) || inSeveralSections(numSCertsEntries),
+  };
 }
 
 /** The full record of a diagnosed file: hash, warnings and identity are only worked out here. */
@@ -146,12 +175,20 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
     warnings.push({ code: 'binary', message: 'The file holds NUL or other binary bytes that profile text never contains.' });
   }
   const first = d.stateEntries[0];
-  if (first && d.state === null) {
-    warnings.push({ code: 'state-not-number', message: `The State value "${first.value ?? ''}" is not a number.` });
+  if (readProfileInt(first)?.digits === false) {
+    warnings.push({ code: 'state-not-number', message: `The State value "${first?.value ?? ''}" holds no number; Windows reads it as 0.` });
+  }
+  const firstNumSCerts = d.numSCertsEntries[0];
+  if (readProfileInt(firstNumSCerts)?.digits === false) {
+    warnings.push({ code: 'numscerts-not-number', message: `The NumSCerts value "${firstNumSCerts?.value ?? ''}" holds no number; Windows reads it as 0, so the record is not affected.` });
   }
   if (d.stateEntries.length > 1) {
     const lines = d.stateEntries.map((e) => e.line).join(', ');
     warnings.push({ code: 'duplicate-state', message: `State occurs ${d.stateEntries.length} times (lines ${lines}); the record is ambiguous.` });
+  }
+  if (d.ambiguousSection) {
+    const where = [...d.stateEntries, ...d.numSCertsEntries].map((e) => `${e.key} in [${e.section}] line ${e.line}`).join(', ');
+    warnings.push({ code: 'ambiguous-section', message: `State or NumSCerts is in more than one section (${where}); kmsdb reads the first, KMS reads its own section.` });
   }
 
   const identity = bestIdentity(d.profile);

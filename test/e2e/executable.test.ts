@@ -16,14 +16,14 @@ function fixtureDb(): string {
   return makeDb({
     'Ma-crlf.ini': '[Client]\r\nDN = /o=Contoso/ou=Site/cn=Recipients/cn=jdoe\r\nState = 4\r\n',
     'Mb-lf.ini': '[Client]\nAlias = user3\nState = 4\nNumSCerts = 1\n',
-    'Mc-cr.ini': 'State = 1\rAlias = cr',
+    'Mc-cr.ini': '[Client]\rState = 1\rAlias = cr',
     'Md-utf16.ini': utf16('[Client]\r\nDisplayName = José Müller ΣΟΦΙΑ\r\nState = 4\r\n'),
-    'Me-1252.ini': Buffer.from([...ansi('DisplayName = '), 0x80, 0x8a, ...ansi(' Björn\r\nState = "4"\r\n')]),
-    'Mf-dup.ini': 'State = 4\r\n[X]\r\nstate = 1\r\n',
+    'Me-1252.ini': Buffer.from([...ansi('[Client]\r\nDisplayName = '), 0x80, 0x8a, ...ansi(' Björn\r\nState = "4"\r\n')]),
+    'Mf-dup.ini': '[Client]\r\nState = 4\r\n[X]\r\nstate = 1\r\n',
     'Mg-empty.ini': '',
     'Mh-binary.ini': Buffer.from([0x4d, 0x5a, 0x00, 0x01, 0x02]),
-    'Mi-comment.ini': '; State = 1\r\n#x = y\r\n  sTaTe\t= 4 ; not a comment\r\n',
-    'MJ-UPPER.INI': 'State = 2\r\n',
+    'Mi-comment.ini': '[Client]\r\n; State = 1\r\n#x = y\r\n  sTaTe\t= 4 ; not a comment\r\n',
+    'MJ-UPPER.INI': '[Client]\r\nState = 2\r\n',
     'notes.txt': 'State = 4\r\n',
     'Mk.ini.bak': 'State = 4\r\n',
   });
@@ -77,7 +77,7 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
   it('reads a large folder on several threads, as the Linux executable does', { timeout: 120_000 }, () => {
     const dir = join(tempDir(), 'Clients');
     mkdirSync(dir);
-    for (let i = 0; i < 21_000; i++) writeFileSync(join(dir, recordFileName(i)), `State = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n`);
+    for (let i = 0; i < 21_000; i++) writeFileSync(join(dir, recordFileName(i)), `[Client]\r\nState = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n`);
     const traceFile = join(tempDir(), 'trace.ndjson');
     const windows = w.run([WINDOWS_EXE, 'get', '--path', winePath(dir), '--affected', '--format', 'ndjson', '--threads', '2'], join(tempDir(), 'out.ndjson'), { KMSDB_TRACE_FILE: winePath(traceFile) });
     expect(windows.code, windows.stderr).toBe(0);

@@ -77,7 +77,7 @@ describe('kmsdb get: reading as KMS reads', () => {
       'Mutf16.ini': utf16(AFFECTED),
       'Mquoted.ini': '[Client]\r\nState = "4"\r\n',
       'Mcase.ini': '[CLIENT]\r\n  sTaTe\t=\t4  \r\n',
-      'Mcomment.ini': '; State = 1\r\n# just a key\r\nState = 4\r\n',
+      'Mcomment.ini': '[Client]\r\n; State = 1\r\n# just a key\r\nState = 4\r\n',
     });
     const records = byId(await getNdjson(['--path', dir]));
     for (const id of Object.keys(records)) {
@@ -91,7 +91,7 @@ describe('kmsdb get: reading as KMS reads', () => {
   });
 
   it('prints Windows-1252 and UTF-16LE names as the same Unicode text', async () => {
-    const name = 'DisplayName = José Müller\r\nState = 1\r\n';
+    const name = '[Client]\r\nDisplayName = José Müller\r\nState = 1\r\n';
     const dir = makeDb({ 'Mansi.ini': ansi(name), 'Mwide.ini': utf16(name), 'Mcp.ini': Buffer.from([...ansi('DisplayName = '), 0x80, 0x8a, 0x9c]) });
     const records = byId(await getNdjson(['--path', dir]));
     expect(records.Mansi?.mailbox).toBe('José Müller');
@@ -101,7 +101,7 @@ describe('kmsdb get: reading as KMS reads', () => {
 
   it('reports duplicates, empty and binary files as warnings and keeps scanning', async () => {
     const dir = makeDb({
-      'Ma-dup.ini': 'State = 4\r\n[X]\r\nSTATE = 1\r\n',
+      'Ma-dup.ini': '[Client]\r\nState = 4\r\nSTATE = 1\r\n',
       'Mb-empty.ini': '',
       'Mc-binary.ini': Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00]),
       'Md-ok.ini': AFFECTED,
@@ -154,7 +154,7 @@ describe('kmsdb get: filters', () => {
 
 describe('kmsdb get: output', () => {
   it('prints one JSON document by default, valid against the contract', async () => {
-    const dir = makeDb({ 'Ma.ini': AFFECTED, 'Mb.ini': 'State = 1\n' });
+    const dir = makeDb({ 'Ma.ini': AFFECTED, 'Mb.ini': '[Client]\nState = 1\n' });
     const r = await runKmsdb(['get', '--path', dir]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -214,7 +214,7 @@ describe('kmsdb get: streaming into a pipe', () => {
   const big = (count: number) => {
     const dir = join(tempDir(), 'Clients');
     mkdirSync(dir);
-    for (let i = 0; i < count; i++) writeFileSync(join(dir, recordFileName(i)), `State = ${i % 100 === 0 ? 4 : 1}\r\nAlias = u${i}\r\n`);
+    for (let i = 0; i < count; i++) writeFileSync(join(dir, recordFileName(i)), `[Client]\r\nState = ${i % 100 === 0 ? 4 : 1}\r\nAlias = u${i}\r\n`);
     return dir;
   };
 
@@ -269,8 +269,8 @@ describe('kmsdb get: reading on several threads', () => {
     mkdirSync(dir);
     for (let i = 0; i < MANY; i++) {
       const name = recordFileName(i);
-      if (i % 997 === 5) writeFileSync(join(dir, name), utf16(`DisplayName = Jos\u00e9 ${i}\r\nState = 4\r\n`));
-      else writeFileSync(join(dir, name), `State = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n${i % 5000 === 0 ? 'State = 1\r\n' : ''}`);
+      if (i % 997 === 5) writeFileSync(join(dir, name), utf16(`[Client]\r\nDisplayName = Jos\u00e9 ${i}\r\nState = 4\r\n`));
+      else writeFileSync(join(dir, name), `[Client]\r\nState = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n${i % 5000 === 0 ? 'State = 1\r\n' : ''}`);
     }
     mkdirSync(join(dir, 'Msubfolder.ini'));
     return dir;

@@ -6,12 +6,12 @@ import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
 
-const STUCK = 'DisplayName = O\'Brien "Jr" $HOME `x` ; & | %TEMP%\r\nState = 4\r\n';
+const STUCK = '[Client]\r\nDisplayName = O\'Brien "Jr" $HOME `x` ; & | %TEMP%\r\nState = 4\r\n';
 
 describe('kmsdb --request -', () => {
   it('runs get with paths and patterns that no command line could quote', async () => {
     const root = tempDir();
-    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': 'State = 1\r\n' });
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': '[Client]\r\nState = 1\r\n' });
     const odd = join(root, 'a "quoted" $dir & more');
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(odd);

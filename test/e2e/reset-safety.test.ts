@@ -53,7 +53,8 @@ const profileFile = fc
 type ProfileFile = { before: string[]; after: string[]; eol: string; finalNewline: boolean; state: { line: string } };
 
 function render(f: ProfileFile, value: '4' | '1'): string {
-  const lines = [...f.before, f.state.line.replace(/4(['"]?[\s\x0b]*)$/, `${value}$1`), ...f.after];
+  // The State line opens a section of its own (no generated header has a space), where the API reads it.
+  const lines = [...f.before, '[Client 1]', f.state.line.replace(/4(['"]?[\s\x0b]*)$/, `${value}$1`), ...f.after];
   return lines.join(f.eol) + (f.finalNewline ? f.eol : '');
 }
 

@@ -35,7 +35,7 @@ describe('kmsdb reset: the KB procedure', () => {
     const dir = makeDb({
       'Ma.ini': STUCK,
       'Mb.ini': STUCK.replace('jdoe', 'asmith') + 'NumSCerts = 2\r\n',
-      'Mc.ini': 'State = 1\r\n',
+      'Mc.ini': '[Client]\r\nState = 1\r\n',
     });
     const before = snapshot(dir);
     const get = await runKmsdb(['get', '--path', dir, '--affected', '--format', 'ndjson']);
@@ -108,13 +108,16 @@ describe('kmsdb reset: the KB procedure', () => {
 
 describe('kmsdb reset: rules', () => {
   const cases = {
-    'Mcerts.ini': 'State = 4\r\nNumSCerts = 1\r\n',
-    'Mother.ini': 'State = 2\r\n',
-    'Mdup.ini': 'State = 4\r\n[X]\r\nstate = 4\r\n',
+    'Mcerts.ini': '[Client]\r\nState = 4\r\nNumSCerts = 1\r\n',
+    'Mother.ini': '[Client]\r\nState = 2\r\n',
+    'Mdup.ini': '[Client]\r\nState = 4\r\n[X]\r\nstate = 4\r\n',
+    'Msplit.ini': '[Client]\r\nState = 4\r\nNumSCerts = 1\r\n[X]\r\nNumSCerts = 2\r\n',
     'Mnone.ini': 'Alias = x\r\n',
-    'Mword.ini': 'State = four\r\n',
-    'Mtrail.ini': 'State = 4x\r\n',
-    'Mzero.ini': 'State = 04\r\n',
+    'Mword.ini': '[Client]\r\nState = four\r\n',
+    'Moutside.ini': 'State = 4\r\n[Client]\r\nAlias = x\r\n',
+    'Mtrail.ini': '[Client]\r\nState = 4x\r\n',
+    'Mhex.ini': '[Client]\r\nState = 0x4\r\n',
+    'Mzero.ini': '[Client]\r\nState = 04\r\n',
     'Mempty.ini': '',
   };
 
@@ -123,7 +126,10 @@ describe('kmsdb reset: rules', () => {
     ['Mother', 'skipped', 'unexpected-state'],
     ['Mdup', 'skipped', 'ambiguous'],
     ['Mnone', 'skipped', 'no-state'],
-    ['Mword', 'skipped', 'no-state'],
+    ['Msplit', 'skipped', 'ambiguous'],
+    ['Mword', 'skipped', 'unexpected-state'],
+    ['Moutside', 'skipped', 'no-state'],
+    ['Mhex', 'skipped', 'unusual-state-value'],
     ['Mtrail', 'skipped', 'unusual-state-value'],
     ['Mzero', 'skipped', 'unusual-state-value'],
     ['Mempty', 'failed', 'empty'],
@@ -152,20 +158,36 @@ describe('kmsdb reset: rules', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('--allow-numscerts resets State 4 with NumSCerts, and nothing else it refuses', async () => {
+  it.each([
+    [['--allow-numscerts'], ['Mcerts.ini']],
+    [['--allow-ambiguous'], []],
+    [['--allow-numscerts', '--allow-ambiguous'], ['Mcerts.ini', 'Msplit.ini']],
+  ])('%s resets what it names, and nothing else it refuses', async (overrides, changed) => {
     const dir = makeDb(cases);
     const before = snapshot(dir);
-    const r = await reset(dir, ['--allow-numscerts', ...Object.keys(cases).flatMap((n) => ['--id', n.replace('.ini', '')])]);
+    const r = await reset(dir, [...overrides, ...Object.keys(cases).flatMap((n) => ['--id', n.replace('.ini', '')])]);
     expect(r.code).toBe(1);
     const status = Object.fromEntries(r.results.map((x) => [x.id, x.status]));
-    expect(status).toEqual({ Mcerts: 'reset', Mother: 'skipped', Mdup: 'skipped', Mnone: 'skipped', Mword: 'skipped', Mtrail: 'skipped', Mzero: 'skipped', Mempty: 'failed' });
+    expect(status).toEqual({
+      Mcerts: changed.includes('Mcerts.ini') ? 'reset' : 'skipped',
+      Mother: 'skipped',
+      Mdup: 'skipped',
+      Msplit: changed.includes('Msplit.ini') ? 'reset' : 'skipped',
+      Mnone: 'skipped',
+      Mword: 'skipped',
+      Moutside: 'skipped',
+      Mtrail: 'skipped',
+      Mhex: 'skipped',
+      Mzero: 'skipped',
+      Mempty: 'failed',
+    });
     const after = snapshot(dir);
-    expect(after['Mcerts.ini']).toEqual(resetBytes(before['Mcerts.ini']!));
-    for (const name of Object.keys(cases).filter((n) => n !== 'Mcerts.ini')) expect(after[name], name).toEqual(before[name]);
+    for (const name of changed) expect(after[name], name).toEqual(resetBytes(before[name]!));
+    for (const name of Object.keys(cases).filter((n) => !changed.includes(n))) expect(after[name], name).toEqual(before[name]);
   });
 
   it('--what-if reports and writes nothing: no backup, no log, no lock', async () => {
-    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': 'State = 1\r\n' });
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': '[Client]\r\nState = 1\r\n' });
     const before = snapshot(dir);
     const r = await reset(dir, ['--what-if', '--id', 'Ma', '--id', 'Mb']);
     expect(r.code).toBe(0);
@@ -185,8 +207,8 @@ describe('kmsdb reset: byte-exact', () => {
     ['CR', ansi(STUCK.replace(/\r\n/g, '\r'))],
     ['no final newline', ansi(STUCK.trimEnd())],
     ['quotes and odd spacing', ansi('[client]\r\n  sTATE\t =\t"4"  \r\nDisplayName = José Müller €\r\n')],
-    ['comments and #', ansi('; State = 1\r\n#State = 1\r\nState=4 \r\n')],
-    ['Windows-1252 names', Buffer.from([...ansi('DisplayName = '), 0x80, 0x8a, 0xe9, ...ansi('\r\nState = 4\r\n')])],
+    ['comments and #', ansi('[Client]\r\n; State = 1\r\n#State = 1\r\nState=4 \r\n')],
+    ['Windows-1252 names', Buffer.from([...ansi('[Client]\r\nDisplayName = '), 0x80, 0x8a, 0xe9, ...ansi('\r\nState = 4\r\n')])],
   ])('keeps every byte but the State value: %s', async (_, bytes) => {
     const dir = makeDb({ 'Ma.ini': bytes });
     const r = await reset(dir, ['--id', 'Ma']);
@@ -380,7 +402,7 @@ describe('the record stays the same file', () => {
 
 describe('kmsdb restore', () => {
   it('undoes the logged resets, and only those still as they were left', async () => {
-    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK, 'Mc.ini': 'State = 1\r\n' });
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK, 'Mc.ini': '[Client]\r\nState = 1\r\n' });
     const before = snapshot(dir);
     await reset(dir, ['--mailbox', '*']);
     writeFileSync(join(dir, 'Mb.ini'), ansi('State = 1\r\nEdited = yes\r\n'));

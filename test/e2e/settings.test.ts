@@ -6,7 +6,7 @@ import type { ChangeResult } from '../../src/records/change.js';
 import type { KmsRecord } from '../../src/records/record.js';
 import { makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
 
-const STUCK = 'Alias = jdoe\r\nState = 4\r\n';
+const STUCK = '[Client]\r\nAlias = jdoe\r\nState = 4\r\n';
 
 function settingsFile(text: string): string {
   const file = join(tempDir(), 'kmsdb.ini');

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+import { ROOT } from './root.js';
+
+export { ROOT };
 
 export const LINUX_EXE = join(ROOT, 'dist/KmsEnrollment/bin/linux-x64/kmsdb');
 export const WINDOWS_EXE = join(ROOT, 'dist/KmsEnrollment/bin/win-x64/kmsdb.exe');

@@ -12,7 +12,7 @@ Describe 'Get-KmsRecord' {
         $db = New-KmsDb @{
             'Ma.ini' = $Stuck -f 'jdoe'
             'Mb.ini' = ($Stuck -f 'user3') + "NumSCerts = 2`r`n"
-            'Mc.ini' = "State = 1`r`nAlias = user30`r`n"
+            'Mc.ini' = "[Client]`r`nState = 1`r`nAlias = user30`r`n"
         }
     }
 
@@ -93,7 +93,7 @@ Describe 'Reset-KmsEnrollment' {
     }
 
     It 'resets piped records byte-exact and emits typed results' {
-        $texts = @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith'; 'Mc.ini' = "State = 1`r`n" }
+        $texts = @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith'; 'Mc.ini' = "[Client]`r`nState = 1`r`n" }
         $db = New-KmsDb $texts
         $results = @(Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false)
         $results.Count | Should -Be 2
@@ -141,8 +141,8 @@ Describe 'Reset-KmsEnrollment' {
     It 'refuses records as non-terminating errors that name the record' {
         $db = New-KmsDb @{
             'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"
-            'Mb.ini' = "State = 4`r`n[X]`r`nState = 4`r`n"
-            'Mc.ini' = "State = 2`r`n"
+            'Mb.ini' = "[Client]`r`nState = 4`r`n[X]`r`nState = 4`r`n"
+            'Mc.ini' = "[Client]`r`nState = 2`r`n"
             'Md.ini' = $Stuck -f 'jdoe'
         }
         $records = @(Get-KmsRecord -Path $db)
@@ -157,7 +157,7 @@ Describe 'Reset-KmsEnrollment' {
     }
 
     It '-ErrorAction Stop stops the pipeline at the first refused record' {
-        $db = New-KmsDb @{ 'Ma.ini' = "State = 2`r`n"; 'Mb.ini' = $Stuck -f 'jdoe' }
+        $db = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nState = 2`r`n"; 'Mb.ini' = $Stuck -f 'jdoe' }
         { Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -ErrorAction Stop } | Should -Throw -ErrorId 'KmsRecordNotAffected,Reset-KmsEnrollment'
         (Get-KmsRecord -Path (Join-Path $db 'Mb.ini')).State | Should -Be 4
     }
@@ -171,7 +171,7 @@ Describe 'Reset-KmsEnrollment' {
     }
 
     It '-AllowNumSCerts resets State 4 with NumSCerts, and nothing else that is refused' {
-        $db = New-KmsDb @{ 'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"; 'Mb.ini' = "State = 2`r`n" }
+        $db = New-KmsDb @{ 'Ma.ini' = ($Stuck -f 'enrolled') + "NumSCerts = 1`r`n"; 'Mb.ini' = "[Client]`r`nState = 2`r`n" }
         $results = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -AllowNumSCerts -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue)
         $results.Id | Should -Be @('Ma')
         $results.Status | Should -Be @('Reset')
@@ -231,7 +231,7 @@ Describe 'Reset-KmsEnrollment' {
 Describe 'Unattended runs' {
     It 'never prompts with -Confirm:$false or -Force, and the exit code tells success from failure' {
         $ok = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
-        $bad = New-KmsDb @{ 'Ma.ini' = "State = 2`r`n" }
+        $bad = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nState = 2`r`n" }
         $run = {
             param([string] $Db, [string] $Switch)
             $script = "Import-Module '$ModuleManifest'; Get-KmsRecord -Path '$Db' | Reset-KmsEnrollment $Switch -ErrorAction Stop | Out-Null"

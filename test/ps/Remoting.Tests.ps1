@@ -92,7 +92,7 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
             New-PSSession -HostName 127.0.0.1 -Port $Server.Port -UserName root -KeyFilePath (Join-Path $Work 'clientkey') -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
         }
 
-        $script:TextA = @{ 'Ma.ini' = $Stuck -f 'alice'; 'Mb.ini' = $Stuck -f 'bob'; 'Mc.ini' = "State = 1`r`nAlias = carol`r`n"; 'Md.ini' = ($Stuck -f 'dave') + "NumSCerts = 1`r`n" }
+        $script:TextA = @{ 'Ma.ini' = $Stuck -f 'alice'; 'Mb.ini' = $Stuck -f 'bob'; 'Mc.ini' = "[Client]`r`nState = 1`r`nAlias = carol`r`n"; 'Md.ini' = ($Stuck -f 'dave') + "NumSCerts = 1`r`n" }
         $script:TextB = @{ 'Me.ini' = $Stuck -f 'erin'; 'Mf.ini' = $Stuck -f 'frank'; 'Mg.ini' = $Stuck -f 'grace' }
         $script:A = Start-TestServer -Name 'serverA' -Files $TextA
         $script:B = Start-TestServer -Name 'serverB' -Files $TextB

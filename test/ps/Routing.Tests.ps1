@@ -101,7 +101,7 @@ Describe 'The KMS service check' {
 
 Describe 'Piping from Get-ChildItem' {
     It 'binds PSPath to -LiteralPath, so a folder named with [ ] works' {
-        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = "State = 1`r`n" } -Name 'Clients[1]'
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = "[Client]`r`nState = 1`r`n" } -Name 'Clients[1]'
         $records = @(Get-ChildItem -LiteralPath $db -Filter '*.ini' | Get-KmsRecord)
         $records.Id | Should -Be @('Ma', 'Mb')
         (Get-Item -LiteralPath $db | Get-KmsRecord -Affected).Id | Should -Be 'Ma'

@@ -1,19 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { decode, decodeWindows1252, encode } from '../../src/profile/encoding.js';
-import { findAll, leadingInteger, parseProfile } from '../../src/profile/parse.js';
+import { findAll, parseProfile, readProfileInt } from '../../src/profile/parse.js';
 
-const first = (text: string, key: string) => findAll(parseProfile(text), key)[0]?.value;
+/** A record's text inside a section, where the profile API finds keys. */
+const inSection = (text: string) => `[Client]\n${text}`;
+const first = (text: string, key: string) => findAll(parseProfile(inSection(text)), key)[0]?.value;
 
 describe('profile reader: names', () => {
   it('matches key names case-insensitively', () => {
-    expect(first('[Client]\nsTaTe = 4\n', 'State')).toBe('4');
+    expect(first('sTaTe = 4\n', 'State')).toBe('4');
   });
 
-  it('looks keys up in any section, including before the first header', () => {
-    const p = parseProfile('State = 4\n[Other]\nNumSCerts = 2\n[CLIENT]\nAlias = x\n');
-    expect(findAll(p, 'state')[0]?.section).toBe('');
+  it('looks keys up in any section, but not where the API never reads them', () => {
+    const p = parseProfile('State = 4\n[Other]\nNumSCerts = 2\n[CLIENT]\nAlias = x\n[]\nState = 5\n[other]\nState = 6\n[ Last ]\nState = 7\n');
+    // Before any header, in a section without a name, or in a second section of one name: never returned by the API.
+    expect(findAll(p, 'state').map((e) => [e.section, e.value])).toEqual([['Last', '7']]);
     expect(findAll(p, 'numscerts')[0]?.section).toBe('Other');
     expect(findAll(p, 'ALIAS')[0]?.section).toBe('CLIENT');
+    expect(p.sections).toEqual(['Other', 'CLIENT', 'other', 'Last']);
+  });
+
+  it('ends key and section names at a NUL, as the API does', () => {
+    const p = parseProfile('[\tClient\0junk]\nState\0junk = 4\n');
+    expect(p.sections).toEqual(['Client']);
+    expect(findAll(p, 'State')[0]?.value).toBe('4');
   });
 
   it('reads the first of duplicate keys, across sections too', () => {
@@ -23,8 +33,8 @@ describe('profile reader: names', () => {
 });
 
 describe('profile reader: whitespace and quotes', () => {
-  it('trims spaces, tabs and vertical tabs around keys and values', () => {
-    const text = ' \t\x0bState\x0b \t=\t \x0b4 \t\x0b\n';
+  it('trims spaces, tabs, vertical tabs, form feeds and ^Z around keys and values', () => {
+    const text = inSection(' \t\x0b\x0c\x1aState\x0b \t=\t \x0b\x1a4 \t\x0b\x0c\n');
     const e = findAll(parseProfile(text), 'State')[0]!;
     expect(e.key).toBe('State');
     expect(e.value).toBe('4');
@@ -48,14 +58,14 @@ describe('profile reader: whitespace and quotes', () => {
   });
 
   it('records the value position inside the quotes', () => {
-    const text = 'State = " 4 "\n';
+    const text = inSection('State = " 4 "\n');
     const e = findAll(parseProfile(text), 'State')[0]!;
     expect(e.value).toBe(' 4 ');
     expect(text.slice(e.valueStart, e.valueEnd)).toBe(' 4 ');
   });
 
   it('gives an empty value for "Key =" and no value for a line without "="', () => {
-    const p = parseProfile('NumSCerts =\nState\n');
+    const p = parseProfile(inSection('NumSCerts =\nState\n'));
     expect(findAll(p, 'NumSCerts')[0]?.value).toBe('');
     expect(findAll(p, 'State')[0]?.value).toBeNull();
   });
@@ -67,12 +77,12 @@ describe('profile reader: whitespace and quotes', () => {
 
 describe('profile reader: comments', () => {
   it('treats ";" as a comment only as the first non-blank character', () => {
-    const p = parseProfile('; State = 4\n  ;State = 3\nState = 1 ; not a comment\n');
+    const p = parseProfile(inSection('; State = 4\n  ;State = 3\nState = 1 ; not a comment\n'));
     expect(findAll(p, 'State').map((e) => e.value)).toEqual(['1 ; not a comment']);
   });
 
   it('never treats "#" as a comment', () => {
-    const p = parseProfile('#State = 4\nState = 1 # two\n');
+    const p = parseProfile(inSection('#State = 4\nState = 1 # two\n'));
     expect(findAll(p, '#State')[0]?.value).toBe('4');
     expect(findAll(p, 'State')[0]?.value).toBe('1 # two');
   });
@@ -83,16 +93,22 @@ describe('profile reader: lines', () => {
     ['CRLF', 'A = 1\r\nState = 4\r\n', true],
     ['LF', 'A = 1\nState = 4\n', true],
     ['CR', 'A = 1\rState = 4\r', true],
-    ['none', 'State = 4', false],
   ] as const)('reads %s line endings', (ending, text, finalNewline) => {
-    const p = parseProfile(text);
+    const p = parseProfile(`[Client]${text.includes('\r\n') ? '\r\n' : text.includes('\r') ? '\r' : '\n'}${text}`);
     expect(findAll(p, 'State')[0]?.value).toBe('4');
     expect(p.lineEnding).toBe(ending);
     expect(p.finalNewline).toBe(finalNewline);
   });
 
+  it('reads a file with no line end, which can hold no section and so no key the API reads', () => {
+    const p = parseProfile('State = 4');
+    expect(p.lineEnding).toBe('none');
+    expect(p.finalNewline).toBe(false);
+    expect(findAll(p, 'State')).toEqual([]);
+  });
+
   it('reports mixed line endings and a missing final newline', () => {
-    const p = parseProfile('A = 1\r\nB = 2\nState = 4');
+    const p = parseProfile('[Client]\r\nB = 2\nState = 4');
     expect(p.lineEnding).toBe('mixed');
     expect(p.finalNewline).toBe(false);
     expect(findAll(p, 'State')[0]?.line).toBe(3);
@@ -106,20 +122,46 @@ describe('profile reader: lines', () => {
 });
 
 describe('GetPrivateProfileInt numbers', () => {
+  const readInt = (value: string) => readProfileInt(findAll(parseProfile(`[Client]\nState=${value}\n`), 'State')[0]);
   it.each([
-    ['4', 4],
-    ['  4', 4],
-    ['\t-', null],
-    ['+4', 4],
-    ['-1', -1],
-    ['04', 4],
-    ['4abc', 4],
-    ['abc', null],
-    ['', null],
-    [null, null],
-    ['99999999999999999999', null],
-  ] as const)('%j reads as %j', (value, expected) => {
-    expect(leadingInteger(value)).toBe(expected);
+    ['4', 4, true],
+    ['  4', 4, true],
+    ['+4', 4, true],
+    ['-1', -1, true],
+    ['04', 4, true],
+    ['4abc', 4, true],
+    ['42A9', 42, true],
+    ['0x4', 4, true],
+    ['0x1F', 31, true],
+    ['0X4', 0, true],
+    ['0b100', 4, true],
+    ['0B100', 0, true],
+    ['0o17', 15, true],
+    ['0o9', 0, false],
+    ['-0x4', -4, true],
+    ['- 4', 0, false],
+    ['4294967297', 1, true],
+    ['-4294967297', -1, true],
+    ['2147483648', -2147483648, true],
+    ['0xffffffff', -1, true],
+    ['"0x4"', 4, true],
+    ['\x014', 4, true],
+    ['abc', 0, false],
+    ['x', 0, false],
+    ['\t-', 0, false],
+    ['0x', 0, false],
+    // The API copies at most 29 characters before reading the number.
+    ['0000000000000000000000000000004', 0, true],
+    ['00000000000000000000000000004', 4, true],
+    // A quoted value that fills the buffer loses its own last character.
+    ['"00000000000000000000000000004"', 0, true],
+    ['"0000000000000000000000000004"', 4, true],
+  ] as const)('%j reads as %j', (value, expected, digits) => {
+    expect(readInt(value)).toEqual({ value: expected, digits });
+  });
+
+  it.each([['State'], ['State ='], ['State = ""'], ['; State = 4'], ['Other = 4']])('%j gives the caller\'s default', (line) => {
+    expect(readProfileInt(findAll(parseProfile(`[Client]\n${line}\n`), 'State')[0])).toBeNull();
   });
 });
 
@@ -144,7 +186,7 @@ describe('encodings', () => {
   });
 
   it('reads a file with the UTF-16LE BOM as Unicode and keeps byte positions derivable', () => {
-    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name = José Müller\r\nState = 4\r\n', 'utf16le')]);
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[Client]\r\nName = José Müller\r\nState = 4\r\n', 'utf16le')]);
     const d = decode(bytes);
     expect(d.encoding).toBe('utf-16le');
     expect(d.prefixBytes).toBe(2);

@@ -31,7 +31,7 @@ describe('readCandidate', () => {
 
   it('reads a record and applies the filter', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'Ma.ini'), 'State = 4\r\nAlias = jdoe\r\n');
+    writeFileSync(join(dir, 'Ma.ini'), '[Client]\r\nState = 4\r\nAlias = jdoe\r\n');
     const reader = new FileReader();
     expect(readCandidate(reader, join(dir, 'Ma.ini'), 'Ma.ini', compileFilter({ affected: true }))).toMatchObject({ id: 'Ma', affected: true });
     expect(readCandidate(reader, join(dir, 'Ma.ini'), 'Ma.ini', compileFilter({ mailbox: ['someone'] }))).toBeNull();

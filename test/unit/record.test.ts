@@ -14,29 +14,57 @@ describe('record fields', () => {
   });
 
   it('is not affected when NumSCerts is present, even as 0', () => {
-    expect(read(ansi('State = 4\nNumSCerts = 0\n')).record).toMatchObject({ numSCerts: 0, affected: false });
+    expect(read(ansi('[Client]\nState = 4\nNumSCerts = 0\n')).record).toMatchObject({ numSCerts: 0, affected: false });
   });
 
-  it('treats a NumSCerts without a number as absent', () => {
-    expect(read(ansi('State = 4\nNumSCerts =\n')).record).toMatchObject({ numSCerts: null, affected: true });
+  it('treats an empty NumSCerts, or one without "=", as absent, as the API returns the default for both', () => {
+    expect(read(ansi('[Client]\nState = 4\nNumSCerts =\n')).record).toMatchObject({ numSCerts: null, affected: true });
+    expect(read(ansi('[Client]\nState = 4\nNumSCerts\n')).record).toMatchObject({ numSCerts: null, affected: true });
+  });
+
+  it('reads a NumSCerts with no digits as 0, as the API does, with a warning: the record is not affected', () => {
+    const { record } = read(ansi('[Client]\nState = 4\nNumSCerts = x\n'));
+    expect(record).toMatchObject({ state: 4, numSCerts: 0, affected: false });
+    expect(record.warnings.map((w) => w.code)).toEqual(['numscerts-not-number']);
+    expectValid('record', record);
+  });
+
+  it('reads radix prefixes, signs and wrap-around as the API does', () => {
+    expect(read(ansi('[Client]\nState = 0x4\n')).record).toMatchObject({ state: 4, affected: true });
+    expect(read(ansi('[Client]\nState = 0b100\n')).record).toMatchObject({ state: 4, affected: true });
+    expect(read(ansi('[Client]\nState = 4294967300\n')).record).toMatchObject({ state: 4, affected: true });
+    expect(read(ansi('[Client]\nState = 42A9\nNumSCerts = -0x1\n')).record).toMatchObject({ state: 42, numSCerts: -1 });
+  });
+
+  it('does not read State where the API never returns it: before any section header', () => {
+    expect(read(ansi('State = 4\n[Client]\nAlias = x\n')).record).toMatchObject({ state: null, affected: false });
   });
 
   it('names only the states the KB names', () => {
-    expect(read(ansi('State = 1\n')).record.stateName).toBe('Undefined');
-    expect(read(ansi('State = 2\n')).record.stateName).toBeNull();
-    expect(read(ansi('NumSCerts = 1\n')).record).toMatchObject({ state: null, stateName: null, affected: false });
+    expect(read(ansi('[Client]\nState = 1\n')).record.stateName).toBe('Undefined');
+    expect(read(ansi('[Client]\nState = 2\n')).record.stateName).toBeNull();
+    expect(read(ansi('[Client]\nNumSCerts = 1\n')).record).toMatchObject({ state: null, stateName: null, affected: false });
   });
 
   it('reads the first State and flags the record as ambiguous when State repeats', () => {
-    const { record } = read(ansi('State = 4\n[Other]\nstate = 1\n'));
+    const { record } = read(ansi('[Client]\nState = 4\nstate = 1\n'));
     expect(record.state).toBe(4);
     expect(record.warnings.map((w) => w.code)).toEqual(['duplicate-state']);
-    expect(record.warnings[0]?.message).toMatch(/lines 1, 3/);
+    expect(record.warnings[0]?.message).toMatch(/lines 2, 3/);
   });
 
-  it('flags a State that is not a number', () => {
-    const { record } = read(ansi('State = four\n'));
-    expect(record.state).toBeNull();
+  it('flags State or NumSCerts in more than one section as ambiguous: KMS reads its own section', () => {
+    const twoStates = read(ansi('[Client]\nState = 4\n[Other]\nstate = 1\n')).record;
+    expect(twoStates.warnings.map((w) => w.code)).toEqual(['duplicate-state', 'ambiguous-section']);
+    const numSCerts = read(ansi('[Client]\nState = 4\nNumSCerts = 1\n[Other]\nNumSCerts = 2\n')).record;
+    expect(numSCerts).toMatchObject({ numSCerts: 1, affected: false });
+    expect(numSCerts.warnings.map((w) => w.code)).toEqual(['ambiguous-section']);
+    expect(read(ansi('[Client]\nState = 4\n[Other]\nNumSCerts = 2\n')).record.warnings.map((w) => w.code)).toEqual([]);
+  });
+
+  it('reads a State with no digits as 0, with a warning', () => {
+    const { record } = read(ansi('[Client]\nState = four\n'));
+    expect(record.state).toBe(0);
     expect(record.warnings.map((w) => w.code)).toEqual(['state-not-number']);
   });
 

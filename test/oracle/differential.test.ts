@@ -1,0 +1,124 @@
+/**
+ * kmsdb's reading of State and NumSCerts against the Windows profile API's
+ * own (GetPrivateProfileIntW / GetPrivateProfileStringW, run by probe.c under
+ * wine), on thousands of generated records, one section at a time.
+ *
+ * `npm run oracle` runs this file alone; KMSDB_ORACLE_SEED and
+ * KMSDB_ORACLE_FILES choose other files than the default set.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeWindows1252 } from '../../src/profile/encoding.js';
+import { findAll, readProfileInt, type Profile } from '../../src/profile/parse.js';
+import { diagnose } from '../../src/records/record.js';
+import { generate, type GeneratedFile } from './generate.js';
+import { setUpOracle, type ApiReading, type ApiSection } from './oracle.js';
+
+const SEED = Number(process.env.KMSDB_ORACLE_SEED ?? 15);
+const COUNT = Number(process.env.KMSDB_ORACLE_FILES ?? 3000);
+const KEYS = ['State', 'NumSCerts'] as const;
+
+const oracle = setUpOracle();
+if ('missing' in oracle) {
+  // CI must prove the reader against the API; elsewhere a loud skip.
+  if (process.env.CI) throw new Error(`the profile API oracle cannot run in CI: ${oracle.missing}`);
+  console.warn(`\n!!! READER NOT CHECKED AGAINST THE PROFILE API: ${oracle.missing} !!!\n`);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'kmsdb-oracle-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * The bytes the oracle reads. Windows 10 reads a file with a UTF-8 or
+ * UTF-16BE BOM as ANSI, BOM included; wine decodes both. For those files
+ * the oracle gets the same text as Windows sees it, as UTF-16LE, which both
+ * read alike.
+ */
+function asWindowsReads(bytes: Buffer): Buffer {
+  const utf8 = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const utf16be = bytes[0] === 0xfe && bytes[1] === 0xff;
+  if (!utf8 && !utf16be) return bytes;
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(decodeWindows1252(bytes), 'utf16le')]);
+}
+
+/** kmsdb's reading of a key inside one section: the first entry the API could return for that name. */
+function kmsdbReading(profile: Profile, section: string, key: string): ApiReading {
+  const wanted = section.toLowerCase();
+  const entry = findAll(profile, key).find((e) => e.section.toLowerCase() === wanted);
+  return { int: readProfileInt(entry)?.value ?? null, str: entry?.value ?? null };
+}
+
+interface Difference {
+  what: string;
+  kmsdb: unknown;
+  api: unknown;
+}
+
+function compare(file: GeneratedFile, api: ApiSection[]): Difference[] {
+  const diffs: Difference[] = [];
+  const d = diagnose(file.bytes);
+  const kmsdbSections = d.profile.sections;
+  const apiNames = api.map((s) => s.name);
+  if (JSON.stringify(kmsdbSections) !== JSON.stringify(apiNames)) diffs.push({ what: 'section names', kmsdb: kmsdbSections, api: apiNames });
+  const seen = new Set<string>();
+  for (const s of api) {
+    // The API reads only the first of several sections with one name.
+    if (seen.has(s.name.toLowerCase())) continue;
+    seen.add(s.name.toLowerCase());
+    for (const key of KEYS) {
+      const ours = kmsdbReading(d.profile, s.name, key);
+      const theirs = s[key];
+      if (theirs.truncated) continue;
+      if (ours.str !== theirs.str || ours.int !== theirs.int) diffs.push({ what: `[${s.name}] ${key}`, kmsdb: ours, api: theirs });
+    }
+  }
+  // The record's own fields: the key from the first section that holds it, read as the API reads it there.
+  for (const [key, value] of [['State', d.state], ['NumSCerts', d.numSCerts]] as const) {
+    const first = findAll(d.profile, key)[0];
+    const section = first && api.find((s) => s.name.toLowerCase() === first.section.toLowerCase());
+    const expected = !first ? null : section ? section[key].int : `[${first.section}] is not a section the API lists`;
+    if (value !== expected) diffs.push({ what: `record ${key}`, kmsdb: value, api: expected });
+  }
+  const affected = d.state === 4 && d.numSCerts === null;
+  if (d.affected !== affected) diffs.push({ what: 'affected', kmsdb: d.affected, api: affected });
+  return diffs;
+}
+
+/** A file's bytes as an escaped string and hex, short enough to read, exact enough to become a fixture. */
+function describeBytes(bytes: Buffer): string {
+  const shown = bytes.subarray(0, 600);
+  const escaped = JSON.stringify(shown.toString('latin1'));
+  const more = bytes.length > shown.length ? ` ... (${bytes.length} bytes in all)` : '';
+  return `  escaped (latin1): ${escaped}${more}\n  hex: ${shown.toString('hex')}${more}`;
+}
+
+describe.skipIf('missing' in oracle)('the reader against the Windows profile API (wine)', () => {
+  it(`reads State and NumSCerts as the API does in every section of ${COUNT} generated records (seed ${SEED})`, () => {
+    if ('missing' in oracle) return;
+    const files = generate(SEED, COUNT);
+    const paths = files.map((f) => {
+      const path = join(work, f.name);
+      writeFileSync(path, asWindowsReads(f.bytes));
+      return path;
+    });
+    const started = performance.now();
+    const api = oracle.read(paths, work);
+    const probeMs = performance.now() - started;
+
+    const failures: string[] = [];
+    let differing = 0;
+    files.forEach((file, i) => {
+      const diffs = compare(file, api[i]!);
+      if (diffs.length === 0) return;
+      differing++;
+      if (failures.length < 8) {
+        const lines = diffs.map((x) => `  ${x.what}: kmsdb ${JSON.stringify(x.kmsdb)}, API ${JSON.stringify(x.api)}`);
+        failures.push(`${file.name} (seed ${SEED}, file ${i}):\n${describeBytes(file.bytes)}\n${lines.join('\n')}`);
+      }
+    });
+    console.log(`oracle: ${files.length} files, ${api.reduce((n, s) => n + s.length, 0)} sections, ${differing} differing; probe ${(probeMs / 1000).toFixed(1)} s`);
+    expect(failures, `${differing} of ${files.length} files read differently:\n\n${failures.join('\n\n')}`).toEqual([]);
+  }, 300_000);
+});
