@@ -196,5 +196,22 @@ function benchModule() {
   row(['Get-KmsRecord -Affected \\| Reset-KmsEnrollment', m.module.toFixed(2), (m.module / m.cli).toFixed(2)]);
 }
 
-const benches = { startup: benchStartup, scan: benchScan, reset: benchReset, module: benchModule };
+function benchRemoting() {
+  // Needs root and sshd, as the remoting tests do: N servers on 127.0.0.1, each with its own database.
+  const servers = [1, 6];
+  const r = spawnSync(
+    ensurePwsh(),
+    ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'scripts/bench-remoting.ps1'), '-Work', join(BENCH_DIR, `remoting-${process.pid}`), '-Servers', servers.join(','), '-Records', '100', '-Runs', String(RUNS)],
+    { encoding: 'utf8', env: { ...process.env, KMSDB_TEST_PWSH: ensurePwsh() } },
+  );
+  if (r.status !== 0) throw new Error(`bench-remoting.ps1 failed: ${r.stderr}${r.stdout}`);
+  const rows = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const one = rows.find((x) => x.servers === 1);
+  console.log(`\n## Remoting: N loopback SSH servers with 100 stuck records each, against one server (median of ${RUNS} alternating rounds after a warm-up round, one pwsh session)\n`);
+  row(['servers', 'Get-KmsRecord -Session -Affected s', 'get × 1 server', '... | Reset-KmsEnrollment s', 'reset × 1 server']);
+  row(['---:', '---:', '---:', '---:', '---:']);
+  for (const x of rows) row([x.servers, x.get.toFixed(2), (x.get / one.get).toFixed(2), x.reset.toFixed(2), (x.reset / one.reset).toFixed(2)]);
+}
+
+const benches = { startup: benchStartup, scan: benchScan, reset: benchReset, module: benchModule, remoting: benchRemoting };
 for (const [name, fn] of Object.entries(benches)) if (!opts.only || opts.only.split(',').includes(name)) fn();

@@ -80,6 +80,7 @@ function installRuntimes(packages) {
  * it cannot be built here.
  */
 export function ensureWindowsLane() {
+  const started = Date.now();
   const noWine = ensureWinePrefix();
   if (noWine) return noWine;
   const key = cacheKey();
@@ -105,6 +106,7 @@ export function ensureWindowsLane() {
     return `PowerShell for Windows did not start under wine (exit ${probe.code}): ${probe.stdout} ${probe.stderr}`.trim();
   }
   writeFileSync(STAMP, JSON.stringify({ key }));
+  console.log(`== windows lane: ready, set up in ${((Date.now() - started) / 1000).toFixed(1)} s (wine prefix, .NET, host, first start)`);
   return null;
 }
 

@@ -100,7 +100,7 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     const texts = {
       'Ma.ini': ansi('[Client]\r\nDisplayName = Björn\r\nState = 4\r\n'),
       'Mb.ini': utf16('[Client]\r\nDisplayName = ΣΟΦΙΑ\r\nState\t=  4 \r\n'),
-      'Mc.ini': ansi('State = 4\nNumSCerts = 1\n'),
+      'Mc.ini': ansi('[Client]\nState = 4\nNumSCerts = 1\n'),
     };
     const dir = makeDb(texts);
     const log = join(tempDir(), 'audit.log');
@@ -187,7 +187,7 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
       console.warn(`\n!!! SHARING NOT CHECKED: ${(err as Error).message} !!!\n`);
       return ctx.skip();
     }
-    const dir = makeDb({ 'Ma.ini': 'State = 4\r\n' });
+    const dir = makeDb({ 'Ma.ini': '[Client]\r\nState = 4\r\n' });
     const signals = tempDir();
     const held = (w as Wine).start([holder, winePath(join(dir, 'Ma.ini')), sharing, winePath(join(signals, 'ready')), winePath(join(signals, 'stop'))]);
     try {
@@ -208,13 +208,13 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     const r = resetWhileHeld(ctx, 'rw');
     expect(r.code, r.stderr).toBe(0);
     expect(ndjson(r.stdout)[0]).toMatchObject({ status: 'reset' });
-    expect(r.record).toBe('State = 1\r\n');
+    expect(r.record).toBe('[Client]\r\nState = 1\r\n');
   });
 
   it('says another program holds the record when it shares no writing, and leaves it alone', (ctx) => {
     const r = resetWhileHeld(ctx, 'r');
     expect(r.code).toBe(1);
     expect(ndjson(r.stdout)[0]).toMatchObject({ status: 'failed', code: 'write-failed', message: expect.stringMatching(/^The record could not be written: another program holds the file open \(EBUSY, still after [\d.]+ s\)/) });
-    expect(r.record).toBe('State = 4\r\n');
+    expect(r.record).toBe('[Client]\r\nState = 4\r\n');
   });
 });

@@ -52,7 +52,7 @@ describe('kmsdb --request -', () => {
   });
 
   it('ends stderr with the exit code it chose, as its last line, only in request mode', async () => {
-    const dir = makeDb({ 'Ma.ini': 'State = 4\r\nNumSCerts = 1\r\n' });
+    const dir = makeDb({ 'Ma.ini': '[Client]\r\nState = 4\r\nNumSCerts = 1\r\n' });
     const refused = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], format: 'ndjson' }) });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('{"type":"exit","code":1}\n');
@@ -64,7 +64,7 @@ describe('kmsdb --request -', () => {
   });
 
   it('takes allowNumSCerts for reset, and no force', async () => {
-    const dir = makeDb({ 'Ma.ini': 'State = 4\r\nNumSCerts = 1\r\n' });
+    const dir = makeDb({ 'Ma.ini': '[Client]\r\nState = 4\r\nNumSCerts = 1\r\n' });
     const force = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], force: true }) });
     expect(force.code).toBe(2);
     expect(force.stderr).toMatch(/unknown property 'force'/);

@@ -22,75 +22,8 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         Import-Module $ModuleManifest -Force
 
         $script:Work = New-TestFolder
-        $script:Servers = New-Object System.Collections.Generic.List[object]
-        $modules = Join-Path $Work 'modules'
-        New-Item -ItemType Directory -Path $modules | Out-Null
-        Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $modules -Recurse
-        New-Item -ItemType Directory -Path '/run/sshd' -Force | Out-Null
-        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $Work 'hostkey')
-        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $Work 'clientkey')
-        Copy-Item -LiteralPath (Join-Path $Work 'clientkey.pub') -Destination (Join-Path $Work 'authorized_keys')
-        & chmod 600 (Join-Path $Work 'authorized_keys') (Join-Path $Work 'clientkey') (Join-Path $Work 'hostkey')
-
-        function Get-FreePort {
-            $listener = New-Object System.Net.Sockets.TcpListener ([System.Net.IPAddress]::Loopback, 0)
-            $listener.Start()
-            $port = $listener.LocalEndpoint.Port
-            $listener.Stop()
-            $port
-        }
-
-        # One "server": a folder with its database, settings, subsystem wrapper and sshd.
-        function Start-TestServer {
-            param([string] $Name, [hashtable] $Files, [bool] $WithModule = $true)
-            $root = Join-Path $Work $Name
-            $db = Join-Path (Join-Path $root 'Mgrent') 'Clients'
-            New-Item -ItemType Directory -Path $db | Out-Null
-            foreach ($key in $Files.Keys) { [System.IO.File]::WriteAllBytes((Join-Path $db $key), $Latin1.GetBytes($Files[$key])) }
-            Set-Content -LiteralPath (Join-Path $root 'kmsdb.ini') -Value "[defaults]`ndatabase = $db"
-            $modulePath = $modules
-            if (-not $WithModule) { $modulePath = Join-Path $root 'no-modules' }
-            $wrapper = Join-Path $root 'subsystem.sh'
-            Set-Content -LiteralPath $wrapper -Value @(
-                '#!/bin/sh'
-                "export PSModulePath='$modulePath'"
-                "export KMSDB_CONFIG='$(Join-Path $root 'kmsdb.ini')'"
-                "export KMSDB_TRACE_FILE='$(Join-Path $root 'trace.ndjson')'"
-                "exec '$env:KMSDB_TEST_PWSH' -sshs -NoLogo -NoProfile"
-            )
-            & chmod 755 $wrapper
-            $port = Get-FreePort
-            $config = Join-Path $root 'sshd_config'
-            Set-Content -LiteralPath $config -Value @(
-                "Port $port"
-                'ListenAddress 127.0.0.1'
-                "HostKey $(Join-Path $Work 'hostkey')"
-                "PidFile $(Join-Path $root 'sshd.pid')"
-                "AuthorizedKeysFile $(Join-Path $Work 'authorized_keys')"
-                'PubkeyAuthentication yes'
-                'PasswordAuthentication no'
-                'KbdInteractiveAuthentication no'
-                'UsePAM no'
-                'StrictModes no'
-                'PermitRootLogin prohibit-password'
-                "Subsystem powershell $wrapper"
-            )
-            $log = Join-Path $root 'sshd.log'
-            $process = Start-Process -FilePath '/usr/sbin/sshd' -ArgumentList @('-D', '-e', '-f', $config) -PassThru -RedirectStandardError $log -RedirectStandardOutput (Join-Path $root 'sshd.out')
-            $deadline = (Get-Date).AddSeconds(20)
-            while (-not ((Test-Path -LiteralPath $log) -and (Get-Content -Raw -LiteralPath $log) -match 'Server listening')) {
-                if ((Get-Date) -gt $deadline -or $process.HasExited) { throw "sshd for $Name did not start: $(Get-Content -Raw -LiteralPath $log -ErrorAction SilentlyContinue)" }
-                Start-Sleep -Milliseconds 100
-            }
-            $server = [PSCustomObject]@{ Name = $Name; Home = $root; Database = $db; Port = $port; Process = $process }
-            $script:Servers.Add($server)
-            $server
-        }
-
-        function New-TestSession {
-            param($Server)
-            New-PSSession -HostName 127.0.0.1 -Port $Server.Port -UserName root -KeyFilePath (Join-Path $Work 'clientkey') -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
-        }
+        . (Join-Path $PSScriptRoot 'SshServers.ps1')
+        Initialize-SshServers -Work $Work -ModuleFolder (Split-Path $ModuleManifest)
 
         $script:TextA = @{ 'Ma.ini' = $Stuck -f 'alice'; 'Mb.ini' = $Stuck -f 'bob'; 'Mc.ini' = "[Client]`r`nState = 1`r`nAlias = carol`r`n"; 'Md.ini' = ($Stuck -f 'dave') + "NumSCerts = 1`r`n" }
         $script:TextB = @{ 'Me.ini' = $Stuck -f 'erin'; 'Mf.ini' = $Stuck -f 'frank'; 'Mg.ini' = $Stuck -f 'grace' }
@@ -103,13 +36,7 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
     }
 
     AfterAll {
-        Get-PSSession | Remove-PSSession
-        foreach ($server in $script:Servers) {
-            if ($server -and -not $server.Process.HasExited) {
-                $server.Process.Kill()
-                $server.Process.WaitForExit(10000) | Out-Null
-            }
-        }
+        Stop-SshServers
         # Nothing the tests started may outlive them: no sshd, no remote pwsh.
         $deadline = (Get-Date).AddSeconds(15)
         do {

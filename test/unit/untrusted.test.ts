@@ -58,10 +58,11 @@ describe('verified backups', () => {
   };
 
   it('accepts a backup in its folder that hashes as logged, or looks like a record without a log', () => {
-    const { backupDir, backupPath } = setup('State = 4\r\n');
+    const text = '[Client]\r\nState = 4\r\n';
+    const { backupDir, backupPath } = setup(text);
     const claim = { backupPath, backupDir, recordName: 'Ma.ini' };
-    expect(readVerifiedBackup({ ...claim, sha256: sha256(Buffer.from('State = 4\r\n')) })).toEqual(Buffer.from('State = 4\r\n'));
-    expect(readVerifiedBackup({ ...claim, sha256: null })).toEqual(Buffer.from('State = 4\r\n'));
+    expect(readVerifiedBackup({ ...claim, sha256: sha256(Buffer.from(text)) })).toEqual(Buffer.from(text));
+    expect(readVerifiedBackup({ ...claim, sha256: null })).toEqual(Buffer.from(text));
   });
 
   it.each([
