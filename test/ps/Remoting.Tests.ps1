@@ -12,7 +12,7 @@ BeforeDiscovery {
     elseif (-not (Get-Command ssh -ErrorAction SilentlyContinue)) { $script:SshReason = 'no ssh client' }
     # Under CI the tests run, and fail in BeforeAll with the reason: a check that cannot run fails CI.
     $script:SkipRemoting = [bool]$script:SshReason -and -not $env:CI
-    if ($script:SkipRemoting) { Write-Warning "!!! REMOTING NOT TESTED: $($script:SshReason) !!!" }
+    if ($script:SkipRemoting -and $IsLinux) { Write-Warning "!!! REMOTING NOT TESTED: $($script:SshReason) !!!" }
 }
 
 Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {

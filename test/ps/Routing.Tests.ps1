@@ -68,7 +68,7 @@ Describe 'The KMS service check' {
         $warnings = & (Get-Module KmsEnrollment) {
             function Send-Test {
                 [CmdletBinding()] param()
-                $queue = Initialize-KmsResetQueue -Options @{ AllowNumSCerts = $false; BatchSize = 200; ThrottleLimit = 32 }
+                $queue = Initialize-KmsResetQueue -Options @{ AllowNumSCerts = $false; AllowAmbiguous = $false; BatchSize = 200; ThrottleLimit = 32 }
                 $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'] = New-Object System.Collections.Generic.List[object]
                 $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'].Add([PSCustomObject]@{ Request = @{ path = 'x' }; Input = 'x'; Mailbox = $null })
                 Send-KmsResetQueue -Queue $queue -Cmdlet $PSCmdlet
