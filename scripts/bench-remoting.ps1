@@ -6,12 +6,12 @@
 param(
     [Parameter(Mandatory)] [string] $Work,
     # Server counts, comma-separated (pwsh -File passes one string).
-    [string] $Servers = '1,6',
+    [string] $ServerCounts = '1,6',
     [int] $Records = 100,
     [int] $Runs = 3
 )
 $ErrorActionPreference = 'Stop'
-$counts = @($Servers -split ',' | ForEach-Object { [int]$_ })
+$counts = @($ServerCounts -split ',' | ForEach-Object { [int]$_ })
 $root = Split-Path $PSScriptRoot
 Import-Module (Join-Path $root 'dist/KmsEnrollment/KmsEnrollment.psd1') -Force
 . (Join-Path $root 'test/ps/SshServers.ps1')
@@ -33,7 +33,7 @@ function Reset-Databases([object[]] $Chosen) {
 function Get-Median($xs) { $s = @($xs | Sort-Object); if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 } }
 
 $times = @{}
-foreach ($n in $counts) { $times[$n] = @{ Get = New-Object System.Collections.Generic.List[double]; Reset = New-Object System.Collections.Generic.List[double] } }
+foreach ($n in $counts) { $times[$n] = @{ Get = [System.Collections.Generic.List[double]]::new(); Reset = [System.Collections.Generic.List[double]]::new() } }
 try {
     # A first round warms the sessions and the remote module loads; it is not counted.
     for ($round = 0; $round -le $Runs; $round++) {

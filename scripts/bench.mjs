@@ -201,14 +201,14 @@ function benchRemoting() {
   const servers = [1, 6];
   const r = spawnSync(
     ensurePwsh(),
-    ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'scripts/bench-remoting.ps1'), '-Work', join(BENCH_DIR, `remoting-${process.pid}`), '-Servers', servers.join(','), '-Records', '100', '-Runs', String(RUNS)],
+    ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'scripts/bench-remoting.ps1'), '-Work', join(BENCH_DIR, `remoting-${process.pid}`), '-ServerCounts', servers.join(','), '-Records', '100', '-Runs', String(RUNS)],
     { encoding: 'utf8', env: { ...process.env, KMSDB_TEST_PWSH: ensurePwsh() } },
   );
   if (r.status !== 0) throw new Error(`bench-remoting.ps1 failed: ${r.stderr}${r.stdout}`);
   const rows = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   const one = rows.find((x) => x.servers === 1);
   console.log(`\n## Remoting: N loopback SSH servers with 100 stuck records each, against one server (median of ${RUNS} alternating rounds after a warm-up round, one pwsh session)\n`);
-  row(['servers', 'Get-KmsRecord -Session -Affected s', 'get × 1 server', '... | Reset-KmsEnrollment s', 'reset × 1 server']);
+  row(['servers', 'Get-KmsRecord -Session -Affected s', 'get × 1 server', '... \\| Reset-KmsEnrollment s', 'reset × 1 server']);
   row(['---:', '---:', '---:', '---:', '---:']);
   for (const x of rows) row([x.servers, x.get.toFixed(2), (x.get / one.get).toFixed(2), x.reset.toFixed(2), (x.reset / one.reset).toFixed(2)]);
 }
