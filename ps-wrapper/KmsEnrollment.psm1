@@ -4,6 +4,7 @@ Set-StrictMode -Version 3.0
 
 $script:ModuleRoot = $PSScriptRoot
 $script:KmsdbExecutable = $null
+$script:LocalNames = $null
 
 foreach ($folder in @('Private', 'Public')) {
     foreach ($file in Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot $folder) -Filter '*.ps1') {

@@ -81,7 +81,7 @@ function Invoke-Kmsdb {
                     # The exit report counts only as the last line.
                     $reported = $null
                     $event = $null
-                    if ($line.StartsWith('{"type":')) { $event = ConvertFrom-KmsdbJson -Line $line }
+                    if ($line.StartsWith('{"type":') -and $line.EndsWith('}')) { $event = ConvertFrom-Json -InputObject $line }
                     if ($null -ne $event -and $event.type -eq 'progress') {
                         $progress = $event
                         $percent = 100
@@ -104,7 +104,9 @@ function Invoke-Kmsdb {
                 } else {
                     $outTask = $process.StandardOutput.ReadLineAsync()
                     if ($line.Trim()) {
-                        $answer = ConvertFrom-KmsdbJson -Line $line
+                        # A whole line is one JSON object; only one that is not (cut off by a crash,
+                        # say) takes the slower parse that leaves no error behind.
+                        if ($line.StartsWith('{') -and $line.EndsWith('}')) { $answer = ConvertFrom-Json -InputObject $line } else { $answer = ConvertFrom-KmsdbJson -Line $line }
                         # A line that is not JSON (cut off by a crash, say) is no answer.
                         if ($null -eq $answer) { $garbled = $true } else { $answers++; $answer }
                     }

@@ -9,8 +9,12 @@ function Test-KmsLocalComputer {
         [Parameter(Mandatory)]
         [string] $ComputerName
     )
-    $names = @('localhost', '.', '127.0.0.1', '::1', [Environment]::MachineName, [System.Net.Dns]::GetHostName())
-    $domain = [System.Net.NetworkInformation.IPGlobalProperties]::GetIPGlobalProperties().DomainName
-    if ($domain) { $names += '{0}.{1}' -f [Environment]::MachineName, $domain }
-    return [bool]($names | Where-Object { $_ -eq $ComputerName })
+    # Asked once per session: it runs for every piped record.
+    if (-not $script:LocalNames) {
+        $names = @('localhost', '.', '127.0.0.1', '::1', [Environment]::MachineName, [System.Net.Dns]::GetHostName())
+        $domain = [System.Net.NetworkInformation.IPGlobalProperties]::GetIPGlobalProperties().DomainName
+        if ($domain) { $names += '{0}.{1}' -f [System.Net.Dns]::GetHostName(), $domain }
+        $script:LocalNames = $names
+    }
+    return $script:LocalNames -contains $ComputerName
 }

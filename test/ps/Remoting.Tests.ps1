@@ -98,15 +98,16 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         $e = Start-TestServer -Name 'serverE' -Files @{ 'Mq.ini' = $Stuck -f 'quinn' }
         $sessions = @((New-TestSession $d), (New-TestSession $e))
         $records = @(Get-KmsRecord -Session $sessions -Affected)
-        # D's database stays locked until E's reset has ended. One server after the other can then
-        # never overlap: D first waits out the watcher, and E first ends before D starts.
+        # D's database stays locked until E's reset has ended and D's has started. One server after
+        # the other can then never overlap: D first waits out the watcher, E first ends before D starts.
         $lock = Join-Path $d.Database '.kmsdb.lock'
         [System.IO.File]::WriteAllText($lock, (@{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress))
-        $watcher = Start-ThreadJob -ArgumentList (Join-Path $e.Home 'trace.ndjson'), $lock -ScriptBlock {
-            param($trace, $lock)
-            # E's get has run already: its trace holds one start and one exit. A reset adds another pair.
+        $watcher = Start-ThreadJob -ArgumentList (Join-Path $e.Home 'trace.ndjson'), (Join-Path $d.Home 'trace.ndjson'), $lock -ScriptBlock {
+            param($traceE, $traceD, $lock)
+            # E's get has run already: its trace holds one start and one exit, and a reset adds another
+            # pair. The lock goes once E's reset has ended and D's has started (and waits for it).
             $deadline = (Get-Date).AddSeconds(20)
-            while ((Get-Date) -lt $deadline -and @(Select-String -LiteralPath $trace -Pattern '"exit":').Count -lt 2) { Start-Sleep -Milliseconds 50 }
+            while ((Get-Date) -lt $deadline -and -not (@(Select-String -LiteralPath $traceE -Pattern '"exit":').Count -ge 2 -and (Select-String -LiteralPath $traceD -Pattern '"argv":\["reset"' -Quiet))) { Start-Sleep -Milliseconds 50 }
             # A dot file is hidden to PowerShell on Linux: -Force.
             Remove-Item -LiteralPath $lock -Force
         }
