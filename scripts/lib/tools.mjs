@@ -39,24 +39,28 @@ export function pwshWindowsDir() {
   return dir;
 }
 
+/**
+ * Downloads NuGet packages ([id, version] pairs) into `folder` with NuGet's own client: a
+ * throwaway project only names them.
+ */
+export function restoreFromNuGet(packages, folder) {
+  const work = mkdtempSync(join(tmpdir(), 'kmsdb-nuget-'));
+  try {
+    const items = packages.map(([id, version]) => `<PackageDownload Include="${id}" Version="[${version}]" />`).join('');
+    writeFileSync(join(work, 'fetch.proj'), `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup>${items}</ItemGroup></Project>`);
+    mkdirSync(folder, { recursive: true });
+    execFileSync('dotnet', ['restore', join(work, 'fetch.proj'), '--packages', folder], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** The Pester module manifest, restored from NuGet into .tools/nuget when missing. */
 export function ensurePester() {
   const manifest = join(TOOLS, 'nuget', 'pester', PESTER_VERSION, 'tools', 'Pester.psd1');
   if (existsSync(manifest)) return manifest;
   console.log(`== restoring Pester ${PESTER_VERSION} from NuGet into .tools/nuget`);
-  // NuGet's own client fetches the package; the throwaway project only names it.
-  const work = mkdtempSync(join(tmpdir(), 'kmsdb-pester-'));
-  try {
-    writeFileSync(
-      join(work, 'fetch.proj'),
-      `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>` +
-        `<ItemGroup><PackageDownload Include="Pester" Version="[${PESTER_VERSION}]" /></ItemGroup></Project>`,
-    );
-    mkdirSync(join(TOOLS, 'nuget'), { recursive: true });
-    execFileSync('dotnet', ['restore', join(work, 'fetch.proj'), '--packages', join(TOOLS, 'nuget')], { stdio: 'inherit' });
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  restoreFromNuGet([['Pester', PESTER_VERSION]], join(TOOLS, 'nuget'));
   if (!existsSync(manifest)) throw new Error(`Pester ${PESTER_VERSION} did not restore to ${manifest}`);
   return manifest;
 }

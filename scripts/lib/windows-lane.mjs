@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureWinePrefix, WINE_PREFIX, wineEnv, winePath } from './wine.mjs';
-import { ensurePester, pwshWindowsDir, PWSH_VERSION } from './tools.mjs';
+import { pwshWindowsDir, PWSH_VERSION, restoreFromNuGet } from './tools.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LANE = join(ROOT, '.cache', 'windows-lane');
@@ -41,20 +41,6 @@ function step(what, fn) {
   const started = Date.now();
   fn();
   console.log(`== windows lane: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-}
-
-/** The Windows .NET runtimes, as NuGet packages, restored by NuGet's own client into the lane's cache. */
-function restoreRuntimes(packages) {
-  const work = join(LANE, 'restore');
-  mkdirSync(work, { recursive: true });
-  const downloads = ['Microsoft.NETCore.App.Runtime.win-x64', 'Microsoft.WindowsDesktop.App.Runtime.win-x64']
-    .map((id) => `<PackageDownload Include="${id}" Version="[${DOTNET_RUNTIME}]" />`)
-    .join('');
-  writeFileSync(
-    join(work, 'restore.proj'),
-    `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup>${downloads}</ItemGroup></Project>`,
-  );
-  execFileSync('dotnet', ['restore', join(work, 'restore.proj'), '--packages', packages], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
 }
 
 /** Puts .NET for Windows where pwsh.exe looks for it: C:\Program Files\dotnet in the prefix. */
@@ -90,7 +76,12 @@ export function ensureWindowsLane() {
   mkdirSync(LANE, { recursive: true });
   const packages = join(LANE, 'nuget');
   const windowsPwsh = pwshWindowsDir();
-  step(`.NET ${DOTNET_RUNTIME} for Windows restored from NuGet`, () => restoreRuntimes(packages));
+  step(`.NET ${DOTNET_RUNTIME} for Windows restored from NuGet`, () =>
+    restoreFromNuGet(
+      ['Microsoft.NETCore.App.Runtime.win-x64', 'Microsoft.WindowsDesktop.App.Runtime.win-x64'].map((id) => [id, DOTNET_RUNTIME]),
+      packages,
+    ),
+  );
   step('.NET installed into the wine prefix', () => installRuntimes(packages));
   step('host built', () => {
     const out = join(LANE, 'host-bin');
@@ -144,4 +135,4 @@ export function runInLane(args, { timeoutMs = 600_000, env = {}, echo = false } 
   };
 }
 
-export { ensurePester, winePath };
+export { winePath };
