@@ -49,7 +49,7 @@ async function bundle() {
   };
   await build({
     plugins: [precompiled],
-    entryPoints: { kmsdb: join(ROOT, 'src/index.ts'), 'kmsdb-scan-worker': join(ROOT, 'src/records/scan-worker.ts') },
+    entryPoints: { kmsdb: join(ROOT, 'src/index.ts'), 'kmsdb-scan-worker': join(ROOT, 'src/scan/scan-worker.ts') },
     outdir: DIST,
     outExtension: { '.js': '.cjs' },
     bundle: true,

@@ -1,10 +1,10 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../records/change.js';
-import { selectRecords } from '../records/query.js';
+import { resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../change/reset-restore.js';
+import { selectRecords } from '../scan/read-records.js';
 import { recordId } from '../records/record.js';
-import { describeFsError, recordFiles } from '../records/scan.js';
-import { samePath } from '../records/target.js';
+import { describeFsError, recordFiles } from '../scan/listing.js';
+import { samePath } from '../change/target.js';
 import type { ServerSettings } from '../settings/index.js';
 import { checkLogPath, LogPathError, readAuditLog, AuditLogError, type AuditEntry } from '../safety/audit.js';
 import { removeStaleTemps } from '../safety/atomic.js';

@@ -1,7 +1,7 @@
-import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../records/parallel.js';
-import { selectRecords, type Selection } from '../records/query.js';
-import { PathKindError } from '../records/scan.js';
-import { listSharedFiles, shareNames, type SharedFiles } from '../records/shared-names.js';
+import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../scan/scan-pool.js';
+import { selectRecords, type Selection } from '../scan/read-records.js';
+import { PathKindError } from '../scan/listing.js';
+import { listSharedFiles, shareNames, type SharedFiles } from '../scan/shared-names.js';
 import { trace } from '../trace.js';
 import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, usage } from './errors.js';

@@ -1,4 +1,4 @@
-import { Utf8Builder } from '../utf8-builder.js';
+import { Utf8Builder } from '../scan/utf8-builder.js';
 
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 50;

@@ -1,5 +1,5 @@
 import { explain, MAX_DEPTH, nestsDeeperThan, validator } from '../contract/index.js';
-import type { ChangeRequest } from '../records/change.js';
+import type { ChangeRequest } from '../change/reset-restore.js';
 import { usage } from './errors.js';
 
 /** The most stdin a request may hold; kmsdb get prints about 500 bytes a record. */

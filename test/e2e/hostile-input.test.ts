@@ -4,7 +4,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, ftruncateSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChangeResult } from '../../src/records/change.js';
+import type { ChangeResult } from '../../src/change/reset-restore.js';
 import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { KMSDB, makeDb, ndjson, runKmsdb, tempDir, utf16 } from '../helpers/db.js';

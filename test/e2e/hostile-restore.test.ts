@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChangeResult } from '../../src/records/change.js';
+import type { ChangeResult } from '../../src/change/reset-restore.js';
 import type { AuditEntry } from '../../src/safety/audit.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChangeResult } from '../../src/records/change.js';
+import type { ChangeResult } from '../../src/change/reset-restore.js';
 import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';

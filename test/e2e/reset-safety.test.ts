@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordFileName, recordText } from '../../scripts/lib/synth.mjs';
 import { encode } from '../../src/profile/encoding.js';
-import { resetRecord, type ChangeContext, type ChangeResult } from '../../src/records/change.js';
+import { resetRecord, type ChangeContext, type ChangeResult } from '../../src/change/reset-restore.js';
 import type { AuditEntry } from '../../src/safety/audit.js';
 import { KMSDB, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
 

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, 
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChangeResult } from '../../src/records/change.js';
+import type { ChangeResult } from '../../src/change/reset-restore.js';
 import type { AuditEntry } from '../../src/safety/audit.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, makeDb, ndjson, runKmsdb, tempDir, utf16 } from '../helpers/db.js';

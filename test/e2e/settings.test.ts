@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChangeResult } from '../../src/records/change.js';
+import type { ChangeResult } from '../../src/change/reset-restore.js';
 import type { KmsRecord } from '../../src/records/record.js';
 import { makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
 

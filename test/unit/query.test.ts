@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileFilter, readCandidate } from '../../src/records/query.js';
-import { FileReader } from '../../src/records/scan.js';
+import { compileFilter, readCandidate } from '../../src/scan/read-records.js';
+import { FileReader } from '../../src/scan/listing.js';
 import { expectValid } from '../helpers/contract.js';
 import { tempDir } from '../helpers/db.js';
 

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExitError, EXIT } from '../../src/cli/errors.js';
 import { ItemWriter, TextSink } from '../../src/cli/output.js';
-import { recordFiles } from '../../src/records/scan.js';
-import { listSharedFiles, sharedNameReader, type SharedFiles } from '../../src/records/shared-names.js';
-import { Utf8Builder } from '../../src/utf8-builder.js';
+import { recordFiles } from '../../src/scan/listing.js';
+import { listSharedFiles, sharedNameReader, type SharedFiles } from '../../src/scan/shared-names.js';
+import { Utf8Builder } from '../../src/scan/utf8-builder.js';
 import { tempDir } from '../helpers/db.js';
 
 const namesOf = (files: SharedFiles) => Array.from({ length: files.names.count }, (_, i) => sharedNameReader(files.names)(i));

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchIds } from '../../src/cli/change.js';
 import { nestsDeeperThan } from '../../src/contract/index.js';
-import { readVerifiedBackup } from '../../src/records/backup-check.js';
+import { readVerifiedBackup } from '../../src/change/backup-check.js';
 import { sha256 } from '../../src/records/record.js';
-import { FileReader, RecordTooLargeError } from '../../src/records/scan.js';
+import { FileReader, RecordTooLargeError } from '../../src/scan/listing.js';
 import { appendAudit, auditEntry, AuditLogError, LogPathError, readAuditLog, retractAudit } from '../../src/safety/audit.js';
 import { tempDir } from '../helpers/db.js';
 

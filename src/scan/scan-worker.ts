@@ -1,8 +1,8 @@
 // A scan worker: for each job it is sent, claims chunks of a folder's record
 // names, reads them, and posts each chunk's passing records as JSON bytes
-// (see parallel.ts). It then waits for the next job.
+// (see scan-pool.ts). It then waits for the next job.
 import { parentPort } from 'node:worker_threads';
-import { ChunkReader, CONTROL, type ScanJob } from './parallel-protocol.js';
+import { ChunkReader, CONTROL, type ScanJob } from './chunk-reader.js';
 
 function run(job: ScanJob): void {
   const control = new Int32Array(job.control);

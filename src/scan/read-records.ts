@@ -1,7 +1,7 @@
-import { compileMailboxPattern, matchesMailbox, type MailboxPattern } from './mailbox.js';
+import { compileMailboxPattern, matchesMailbox, type MailboxPattern } from '../records/mailbox.js';
 import type { Stats } from 'node:fs';
-import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from './record.js';
-import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, RecordTooLargeError, type RecordFiles } from './scan.js';
+import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from '../records/record.js';
+import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, RecordTooLargeError, type RecordFiles } from './listing.js';
 
 export interface RecordQuery {
   /** A database folder, or one record file. */

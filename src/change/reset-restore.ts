@@ -4,9 +4,9 @@ import { appendAudit, auditEntry, retractAudit, type AuditEntry, type AuditMark 
 import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../safety/fsutil.js';
 import { writeRecordBytes } from '../safety/overwrite.js';
-import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from './record.js';
+import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from '../records/record.js';
 import { readVerifiedBackup } from './backup-check.js';
-import { describeFsError, FileReader, RecordTooLargeError } from './scan.js';
+import { describeFsError, FileReader, RecordTooLargeError } from '../scan/listing.js';
 import { isRefusal, resolveTarget, type Target } from './target.js';
 
 export type ChangeStatus = 'reset' | 'restored' | 'unchanged' | 'skipped' | 'failed' | 'whatif';

@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { describeFsError, isRecordName } from './scan.js';
+import { describeFsError, isRecordName } from '../scan/listing.js';
 
 /** A record file a change may touch: resolved, directly inside the database folder. */
 export interface Target {

@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ChunkReader, CONTROL, type ChunkMessage, type ScanJob } from './parallel-protocol.js';
-import type { RecordQuery } from './query.js';
+import { ChunkReader, CONTROL, type ChunkMessage, type ScanJob } from './chunk-reader.js';
+import type { RecordQuery } from './read-records.js';
 import type { SharedFiles } from './shared-names.js';
 import { trace } from '../trace.js';
 

@@ -1,7 +1,7 @@
-import { compileFilter, readCandidate, type RecordFilter } from './query.js';
-import { FileReader, recordPath } from './scan.js';
+import { compileFilter, readCandidate, type RecordFilter } from './read-records.js';
+import { FileReader, recordPath } from './listing.js';
 import { sharedNameReader, type SharedNames } from './shared-names.js';
-import { Utf8Builder } from '../utf8-builder.js';
+import { Utf8Builder } from './utf8-builder.js';
 
 /** What a scan worker is given. */
 export interface ScanJob {

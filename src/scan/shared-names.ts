@@ -1,8 +1,8 @@
 import { opendirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitError, EXIT } from '../cli/errors.js';
-import { describeFsError, isRecordName, recordFiles, undecodableNames } from './scan.js';
-import { Utf8Builder } from '../utf8-builder.js';
+import { describeFsError, isRecordName, recordFiles, undecodableNames } from './listing.js';
+import { Utf8Builder } from './utf8-builder.js';
 
 /**
  * Record names in shared memory: UTF-8 bytes, and where each name starts
