@@ -1,4 +1,4 @@
-import { EXIT, ExitError } from './cli/errors.js';
+import { EXIT, exitErrorOf } from './cli/errors.js';
 import { main } from './cli/main.js';
 import { trace } from './trace.js';
 
@@ -15,9 +15,10 @@ function finish(code: number): void {
 }
 
 main(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(finish, (err: unknown) => {
-  if (err instanceof ExitError) {
-    process.stderr.write(`kmsdb: ${err.message}\n`);
-    finish(err.code);
+  const exit = exitErrorOf(err);
+  if (exit) {
+    process.stderr.write(`kmsdb: ${exit.message}\n`);
+    finish(exit.code);
     return;
   }
   // Never show users a stack trace; KMSDB_DEBUG=1 shows it to developers.

@@ -2,7 +2,8 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { backupRecordName } from '../safety/backup.js';
 import { buildRecord, diagnose, sha256, STATE_RECOVERY, STATE_UNDEFINED } from '../records/record.js';
-import { describeFsError, FileReader, RecordTooLargeError } from '../scan/listing.js';
+import { describeFsError } from '../fs-errors.js';
+import { FileReader, RecordTooLargeError } from '../scan/file-reader.js';
 import { samePath } from './target.js';
 
 export type BackupRefusalCode = 'no-backup' | 'backup-outside' | 'backup-mismatch' | 'backup-not-a-record';

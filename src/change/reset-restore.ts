@@ -2,11 +2,12 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { replaceValue } from '../profile/edit.js';
 import { appendAudit, auditEntry, retractAudit, type AuditEntry, type AuditMark } from '../safety/audit.js';
 import { writeBackup } from '../safety/backup.js';
-import { errorText } from '../safety/fsutil.js';
+import { errorText } from '../fs-errors.js';
 import { writeRecordBytes } from '../safety/overwrite.js';
 import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from '../records/record.js';
 import { readVerifiedBackup } from './backup-check.js';
-import { describeFsError, FileReader, RecordTooLargeError } from '../scan/listing.js';
+import { describeFsError } from '../fs-errors.js';
+import { FileReader, RecordTooLargeError } from '../scan/file-reader.js';
 import { isRefusal, resolveTarget, type Target } from './target.js';
 
 export type ChangeStatus = 'reset' | 'restored' | 'unchanged' | 'skipped' | 'failed' | 'whatif';

@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { describeFsError, isRecordName } from '../scan/listing.js';
+import { describeFsError } from '../fs-errors.js';
+import { isRecordName } from '../scan/listing.js';
 
 /** A record file a change may touch: resolved, directly inside the database folder. */
 export interface Target {

@@ -3,7 +3,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../change/reset-restore.js';
 import { selectRecords } from '../scan/read-records.js';
 import { recordId } from '../records/record.js';
-import { describeFsError, recordFiles } from '../scan/listing.js';
+import { describeFsError } from '../fs-errors.js';
+import { recordFiles } from '../scan/listing.js';
 import { samePath } from '../change/target.js';
 import type { ServerSettings } from '../settings/index.js';
 import { checkLogPath, LogPathError, readAuditLog, AuditLogError, type AuditEntry } from '../safety/audit.js';

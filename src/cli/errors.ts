@@ -1,3 +1,5 @@
+import { DatabaseAccessError } from '../scan/listing.js';
+
 /** The process exit codes, as documented in the README. */
 export const EXIT = {
   OK: 0,
@@ -23,4 +25,15 @@ export class ExitError extends Error {
 
 export function usage(message: string): ExitError {
   return new ExitError(EXIT.USAGE, message);
+}
+
+/**
+ * The exit code and message of an error that a command let through: its own
+ * ExitError, or an error of the core that means the same in every command.
+ * Anything else is a bug in kmsdb (exit 70).
+ */
+export function exitErrorOf(err: unknown): ExitError | null {
+  if (err instanceof ExitError) return err;
+  if (err instanceof DatabaseAccessError) return new ExitError(EXIT.DATABASE, err.message);
+  return null;
 }

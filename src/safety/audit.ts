@@ -3,7 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { explain, validator } from '../contract/index.js';
 import { writeAllAndSync } from './atomic.js';
-import { errorCode } from './fsutil.js';
+import { errorCode } from '../fs-errors.js';
 
 export type AuditEvent = 'reset' | 'restore' | 'reset-failed' | 'restore-failed';
 

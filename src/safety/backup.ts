@@ -1,7 +1,8 @@
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeAllAndSync } from './atomic.js';
-import { errorCode, fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
+import { errorCode } from '../fs-errors.js';
+import { fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
 
 /** The default backup folder: a sibling of the database folder, so that no backup sits among the records. */
 export function defaultBackupDir(dbDir: string): string {

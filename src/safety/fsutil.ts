@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { errorCode } from '../fs-errors.js';
 
 /** Flushes a folder's entries (a rename or a new file) to disk. Windows has no such call and needs none. */
 export function fsyncDir(dir: string): void {
@@ -16,14 +17,6 @@ export function fsyncDir(dir: string): void {
 /** A name part that no other process picks: pid and random bytes. */
 export function uniqueTag(): string {
   return `${process.pid}-${randomBytes(4).toString('hex')}`;
-}
-
-export function errorCode(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException)?.code;
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** True when a process with this pid runs on this host (or exists and is not ours to signal). */

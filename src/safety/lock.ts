@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeAllAndSync } from './atomic.js';
-import { errorCode, isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
+import { errorCode } from '../fs-errors.js';
+import { isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
 
 export const LOCK_NAME = '.kmsdb.lock';
 

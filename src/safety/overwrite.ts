@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
 import { replaceFileAtomic } from './atomic.js';
-import { errorCode } from './fsutil.js';
+import { errorCode } from '../fs-errors.js';
 
 /**
  * What Windows reports when another process holds the file without sharing

@@ -1,5 +1,6 @@
 import { compileFilter, readCandidate, type RecordFilter } from './read-records.js';
-import { FileReader, recordPath } from './listing.js';
+import { FileReader } from './file-reader.js';
+import { recordPath } from './listing.js';
 import { sharedNameReader, type SharedNames } from './shared-names.js';
 import { Utf8Builder } from './utf8-builder.js';
 

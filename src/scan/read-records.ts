@@ -1,7 +1,9 @@
 import { compileMailboxPattern, matchesMailbox, type MailboxPattern } from '../records/mailbox.js';
 import type { Stats } from 'node:fs';
 import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from '../records/record.js';
-import { describeFsError, FileReader, isNotARecord, recordFiles, recordPath, RecordTooLargeError, type RecordFiles } from './listing.js';
+import { describeFsError } from '../fs-errors.js';
+import { FileReader, isNotARecord, RecordTooLargeError } from './file-reader.js';
+import { recordFiles, recordPath, type RecordFiles } from './listing.js';
 
 export interface RecordQuery {
   /** A database folder, or one record file. */

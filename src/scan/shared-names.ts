@@ -1,7 +1,7 @@
 import { opendirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExitError, EXIT } from '../cli/errors.js';
-import { describeFsError, isRecordName, recordFiles, undecodableNames } from './listing.js';
+import { describeFsError } from '../fs-errors.js';
+import { DatabaseAccessError, isRecordName, recordFiles, undecodableNames } from './listing.js';
 import { Utf8Builder } from './utf8-builder.js';
 
 /**
@@ -157,14 +157,14 @@ export function listSharedFiles(path: string): SharedFiles {
   try {
     folder = opendirSync(dir, { bufferSize: 1024 });
   } catch (err) {
-    throw new ExitError(EXIT.DATABASE, `The database folder ${dir} cannot be listed: ${describeFsError(err)}.`);
+    throw new DatabaseAccessError(dir, `The database folder ${dir} cannot be listed: ${describeFsError(err)}.`);
   }
   try {
     for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
       if (isRecordName(entry.name)) list.add(entry.name);
     }
   } catch (err) {
-    throw new ExitError(EXIT.DATABASE, `The database folder ${dir} cannot be listed: ${describeFsError(err)}.`);
+    throw new DatabaseAccessError(dir, `The database folder ${dir} cannot be listed: ${describeFsError(err)}.`);
   } finally {
     folder.closeSync();
   }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import ini from 'ini';
 import type { ErrorObject } from 'ajv';
 import { validator } from '../contract/index.js';
-import { describeFsError } from '../scan/listing.js';
+import { describeFsError } from '../fs-errors.js';
 
 /** What the settings file gives one server. */
 export interface ServerSettings {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFilter, readCandidate } from '../../src/scan/read-records.js';
-import { FileReader } from '../../src/scan/listing.js';
+import { FileReader } from '../../src/scan/file-reader.js';
 import { expectValid } from '../helpers/contract.js';
 import { tempDir } from '../helpers/db.js';
 

@@ -5,7 +5,7 @@ import { matchIds } from '../../src/cli/change.js';
 import { nestsDeeperThan } from '../../src/contract/index.js';
 import { readVerifiedBackup } from '../../src/change/backup-check.js';
 import { sha256 } from '../../src/records/record.js';
-import { FileReader, RecordTooLargeError } from '../../src/scan/listing.js';
+import { FileReader, RecordTooLargeError } from '../../src/scan/file-reader.js';
 import { appendAudit, auditEntry, AuditLogError, LogPathError, readAuditLog, retractAudit } from '../../src/safety/audit.js';
 import { tempDir } from '../helpers/db.js';
 
