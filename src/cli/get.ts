@@ -1,18 +1,16 @@
-import { defaultThreads, looksLarge, PARALLEL_MIN_FILES, ScanPool } from '../scan/scan-pool.js';
+import { defaultThreads, PARALLEL_MIN_FILES, ScanPool } from '../scan/scan-pool.js';
 import { selectRecords, type Selection } from '../scan/read-records.js';
 import { PathKindError } from '../scan/listing.js';
-import { listSharedFiles, shareNames, type SharedFiles } from '../scan/shared-names.js';
-import { trace } from '../trace.js';
+import { shareNames } from '../scan/shared-names.js';
 import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink } from './output.js';
 
-/** A path's record files: listed into shared memory for the reader threads, or as a selection read here. */
+/** A path's record files and how many there are. */
 interface Listing {
   count: number;
-  shared: SharedFiles | null;
-  selection: Selection | null;
+  selection: Selection;
 }
 
 /** Files kmsdb cannot name are not read; say so rather than leave them out in silence. */
@@ -38,30 +36,22 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   if (paths.length === 0) paths.push(requirePath('get', settingsFor(args.config)?.database));
   const threads = args.threads === undefined ? defaultThreads() : Number(args.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
-  // Workers boot while a folder that looks large is listed, else once the listing shows it is.
-  const large = paths.map(looksLarge);
-  let pool = threads > 1 && large.some(Boolean) ? new ScanPool(threads) : null;
+  let pool: ScanPool | null = null;
   try {
     // Every path is checked before any output, so a bad one fails the command cleanly.
-    const listings: Listing[] = paths.map((path, i) => {
+    const listings: Listing[] = paths.map((path) => {
       const checked = requirePath('get', path);
       try {
-        if (pool && large[i]) {
-          const shared = listSharedFiles(checked);
-          trace({ sharedListing: shared.names.count });
-          warnUndecodable(io, shared.dir, shared.undecodable);
-          return { count: shared.names.count, shared, selection: null };
-        }
         const selection = selectRecords({ path: checked, ...query });
         warnUndecodable(io, selection.files.dir, selection.files.undecodable);
-        return { count: selection.files.names.length, shared: null, selection };
+        return { count: selection.files.names.length, selection };
       } catch (err) {
         if (err instanceof PathKindError) throw usage(`get: --path ${err.message}; give the database folder or one record file.`);
         throw err;
       }
     });
     const total = listings.reduce((n, l) => n + l.count, 0);
-    if (!pool && threads > 1 && listings.some((l) => l.count >= PARALLEL_MIN_FILES)) pool = new ScanPool(threads);
+    if (threads > 1 && listings.some((l) => l.count >= PARALLEL_MIN_FILES)) pool = new ScanPool(threads);
 
     const sink = new TextSink(io.stdout);
     const out = new ItemWriter(sink, format, 'records');
@@ -70,15 +60,15 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
 
     await out.begin();
     let before = 0;
-    for (const { count, shared, selection } of listings) {
+    for (const { count, selection } of listings) {
       const onRead = (done: number) => progress?.update(before + done);
-      const files = shared ?? (pool && selection && count >= PARALLEL_MIN_FILES ? { dir: selection.files.dir, names: shareNames(selection.files.names) } : null);
-      if (pool && files) {
+      if (pool && count >= PARALLEL_MIN_FILES) {
+        const files = { dir: selection.files.dir, names: shareNames(selection.files.names) };
         for await (const run of pool.records(files, query, ItemWriter.separator(format), onRead)) {
           if (run.bytes) await out.encoded(run.bytes, run.count);
           if (!sink.open) break;
         }
-      } else if (selection) {
+      } else {
         for (const record of selection.records(onRead)) {
           await out.item(record);
           if (!sink.open) break;

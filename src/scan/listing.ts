@@ -65,7 +65,7 @@ function escapeName(raw: Buffer): string {
  * systems). Node lists them with U+FFFD in place of the bad bytes, which
  * names no file; only then is the folder listed again as bytes to find them.
  */
-export function undecodableNames(dir: string): string[] {
+function undecodableNames(dir: string): string[] {
   const out: string[] = [];
   for (const raw of readdirSync(dir, { encoding: 'buffer' })) {
     if (isRecordName(raw.toString('latin1')) && !Buffer.from(raw.toString('utf8'), 'utf8').equals(raw)) out.push(escapeName(raw));

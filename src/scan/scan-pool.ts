@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ChunkReader, CONTROL, type ChunkMessage, type ScanJob } from './chunk-reader.js';
 import type { RecordQuery } from './read-records.js';
-import type { SharedFiles } from './shared-names.js';
+import type { SharedNames } from './shared-names.js';
 import { trace } from '../trace.js';
 
 // Chunks of 64 records stay under 64 KB of JSON, one buffer of the builder's first size.
@@ -12,25 +11,9 @@ const CHUNK_SIZE = 64;
 const WINDOW = 16;
 /** Below this many files, starting workers costs more than it saves. */
 export const PARALLEL_MIN_FILES = 20_000;
-/**
- * A folder whose own size is at least this holds many entries on file systems
- * that grow folders with their entries (ext4, XFS): worth starting workers
- * while it is listed. Elsewhere (NTFS says 0) workers start after the listing.
- */
-const LARGE_FOLDER_BYTES = 512 * 1024;
 
 export function defaultThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
-}
-
-/** True when `path` is a folder that is probably large enough to read in parallel. */
-export function looksLarge(path: string): boolean {
-  try {
-    const st = statSync(path);
-    return st.isDirectory() && st.size >= LARGE_FOLDER_BYTES;
-  } catch {
-    return false;
-  }
 }
 
 // A worker's garbage is short-lived: a small young generation keeps its memory
@@ -52,8 +35,7 @@ export interface EncodedRecords {
 
 /**
  * Threads that read record files, with the main thread as one of the readers.
- * The workers start booting when the pool is made, so that the boot overlaps
- * the listing of a large folder, and take one folder at a time.
+ * The workers take one folder at a time.
  */
 export class ScanPool {
   private readonly workers: Worker[];
@@ -96,7 +78,7 @@ export class ScanPool {
    * more than WINDOW chunks ahead of what has been yielded, so memory stays
    * flat however slowly the output is consumed.
    */
-  async *records(files: SharedFiles, query: Pick<RecordQuery, 'mailbox' | 'affected'>, separator: string, onRead?: (done: number) => void): AsyncGenerator<EncodedRecords> {
+  async *records(files: { dir: string; names: SharedNames }, query: Pick<RecordQuery, 'mailbox' | 'affected'>, separator: string, onRead?: (done: number) => void): AsyncGenerator<EncodedRecords> {
     const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
     const job: ScanJob = {
       id: ++this.job,

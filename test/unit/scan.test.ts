@@ -4,11 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ItemWriter, TextSink } from '../../src/cli/output.js';
 import { DatabaseAccessError, recordFiles } from '../../src/scan/listing.js';
-import { listSharedFiles, sharedNameReader, type SharedFiles } from '../../src/scan/shared-names.js';
+import { shareNames, sharedNameReader } from '../../src/scan/shared-names.js';
 import { Utf8Builder } from '../../src/scan/utf8-builder.js';
 import { tempDir } from '../helpers/db.js';
-
-const namesOf = (files: SharedFiles) => Array.from({ length: files.names.count }, (_, i) => sharedNameReader(files.names)(i));
 
 /** A folder holding empty files of these names. */
 function folderOf(names: readonly string[]): string {
@@ -18,69 +16,33 @@ function folderOf(names: readonly string[]): string {
   return dir;
 }
 
-describe('listing a folder into shared memory', () => {
-  it('lists what recordFiles lists, in the same order', () => {
+describe('recordFiles', () => {
+  it('lists every *.ini name in the folder, any case, in string order', () => {
     const dir = folderOf(['Mb.ini', 'Ma.INI', 'MA.ini', 'M_1.ini', 'M-1.ini', 'M.ini.bak', 'Mnot.txt', 'x.Ini', '.ini', 'x.Ini.ini']);
     mkdirSync(join(dir, 'Msub.ini'));
-    const shared = listSharedFiles(dir);
-    expect(shared.dir).toBe(recordFiles(dir).dir);
-    expect(namesOf(shared)).toEqual(recordFiles(dir).names);
-    expect(namesOf(shared)).toEqual(['.ini', 'M-1.ini', 'MA.ini', 'M_1.ini', 'Ma.INI', 'Mb.ini', 'Msub.ini', 'x.Ini', 'x.Ini.ini']);
+    expect(recordFiles(dir)).toEqual({ dir, names: ['.ini', 'M-1.ini', 'MA.ini', 'M_1.ini', 'Ma.INI', 'Mb.ini', 'Msub.ini', 'x.Ini', 'x.Ini.ini'] });
   });
 
-  it('puts a name before the longer names it begins', () => {
-    // Fifty pairs: whatever order the folder gives them in, some would come out wrong without the rule.
-    const names = Array.from({ length: 50 }, (_, i) => [`M${i}.ini.ini`, `M${i}.ini`]).flat();
-    const dir = folderOf(names);
-    expect(namesOf(listSharedFiles(dir))).toEqual([...names].sort());
+  it('lists one record file as its folder and its name', () => {
+    const dir = folderOf(['Mone.ini', 'Mtwo.ini']);
+    expect(recordFiles(join(dir, 'Mone.ini'))).toEqual({ dir, names: ['Mone.ini'] });
   });
 
-  it('keeps string order for names outside ASCII, where UTF-8 byte order differs', () => {
-    // U+FF21 sorts after U+1F600 in UTF-8 bytes, but before it in UTF-16 code units.
-    const dir = folderOf(['M\u{1f600}.ini', 'M\uff21.ini', 'Mé.ini', 'Mz.ini']);
-    expect(namesOf(listSharedFiles(dir))).toEqual(recordFiles(dir).names);
-    expect(namesOf(listSharedFiles(dir))).toEqual(['Mz.ini', 'Mé.ini', 'M\u{1f600}.ini', 'M\uff21.ini']);
-  });
-
-  it('lists any set of ASCII names as recordFiles does (property)', () => {
-    // A small alphabet makes names that are prefixes of others (Ma.ini, Ma.ini.ini) common.
-    const name = fc.oneof(fc.stringMatching(/^[A-Za-z0-9 _.~!-]{1,12}$/), fc.stringMatching(/^[aA.in]{0,8}$/)).map((stem) => `${stem}.ini`);
-    fc.assert(
-      fc.property(fc.uniqueArray(name, { minLength: 0, maxLength: 40, comparator: (a, b) => a === b }), (names) => {
-        const dir = folderOf(names);
-        expect(namesOf(listSharedFiles(dir))).toEqual(recordFiles(dir).names);
-      }),
-      { numRuns: 60 },
-    );
-  });
-
-  it('grows past its first buffers', () => {
-    const names = Array.from({ length: 20_000 }, (_, i) => `M${String(i).padStart(5, '0')}${'x'.repeat(40)}.ini`);
-    const dir = folderOf(names);
-    const shared = listSharedFiles(dir);
-    expect(shared.names.count).toBe(names.length);
-    expect(namesOf(shared)).toEqual(names);
-  });
-
-  it('lists one record file, as recordFiles does', () => {
-    const dir = folderOf(['Mone.ini']);
-    const shared = listSharedFiles(join(dir, 'Mone.ini'));
-    expect({ dir: shared.dir, names: namesOf(shared) }).toEqual(recordFiles(join(dir, 'Mone.ini')));
-  });
-
-  it('fails as recordFiles fails on a path that does not exist', () => {
+  it('refuses a path that does not exist with a DatabaseAccessError that names it', () => {
     const missing = join(tempDir(), 'nowhere');
-    const failure = (list: () => unknown) => {
-      try {
-        list();
-      } catch (err) {
-        return err;
-      }
-      return null;
-    };
-    const err = failure(() => listSharedFiles(missing));
-    expect(err).toBeInstanceOf(DatabaseAccessError);
-    expect((err as Error).message).toBe((failure(() => recordFiles(missing)) as Error).message);
+    expect(() => recordFiles(missing)).toThrow(DatabaseAccessError);
+    expect(() => recordFiles(missing)).toThrow(`The database path ${missing} cannot be read: it does not exist.`);
+  });
+});
+
+describe('names in shared memory', () => {
+  it('reads back every name as it was shared, outside ASCII too (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme' }), { maxLength: 40 }), (names) => {
+        const read = sharedNameReader(shareNames(names));
+        expect(names.map((_, i) => read(i))).toEqual(names);
+      }),
+    );
   });
 });
 
