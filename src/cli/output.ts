@@ -9,7 +9,7 @@ const FLUSH_MS = 50;
  * they are read. A reader that goes away (EPIPE) ends the output quietly.
  */
 export class TextSink {
-  // Gathered as bytes: strings held until a flush would outlive young collections.
+  // Gathered as bytes, not strings (see Utf8Builder).
   private readonly pending = new Utf8Builder(FLUSH_BYTES);
   private lastFlush = Date.now();
   private closed = false;

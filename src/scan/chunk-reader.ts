@@ -44,7 +44,7 @@ export interface ChunkMessage {
 /** A reader of a job's chunks, on whichever thread claims them. */
 export class ChunkReader {
   private readonly reader = new FileReader();
-  // A chunk's JSON is kept outside the heap: the main thread may hold a window of chunks.
+  // Outside the heap (see Utf8Builder): the main thread may hold a window of chunks.
   private readonly out = new Utf8Builder();
   private readonly filter: RecordFilter;
   private readonly name: (index: number) => string;

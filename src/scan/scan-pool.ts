@@ -1,4 +1,16 @@
-import { availableParallelism } from 'node:os';
+// The parallel scan keeps one invariant: every chunk of a folder's names is
+// read exactly once, and the output holds the chunks in order, with no reader
+// more than WINDOW chunks ahead of the last one written.
+// - Claim: a chunk belongs to whoever takes its number from the shared counter
+//   CONTROL.NEXT. A worker takes the next number with Atomics.add and then waits
+//   (Atomics.wait on CONTROL.WRITTEN) until the chunk is within the window.
+// - CAS: the main thread must not claim past the window, so it claims with
+//   Atomics.compareExchange, which leaves the counter alone when another
+//   reader got there first or when the next number is out of its reach.
+// - Wake: the main thread sleeps only when the chunk it must write next was
+//   claimed by a worker; that chunk is within the window, so the worker reads
+//   and posts it. Every worker message, error and exit wakes the main thread,
+//   and all three run on its own event loop, so no wake is lost.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ChunkReader, CONTROL, type ChunkMessage, type ScanJob } from './chunk-reader.js';
@@ -9,15 +21,9 @@ import { trace } from '../trace.js';
 // Chunks of 64 records stay under 64 KB of JSON, one buffer of the builder's first size.
 const CHUNK_SIZE = 64;
 const WINDOW = 16;
-/** Below this many files, starting workers costs more than it saves. */
-export const PARALLEL_MIN_FILES = 20_000;
 
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
-}
-
-// A worker's garbage is short-lived: a small young generation keeps its memory
-// down at no cost in speed (npm run bench -- --only scan).
+// A worker's garbage is short-lived (see Utf8Builder): a small young generation
+// keeps its memory down at no cost in speed (npm run bench -- --only scan).
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
 /** The scan worker's code: a SEA carries it as an asset; the bundle finds it beside itself. */

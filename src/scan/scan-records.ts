@@ -1,0 +1,77 @@
+import { availableParallelism } from 'node:os';
+import type { KmsRecord } from '../records/record.js';
+import type { RecordFiles } from './listing.js';
+import { selectRecords, type RecordQuery } from './read-records.js';
+import { ScanPool, type EncodedRecords } from './scan-pool.js';
+import { shareNames } from './shared-names.js';
+
+/** Files read on this thread are handed on in runs of this many, as the reader threads' chunks are. */
+const RUN_FILES = 64;
+
+/** Below this many files in a folder, starting reader threads costs more than it saves. */
+const PARALLEL_MIN_FILES = 20_000;
+
+/** One reader per core, up to 4 in all. */
+function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+export interface ScanOptions {
+  /** Readers for a large folder, the main thread included; 1 reads every file on this thread. */
+  threads?: number | undefined;
+  /** What joins records that reader threads serialise together: '\n' for NDJSON (which also ends each run), ',\n' for JSON. */
+  separator: string;
+}
+
+/** A database's record files, listed, and a way to read them. */
+export interface Scan {
+  /** Each path's folder and candidate file names, in the order of the paths. */
+  folders: RecordFiles[];
+  /** How many candidate files there are in all: what progress counts up to. */
+  total: number;
+  /**
+   * The records that pass the filter, path after path, each path's in
+   * file-name order, in runs: records read on this thread, or records that
+   * reader threads read and serialised. `onRead` gets how many files have
+   * been read. Stopping early lets the reader threads go.
+   */
+  records(onRead?: (done: number) => void): AsyncGenerator<KmsRecord[] | EncodedRecords>;
+}
+
+export function isEncoded(run: KmsRecord[] | EncodedRecords): run is EncodedRecords {
+  return !Array.isArray(run);
+}
+
+/**
+ * Lists the record files of every path, then reads them when asked. A folder
+ * of PARALLEL_MIN_FILES or more is read by a pool of reader threads; any
+ * other, or every folder with `threads: 1`, on this thread. Every path is
+ * listed before any record is read, so that a bad path fails before any
+ * output.
+ */
+export function scanRecords(paths: readonly string[], query: Pick<RecordQuery, 'mailbox' | 'affected'>, options: ScanOptions): Scan {
+  const threads = options.threads ?? defaultThreads();
+  const selections = paths.map((path) => selectRecords({ path, ...query }));
+  const folders = selections.map((s) => s.files);
+  const parallel = (files: RecordFiles) => threads > 1 && files.names.length >= PARALLEL_MIN_FILES;
+  return {
+    folders,
+    total: folders.reduce((n, f) => n + f.names.length, 0),
+    async *records(onRead) {
+      const pool = folders.some(parallel) ? new ScanPool(threads) : null;
+      try {
+        let before = 0;
+        for (const selection of selections) {
+          const { files } = selection;
+          const progress = onRead && ((done: number) => onRead(before + done));
+          if (pool && parallel(files)) yield* pool.records({ dir: files.dir, names: shareNames(files.names) }, query, options.separator, progress);
+          else yield* selection.runs(RUN_FILES, progress);
+          before += files.names.length;
+        }
+      } finally {
+        pool?.close();
+      }
+    },
+  };
+}
+
