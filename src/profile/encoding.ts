@@ -88,10 +88,6 @@ export function decode(bytes: Buffer): DecodedText {
   return { encoding: 'windows-1252', text: new AnsiText(bytes), prefixBytes: 0, unitBytes: 1, oddTrailingByte: false };
 }
 
-export function decodeWindows1252(bytes: Buffer): string {
-  return latin1To1252(bytes.toString('latin1'));
-}
-
 function latin1To1252(latin1: string): string {
   // Fast path: without bytes in 0x80-0x9F, Latin-1 and 1252 agree.
   if (!hasC1(latin1)) return latin1;

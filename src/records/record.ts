@@ -197,8 +197,3 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
   return record;
 }
 
-/** Diagnoses and builds the record of one file. */
-export function parseRecord(path: string, fileName: string, bytes: Buffer, mtime: Date | null): { record: KmsRecord; diagnosis: Diagnosis } {
-  const diagnosis = diagnose(bytes);
-  return { record: buildRecord(path, fileName, bytes, mtime, diagnosis), diagnosis };
-}

@@ -43,16 +43,13 @@ export function replaceFileAtomic(target: string, bytes: Uint8Array, like: Stats
 }
 
 /** Removes temp files that a killed run left in a folder. Call it only while holding the folder's lock. */
-export function removeStaleTemps(dir: string): string[] {
-  const removed: string[] = [];
+export function removeStaleTemps(dir: string): void {
   for (const name of readdirSync(dir)) {
     if (!name.startsWith('.') || !name.endsWith(TEMP_SUFFIX)) continue;
     try {
       unlinkSync(join(dir, name));
-      removed.push(name);
     } catch {
       // Gone already, or not ours to remove: harmless either way.
     }
   }
-  return removed;
 }

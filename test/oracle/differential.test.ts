@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeWindows1252 } from '../../src/profile/encoding.js';
+import { decode } from '../../src/profile/encoding.js';
 import { findAll, readProfileInt, type Profile } from '../../src/profile/parse.js';
 import { diagnose } from '../../src/records/record.js';
 import { generate, type GeneratedFile } from './generate.js';
@@ -40,7 +40,7 @@ function asWindowsReads(bytes: Buffer): Buffer {
   const utf8 = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const utf16be = bytes[0] === 0xfe && bytes[1] === 0xff;
   if (!utf8 && !utf16be) return bytes;
-  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(decodeWindows1252(bytes), 'utf16le')]);
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(decode(bytes).text.toString(), 'utf16le')]);
 }
 
 /** kmsdb's reading of a key inside one section: the first entry the API could return for that name. */

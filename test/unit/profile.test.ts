@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, decodeWindows1252, encode } from '../../src/profile/encoding.js';
+import { decode, encode } from '../../src/profile/encoding.js';
 import { findAll, parseProfile, readProfileInt } from '../../src/profile/parse.js';
 
 /** A record's text inside a section, where the profile API finds keys. */
@@ -165,20 +165,23 @@ describe('GetPrivateProfileInt numbers', () => {
   });
 });
 
+/** An ANSI file's text, as the reader sees it. */
+const ansiText = (bytes: Buffer) => decode(bytes).text.toString();
+
 describe('encodings', () => {
   it('reads Windows-1252, not Latin-1, in 0x80-0x9F', () => {
-    expect(decodeWindows1252(Buffer.from([0x80, 0x8a, 0x9f, 0xe9, 0x41]))).toBe('€ŠŸéA');
+    expect(ansiText(Buffer.from([0x80, 0x8a, 0x9f, 0xe9, 0x41]))).toBe('€ŠŸéA');
   });
 
   it('maps the five undefined 1252 bytes to the C1 controls, reversibly', () => {
     const bytes = Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
-    const text = decodeWindows1252(bytes);
+    const text = ansiText(bytes);
     expect(encode(text, 'windows-1252')).toEqual(bytes);
   });
 
   it('round-trips every byte through Windows-1252', () => {
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    expect(encode(decodeWindows1252(all), 'windows-1252')).toEqual(all);
+    expect(encode(ansiText(all), 'windows-1252')).toEqual(all);
   });
 
   it('refuses to encode a character ANSI cannot hold', () => {

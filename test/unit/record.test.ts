@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compileMailboxPattern, matchesMailbox } from '../../src/records/mailbox.js';
-import { dnLeaf, parseRecord } from '../../src/records/record.js';
+import { buildRecord, diagnose, dnLeaf } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, utf16 } from '../helpers/db.js';
 
-const read = (bytes: Buffer, name = 'Mtest.ini') => parseRecord(`/db/${name}`, name, bytes, new Date(0));
+/** A file's record and diagnosis, as the scan and the changes make them. */
+function read(bytes: Buffer, name = 'Mtest.ini') {
+  const diagnosis = diagnose(bytes);
+  return { record: buildRecord(`/db/${name}`, name, bytes, new Date(0), diagnosis), diagnosis };
+}
 
 describe('record fields', () => {
   it('diagnoses the Q198709 condition: State 4 and no NumSCerts', () => {
