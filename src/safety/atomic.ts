@@ -1,5 +1,6 @@
-import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { errorCode } from '../fs-errors.js';
 import { fsyncDir, uniqueTag } from './fsutil.js';
 
 /** Temp files end in this, never in .ini, so that nothing takes them for records. */
@@ -10,6 +11,40 @@ export function writeAllAndSync(fd: number, bytes: Uint8Array): void {
   let done = 0;
   while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
   fsyncSync(fd);
+}
+
+/** Creates `path`, which must not exist, holding `bytes` flushed to disk; a failed write leaves no file behind. */
+export function createFileWith(path: string, bytes: Uint8Array, mode: number): void {
+  const fd = openSync(path, 'wx', mode);
+  try {
+    writeAllAndSync(fd, bytes);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+}
+
+/** What a file system without hard links (FAT, some shares) answers a link with. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP']);
+
+/**
+ * Gives a complete file a second name in one step, so that a file under that
+ * name is never seen half written. 'taken' when the name exists;
+ * 'unsupported' where the file system has no hard links, and the caller must
+ * take another atomic step.
+ */
+export function linkNew(existing: string, path: string): 'linked' | 'taken' | 'unsupported' {
+  try {
+    linkSync(existing, path);
+    return 'linked';
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'EEXIST') return 'taken';
+    if (code !== undefined && NO_HARD_LINKS.has(code)) return 'unsupported';
+    throw err;
+  }
 }
 
 /**

@@ -1,7 +1,6 @@
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeAllAndSync } from './atomic.js';
-import { errorCode } from '../fs-errors.js';
+import { createFileWith, linkNew } from './atomic.js';
 import { fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
 
 /** The default backup folder: a sibling of the database folder, so that no backup sits among the records. */
@@ -28,27 +27,15 @@ export function backupRecordName(backupPath: string): string | null {
 export function writeBackup(backupDir: string, recordName: string, bytes: Buffer, now: Date = new Date()): string {
   mkdirSync(backupDir, { recursive: true });
   const temp = join(backupDir, `.${recordName}.${uniqueTag()}.partial`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeAllAndSync(fd, bytes);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
+  createFileWith(temp, bytes, 0o600);
   try {
     const base = `${recordName}.${stamp(now)}`;
     for (let n = 0; ; n++) {
       const path = join(backupDir, n === 0 ? `${base}.bak` : `${base}-${n}.bak`);
-      try {
-        linkSync(temp, path);
-      } catch (err) {
-        const code = errorCode(err);
-        if (code === 'EEXIST') continue;
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err;
-        // A file system without hard links (FAT, some shares): rename instead. The
-        // database lock keeps other kmsdb runs from racing for the same name.
+      const linked = linkNew(temp, path);
+      if (linked === 'taken') continue;
+      if (linked === 'unsupported') {
+        // Rename instead. The database lock keeps other kmsdb runs from racing for the same name.
         if (existsSync(path)) continue;
         renameSync(temp, path);
       }

@@ -1,8 +1,8 @@
-import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeAllAndSync } from './atomic.js';
+import { createFileWith, linkNew } from './atomic.js';
 import { errorCode } from '../fs-errors.js';
 import { isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
 
@@ -83,35 +83,19 @@ function isStale(path: string, owner: LockOwner | null, host: string): boolean {
 
 /** Creates the lock file with its content in one step, by linking a complete temp file into place. */
 function tryCreate(path: string, owner: LockOwner): boolean {
+  const content = Buffer.from(`${JSON.stringify(owner)}\n`);
   const temp = `${path}.${uniqueTag()}.tmp`;
-  const fd = openSync(temp, 'wx', 0o644);
+  createFileWith(temp, content, 0o644);
   try {
-    writeAllAndSync(fd, Buffer.from(`${JSON.stringify(owner)}\n`));
-  } catch (err) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  try {
-    linkSync(temp, path);
-    return true;
-  } catch (err) {
-    const code = errorCode(err);
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err;
+    const linked = linkNew(temp, path);
+    if (linked !== 'unsupported') return linked === 'linked';
     // No hard links here: an exclusive create is the atomic step instead.
     try {
-      const lockFd = openSync(path, 'wx', 0o644);
-      try {
-        writeAllAndSync(lockFd, Buffer.from(`${JSON.stringify(owner)}\n`));
-      } finally {
-        closeSync(lockFd);
-      }
+      createFileWith(path, content, 0o644);
       return true;
-    } catch (inner) {
-      if (errorCode(inner) === 'EEXIST') return false;
-      throw inner;
+    } catch (err) {
+      if (errorCode(err) === 'EEXIST') return false;
+      throw err;
     }
   } finally {
     rmSync(temp, { force: true });
