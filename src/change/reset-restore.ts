@@ -96,11 +96,33 @@ function result(path: string, { status, ...fields }: Partial<ChangeResult> & Pic
   };
 }
 
+/** What became of a record that was read: its State before and after, and, when it changed, its new hash and its backup. */
+interface Change {
+  from: number | null;
+  to: number | null;
+  sha256After?: string;
+  backupPath?: string;
+  code?: RefusalCode;
+}
+
+/** The result for a record that was read; a record left alone keeps its hash. */
+function outcome(cur: Current, status: ChangeStatus, message: string, change: Change): ChangeResult {
+  const { record } = cur;
+  return result(cur.target.path, {
+    status,
+    message,
+    code: change.code ?? null,
+    previousState: change.from,
+    state: change.to,
+    mailbox: record.mailbox,
+    sha256Before: record.sha256,
+    sha256After: change.sha256After ?? record.sha256,
+    backupPath: change.backupPath ?? null,
+  });
+}
+
 function refuse(cur: Current | { path: string }, status: 'skipped' | 'failed', code: RefusalCode, message: string): ChangeResult {
-  if ('record' in cur) {
-    const r = cur.record;
-    return result(cur.target.path, { status, code, message, previousState: r.state, state: r.state, mailbox: r.mailbox, sha256Before: r.sha256, sha256After: r.sha256 });
-  }
+  if ('record' in cur) return outcome(cur, status, message, { from: cur.record.state, to: cur.record.state, code });
   return result(cur.path, { status, code, message });
 }
 
@@ -200,7 +222,7 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
   const loaded = load(ctx, request);
   if (!('target' in loaded)) return loaded;
   const cur = loaded;
-  const { diagnosis: d, record } = cur;
+  const { diagnosis: d } = cur;
   const first = d.stateEntries[0];
 
   if (d.stateEntries.length > 1) return refuse(cur, 'skipped', 'ambiguous', `State occurs ${d.stateEntries.length} times; the record is ambiguous and is never changed.`);
@@ -208,9 +230,7 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
     return refuse(cur, 'skipped', 'ambiguous', 'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.');
   }
   if (!first || d.state === null) return refuse(cur, 'skipped', 'no-state', 'The record has no numeric State; it is never changed.');
-  if (d.state === STATE_UNDEFINED) {
-    return result(cur.target.path, { status: 'unchanged', message: 'State is already 1 (Undefined).', previousState: 1, state: 1, mailbox: record.mailbox, sha256Before: record.sha256, sha256After: record.sha256 });
-  }
+  if (d.state === STATE_UNDEFINED) return outcome(cur, 'unchanged', 'State is already 1 (Undefined).', { from: 1, to: 1 });
   if (d.state !== STATE_RECOVERY) return refuse(cur, 'skipped', 'unexpected-state', `State is ${d.state}, not 4 (Recovery); only Recovery records are reset.`);
   if (first.value !== '4') return refuse(cur, 'skipped', 'unusual-state-value', `The State value is written "${first.value ?? ''}", not "4"; it is never changed.`);
   if (d.numSCerts !== null && !ctx.force) {
@@ -223,14 +243,12 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
   if (check.state !== STATE_UNDEFINED || check.stateEntries.length !== 1 || check.numSCerts !== d.numSCerts || newBytes.length !== cur.bytes.length) {
     return refuse(cur, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
   }
-  if (ctx.whatIf) {
-    return result(cur.target.path, { status: 'whatif', message: 'State would change from 4 to 1.', previousState: 4, state: 1, mailbox: record.mailbox, sha256Before: record.sha256, sha256After: sha256(newBytes) });
-  }
+  if (ctx.whatIf) return outcome(cur, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
   const writable = checkWritable(cur);
   if (writable) return writable;
   const done = commit(ctx, cur, newBytes, 'reset', 4, 1);
   if ('status' in done) return done;
-  return result(cur.target.path, { status: 'reset', message: 'State changed from 4 to 1.', previousState: 4, state: 1, mailbox: record.mailbox, sha256Before: record.sha256, ...done });
+  return outcome(cur, 'reset', 'State changed from 4 to 1.', { from: 4, to: 1, ...done });
 }
 
 /** What a restore puts back: the backup's bytes, and what the record must still hold unless forced. */
@@ -253,19 +271,15 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   const cur = loaded;
   const backup = readVerifiedBackup({ backupPath: request.backupPath, recordName: cur.target.name, backupDir: ctx.backupDir, sha256: request.backupSha256 ?? null });
   if (!Buffer.isBuffer(backup)) return refuse(cur, 'failed', backup.code, backup.message);
-  const from = diagnose(backup).state;
-  if (backup.equals(cur.bytes)) {
-    return result(cur.target.path, { status: 'unchanged', message: 'The record already holds the backup\'s bytes.', previousState: cur.record.state, state: from, mailbox: cur.record.mailbox, sha256Before: cur.record.sha256, sha256After: cur.record.sha256 });
-  }
+  const states = { from: cur.record.state, to: diagnose(backup).state };
+  if (backup.equals(cur.bytes)) return outcome(cur, 'unchanged', "The record already holds the backup's bytes.", states);
   if (request.expectSha256 && request.expectSha256 !== cur.record.sha256 && !ctx.force) {
     return refuse(cur, 'skipped', 'changed-since-reset', 'The record has changed since the logged change; use --force to restore it anyway.');
   }
-  if (ctx.whatIf) {
-    return result(cur.target.path, { status: 'whatif', message: `The record would be restored from ${request.backupPath}.`, previousState: cur.record.state, state: from, mailbox: cur.record.mailbox, sha256Before: cur.record.sha256, sha256After: sha256(backup) });
-  }
+  if (ctx.whatIf) return outcome(cur, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) });
   const writable = checkWritable(cur);
   if (writable) return writable;
-  const done = commit(ctx, cur, backup, 'restore', cur.record.state, from);
+  const done = commit(ctx, cur, backup, 'restore', states.from, states.to);
   if ('status' in done) return done;
-  return result(cur.target.path, { status: 'restored', message: `Restored from ${request.backupPath}.`, previousState: cur.record.state, state: from, mailbox: cur.record.mailbox, sha256Before: cur.record.sha256, ...done });
+  return outcome(cur, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done });
 }
