@@ -71,7 +71,7 @@ export interface ChangeRequest {
   ambiguousWith?: string[];
 }
 
-interface Current {
+interface LoadedRecord {
   target: Target;
   bytes: Buffer;
   stat: Stats;
@@ -106,9 +106,9 @@ interface Change {
 }
 
 /** The result for a record that was read; a record left alone keeps its hash. */
-function outcome(cur: Current, status: ChangeStatus, message: string, change: Change): ChangeResult {
-  const { record } = cur;
-  return result(cur.target.path, {
+function outcome(loaded: LoadedRecord, status: ChangeStatus, message: string, change: Change): ChangeResult {
+  const { record } = loaded;
+  return result(loaded.target.path, {
     status,
     message,
     code: change.code ?? null,
@@ -121,9 +121,10 @@ function outcome(cur: Current, status: ChangeStatus, message: string, change: Ch
   });
 }
 
-function refuse(cur: Current | { path: string }, status: 'skipped' | 'failed', code: RefusalCode, message: string): ChangeResult {
-  if ('record' in cur) return outcome(cur, status, message, { from: cur.record.state, to: cur.record.state, code });
-  return result(cur.path, { status, code, message });
+/** A record left alone: one that was read keeps its State and hash; one that could not be read has only its path. */
+function refuse(subject: LoadedRecord | { path: string }, status: 'skipped' | 'failed', code: RefusalCode, message: string): ChangeResult {
+  if ('record' in subject) return outcome(subject, status, message, { from: subject.record.state, to: subject.record.state, code });
+  return result(subject.path, { status, code, message });
 }
 
 /** Reads a file's bytes (a copy of its own) and status through one open file, so that the two agree. */
@@ -138,7 +139,7 @@ function readWithStat(path: string): { bytes: Buffer; stat: Stats } {
 }
 
 /** Locates and reads a requested record, or says why it cannot be changed at all. */
-function load(ctx: ChangeContext, request: ChangeRequest): Current | ChangeResult {
+function load(ctx: ChangeContext, request: ChangeRequest): LoadedRecord | ChangeResult {
   if (request.ambiguousWith) {
     return refuse({ path: request.path }, 'failed', 'ambiguous-name', `Several files differ from the name only in letter case (${request.ambiguousWith.join(', ')}), and none matches it exactly; name one exactly.`);
   }
@@ -154,19 +155,19 @@ function load(ctx: ChangeContext, request: ChangeRequest): Current | ChangeResul
   }
   const diagnosis = diagnose(bytes);
   const record = buildRecord(target.path, target.name, bytes, stat.mtime, diagnosis);
-  const cur: Current = { target, bytes, stat, diagnosis, record };
+  const loaded: LoadedRecord = { target, bytes, stat, diagnosis, record };
   if (request.sha256 && request.sha256.toLowerCase() !== record.sha256) {
-    return refuse(cur, 'failed', 'changed-since-read', 'The record has changed since it was read; read it again and retry.');
+    return refuse(loaded, 'failed', 'changed-since-read', 'The record has changed since it was read; read it again and retry.');
   }
   const codes = new Set(record.warnings.map((w) => w.code));
-  if (codes.has('empty')) return refuse(cur, 'failed', 'empty', 'The record file is empty.');
-  if (codes.has('binary') || codes.has('odd-length')) return refuse(cur, 'failed', 'binary', 'The record file holds binary content; it is never changed.');
-  return cur;
+  if (codes.has('empty')) return refuse(loaded, 'failed', 'empty', 'The record file is empty.');
+  if (codes.has('binary') || codes.has('odd-length')) return refuse(loaded, 'failed', 'binary', 'The record file holds binary content; it is never changed.');
+  return loaded;
 }
 
 /** Refuses a record whose file the process may not replace. */
-function checkWritable(cur: Current): ChangeResult | null {
-  if ((cur.stat.mode & 0o222) === 0) return refuse(cur, 'failed', 'read-only', 'The record file is read-only; it is never changed.');
+function checkWritable(loaded: LoadedRecord): ChangeResult | null {
+  if ((loaded.stat.mode & 0o222) === 0) return refuse(loaded, 'failed', 'read-only', 'The record file is read-only; it is never changed.');
   return null;
 }
 
@@ -176,26 +177,26 @@ function checkWritable(cur: Current): ChangeResult | null {
  * is written before the replace: a crash between the two leaves a logged
  * change that a rerun then makes (and logs) again, never an unlogged one.
  */
-function commit(ctx: ChangeContext, cur: Current, newBytes: Buffer, event: 'reset' | 'restore', previousState: number | null, state: number | null): ChangeResult | { backupPath: string; sha256After: string } {
+function commit(ctx: ChangeContext, loaded: LoadedRecord, newBytes: Buffer, event: 'reset' | 'restore', previousState: number | null, state: number | null): ChangeResult | { backupPath: string; sha256After: string } {
   let backupPath: string;
   try {
-    backupPath = writeBackup(ctx.backupDir, cur.target.name, cur.bytes);
+    backupPath = writeBackup(ctx.backupDir, loaded.target.name, loaded.bytes);
   } catch (err) {
-    return refuse(cur, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
+    return refuse(loaded, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
   }
   const sha256After = sha256(newBytes);
-  const fields = { id: cur.record.id, path: cur.target.path, previousState, state, sha256Before: cur.record.sha256 ?? '', sha256After, backupPath };
+  const fields = { id: loaded.record.id, path: loaded.target.path, previousState, state, sha256Before: loaded.record.sha256 ?? '', sha256After, backupPath };
   let logged: AuditMark | null = null;
   try {
-    const now = statSync(cur.target.path);
-    if (now.size !== cur.stat.size || now.mtimeMs !== cur.stat.mtimeMs || now.ino !== cur.stat.ino || !readFileSync(cur.target.path).equals(cur.bytes)) {
-      return refuse(cur, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
+    const now = statSync(loaded.target.path);
+    if (now.size !== loaded.stat.size || now.mtimeMs !== loaded.stat.mtimeMs || now.ino !== loaded.stat.ino || !readFileSync(loaded.target.path).equals(loaded.bytes)) {
+      return refuse(loaded, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
     }
     logged = appendAudit(ctx.logPath, auditEntry({ event, ...fields }));
-    writeRecordBytes(cur.target.path, cur.bytes, newBytes, cur.stat);
+    writeRecordBytes(loaded.target.path, loaded.bytes, newBytes, loaded.stat);
   } catch (err) {
     if (logged) logFailure(ctx, logged, auditEntry({ event: `${event}-failed`, ...fields, error: errorText(err) }));
-    return { ...refuse(cur, 'failed', 'write-failed', `The record could not be written: ${errorText(err)}. It is unchanged; its backup is ${backupPath}.`), backupPath };
+    return { ...refuse(loaded, 'failed', 'write-failed', `The record could not be written: ${errorText(err)}. It is unchanged; its backup is ${backupPath}.`), backupPath };
   }
   return { backupPath, sha256After };
 }
@@ -221,34 +222,33 @@ function logFailure(ctx: ChangeContext, logged: AuditMark, failure: AuditEntry):
 export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeResult {
   const loaded = load(ctx, request);
   if (!('target' in loaded)) return loaded;
-  const cur = loaded;
-  const { diagnosis: d } = cur;
-  const first = d.stateEntries[0];
+  const { diagnosis } = loaded;
+  const first = diagnosis.stateEntries[0];
 
-  if (d.stateEntries.length > 1) return refuse(cur, 'skipped', 'ambiguous', `State occurs ${d.stateEntries.length} times; the record is ambiguous and is never changed.`);
-  if (d.ambiguousSection && !ctx.allowAmbiguous) {
-    return refuse(cur, 'skipped', 'ambiguous', 'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.');
+  if (diagnosis.stateEntries.length > 1) return refuse(loaded, 'skipped', 'ambiguous', `State occurs ${diagnosis.stateEntries.length} times; the record is ambiguous and is never changed.`);
+  if (diagnosis.ambiguousSection && !ctx.allowAmbiguous) {
+    return refuse(loaded, 'skipped', 'ambiguous', 'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.');
   }
-  if (!first || d.state === null) return refuse(cur, 'skipped', 'no-state', 'The record has no numeric State; it is never changed.');
-  if (d.state === STATE_UNDEFINED) return outcome(cur, 'unchanged', 'State is already 1 (Undefined).', { from: 1, to: 1 });
-  if (d.state !== STATE_RECOVERY) return refuse(cur, 'skipped', 'unexpected-state', `State is ${d.state}, not 4 (Recovery); only Recovery records are reset.`);
-  if (first.value !== '4') return refuse(cur, 'skipped', 'unusual-state-value', `The State value is written "${first.value ?? ''}", not "4"; it is never changed.`);
-  if (d.numSCerts !== null && !ctx.force) {
-    return refuse(cur, 'skipped', 'has-certificates', `State is 4 but NumSCerts is ${d.numSCerts}: the user has enrolled. Use --allow-numscerts to reset it anyway.`);
+  if (!first || diagnosis.state === null) return refuse(loaded, 'skipped', 'no-state', 'The record has no numeric State; it is never changed.');
+  if (diagnosis.state === STATE_UNDEFINED) return outcome(loaded, 'unchanged', 'State is already 1 (Undefined).', { from: 1, to: 1 });
+  if (diagnosis.state !== STATE_RECOVERY) return refuse(loaded, 'skipped', 'unexpected-state', `State is ${diagnosis.state}, not 4 (Recovery); only Recovery records are reset.`);
+  if (first.value !== '4') return refuse(loaded, 'skipped', 'unusual-state-value', `The State value is written "${first.value ?? ''}", not "4"; it is never changed.`);
+  if (diagnosis.numSCerts !== null && !ctx.force) {
+    return refuse(loaded, 'skipped', 'has-certificates', `State is 4 but NumSCerts is ${diagnosis.numSCerts}: the user has enrolled. Use --allow-numscerts to reset it anyway.`);
   }
 
-  const newBytes = replaceValue(cur.bytes, d.decoded, first, String(STATE_UNDEFINED));
+  const newBytes = replaceValue(loaded.bytes, diagnosis.decoded, first, String(STATE_UNDEFINED));
   // The edit must read back as exactly the intended record before it goes near the disk.
   const check = diagnose(newBytes);
-  if (check.state !== STATE_UNDEFINED || check.stateEntries.length !== 1 || check.numSCerts !== d.numSCerts || newBytes.length !== cur.bytes.length) {
-    return refuse(cur, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
+  if (check.state !== STATE_UNDEFINED || check.stateEntries.length !== 1 || check.numSCerts !== diagnosis.numSCerts || newBytes.length !== loaded.bytes.length) {
+    return refuse(loaded, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
   }
-  if (ctx.whatIf) return outcome(cur, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
-  const writable = checkWritable(cur);
+  if (ctx.whatIf) return outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
+  const writable = checkWritable(loaded);
   if (writable) return writable;
-  const done = commit(ctx, cur, newBytes, 'reset', 4, 1);
+  const done = commit(ctx, loaded, newBytes, 'reset', 4, 1);
   if ('status' in done) return done;
-  return outcome(cur, 'reset', 'State changed from 4 to 1.', { from: 4, to: 1, ...done });
+  return outcome(loaded, 'reset', 'State changed from 4 to 1.', { from: 4, to: 1, ...done });
 }
 
 /** What a restore puts back: the backup's bytes, and what the record must still hold unless forced. */
@@ -268,18 +268,17 @@ export interface RestoreRequest {
 export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): ChangeResult {
   const loaded = load(ctx, { path: request.path });
   if (!('target' in loaded)) return loaded;
-  const cur = loaded;
-  const backup = readVerifiedBackup({ backupPath: request.backupPath, recordName: cur.target.name, backupDir: ctx.backupDir, sha256: request.backupSha256 ?? null });
-  if (!Buffer.isBuffer(backup)) return refuse(cur, 'failed', backup.code, backup.message);
-  const states = { from: cur.record.state, to: diagnose(backup).state };
-  if (backup.equals(cur.bytes)) return outcome(cur, 'unchanged', "The record already holds the backup's bytes.", states);
-  if (request.expectSha256 && request.expectSha256 !== cur.record.sha256 && !ctx.force) {
-    return refuse(cur, 'skipped', 'changed-since-reset', 'The record has changed since the logged change; use --force to restore it anyway.');
+  const backup = readVerifiedBackup({ backupPath: request.backupPath, recordName: loaded.target.name, backupDir: ctx.backupDir, sha256: request.backupSha256 ?? null });
+  if (!Buffer.isBuffer(backup)) return refuse(loaded, 'failed', backup.code, backup.message);
+  const states = { from: loaded.record.state, to: diagnose(backup).state };
+  if (backup.equals(loaded.bytes)) return outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states);
+  if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
+    return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change; use --force to restore it anyway.');
   }
-  if (ctx.whatIf) return outcome(cur, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) });
-  const writable = checkWritable(cur);
+  if (ctx.whatIf) return outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) });
+  const writable = checkWritable(loaded);
   if (writable) return writable;
-  const done = commit(ctx, cur, backup, 'restore', states.from, states.to);
+  const done = commit(ctx, loaded, backup, 'restore', states.from, states.to);
   if ('status' in done) return done;
-  return outcome(cur, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done });
+  return outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done });
 }

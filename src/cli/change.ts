@@ -17,7 +17,7 @@ import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink, type Format } from './output.js';
 import { parseRequests, readAll } from './stdin.js';
 
-const COMMON = {
+const CHANGE_OPTIONS = {
   path: { type: 'string' },
   'what-if': { type: 'boolean' },
   'backup-dir': { type: 'string' },
@@ -31,7 +31,7 @@ const COMMON = {
 /** How long a run waits for another run's lock by default. */
 const DEFAULT_WAIT_SECONDS = 30;
 
-interface Common {
+interface ChangeSetup {
   ctx: ChangeContext;
   format: Format;
   progress: boolean;
@@ -73,15 +73,15 @@ function databaseFolder(command: string, path: string): string {
 
 /** The one override each command has: reset, of NumSCerts; restore, of a record changed since its reset. */
 type Override = { force?: boolean; 'allow-numscerts'?: boolean; 'allow-ambiguous'?: boolean };
-type CommonArgs = Partial<Record<keyof typeof COMMON, string | boolean | (string | boolean)[]>> & Override;
+type ChangeArgs = Partial<Record<keyof typeof CHANGE_OPTIONS, string | boolean | (string | boolean)[]>> & Override;
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
-function databaseOption(command: string, args: CommonArgs): { path: string; settings: ServerSettings | null } {
+function databaseOption(command: string, args: ChangeArgs): { path: string; settings: ServerSettings | null } {
   const settings = settingsFor(args.config as string | undefined);
   return { path: requirePath(command, (args.path as string | undefined) ?? settings?.database), settings };
 }
 
-function common(command: string, args: CommonArgs, database: { path: string; settings: ServerSettings | null }): Common {
+function changeSetup(command: string, args: ChangeArgs, database: { path: string; settings: ServerSettings | null }): ChangeSetup {
   const { settings } = database;
   const dbReal = databaseFolder(command, database.path);
   const backupOption = (args['backup-dir'] as string | undefined) ?? settings?.backupDir;
@@ -125,28 +125,28 @@ function common(command: string, args: CommonArgs, database: { path: string; set
  * once the lock is held, so that a run that waited sees the database as the
  * run before it left it. Exit 1 when any record was skipped or failed.
  */
-async function runChanges<T>(command: string, c: Common, select: () => T[], apply: (request: T) => ChangeResult, io: Io): Promise<number> {
+async function runChanges<T>(command: string, setup: ChangeSetup, select: () => T[], apply: (request: T) => ChangeResult, io: Io): Promise<number> {
   let lock = null;
-  if (!c.ctx.whatIf) {
+  if (!setup.ctx.whatIf) {
     try {
-      lock = await acquireLock(c.ctx.dbReal, command, c.waitMs);
+      lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
     } catch (err) {
       if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
-      if (err instanceof LockPathError) throw new ExitError(EXIT.DATABASE, `The database folder ${c.ctx.dbReal} cannot be locked: ${err.message}.`);
-      throw new ExitError(EXIT.DATABASE, `The database folder ${c.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
+      if (err instanceof LockPathError) throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
+      throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
     }
   }
   try {
     if (lock) {
       // What earlier runs left when they were killed or failed, and only that.
-      removeStaleTemps(c.ctx.dbReal);
-      removeLockLeftovers(c.ctx.dbReal);
-      removeBackupLeftovers(c.ctx.backupDir);
+      removeStaleTemps(setup.ctx.dbReal);
+      removeLockLeftovers(setup.ctx.dbReal);
+      removeBackupLeftovers(setup.ctx.backupDir);
     }
     const requests = select();
     const sink = new TextSink(io.stdout);
-    const out = new ItemWriter(sink, c.format, 'results');
-    const progress = c.progress ? new ProgressReporter(io.stderr, requests.length, command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records') : null;
+    const out = new ItemWriter(sink, setup.format, 'results');
+    const progress = setup.progress ? new ProgressReporter(io.stderr, requests.length, command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records') : null;
     progress?.update(0);
     let refused = 0;
     await out.begin();
@@ -165,7 +165,7 @@ async function runChanges<T>(command: string, c: Common, select: () => T[], appl
 
 export async function runReset(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('reset', argv, {
-    ...COMMON,
+    ...CHANGE_OPTIONS,
     'allow-numscerts': { type: 'boolean' },
     'allow-ambiguous': { type: 'boolean' },
     id: { type: 'string', multiple: true },
@@ -175,7 +175,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   const database = databaseOption('reset', args);
   const sources = [args.id !== undefined, args.mailbox !== undefined, args.stdin === true].filter(Boolean).length;
   if (sources !== 1) throw usage("reset: name the records with exactly one of --id, --mailbox or --stdin. See 'kmsdb --help'.");
-  const c = common('reset', args, database);
+  const setup = changeSetup('reset', args, database);
 
   let select: () => ChangeRequest[];
   if (args.stdin) {
@@ -185,7 +185,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   } else if (args.id) {
     const ids = args.id;
     select = () => {
-      const matched = matchIds(ids, recordFiles(c.ctx.dbReal).names, recordId);
+      const matched = matchIds(ids, recordFiles(setup.ctx.dbReal).names, recordId);
       return ids.map((id) => {
         const { matches } = matched.get(id) ?? { matches: [] };
         if (matches.length > 1) return { path: `${id}.ini`, ambiguousWith: matches };
@@ -194,9 +194,9 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     };
   } else {
     const mailbox = args.mailbox ?? [];
-    select = () => [...selectRecords({ path: c.ctx.dbReal, mailbox }).records()].map((r) => ({ path: r.path }));
+    select = () => [...selectRecords({ path: setup.ctx.dbReal, mailbox }).records()].map((r) => ({ path: r.path }));
   }
-  return runChanges('reset', c, select, (r) => resetRecord(c.ctx, r), io);
+  return runChanges('reset', setup, select, (r) => resetRecord(setup.ctx, r), io);
 }
 
 /** An audit log's entries; any line that is not one makes the whole log unusable (exit 2). */
@@ -214,11 +214,11 @@ function auditLog(logPath: string): AuditEntry[] {
  * wins; else a name that matches one file up to letter case (as on NTFS);
  * several such files and no exact one are ambiguous.
  */
-export function matchIds<T>(ids: readonly string[], candidates: readonly T[], idOf: (c: T) => string): Map<string, { matches: T[]; exact: boolean }> {
+export function matchIds<T>(ids: readonly string[], candidates: readonly T[], idOf: (candidate: T) => string): Map<string, { matches: T[]; exact: boolean }> {
   const out = new Map<string, { matches: T[]; exact: boolean }>();
   for (const id of ids) {
-    const exact = candidates.filter((c) => idOf(c) === id);
-    out.set(id, exact.length > 0 ? { matches: exact, exact: true } : { matches: candidates.filter((c) => idOf(c).toLowerCase() === id.toLowerCase()), exact: false });
+    const exact = candidates.filter((candidate) => idOf(candidate) === id);
+    out.set(id, exact.length > 0 ? { matches: exact, exact: true } : { matches: candidates.filter((candidate) => idOf(candidate).toLowerCase() === id.toLowerCase()), exact: false });
   }
   return out;
 }
@@ -257,7 +257,7 @@ function loggedBackupHash(logPath: string, backupPath: string): string | null {
 
 export async function runRestore(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('restore', argv, {
-    ...COMMON,
+    ...CHANGE_OPTIONS,
     force: { type: 'boolean' },
     backup: { type: 'string', multiple: true },
     'from-log': { type: 'string' },
@@ -268,17 +268,17 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     throw usage("restore: name what to restore with either --backup FILE or --from-log FILE. See 'kmsdb --help'.");
   }
   if (args.id && !args['from-log']) throw usage('restore: --id goes with --from-log.');
-  const c = common('restore', args, database);
+  const setup = changeSetup('restore', args, database);
   let requests: RestoreRequest[];
   if (args.backup) {
     requests = args.backup.map((file) => {
       const name = backupRecordName(file);
       if (!name) throw usage(`restore: ${file} is not a kmsdb backup (NAME.ini.TIMESTAMP.bak).`);
       const backupPath = resolve(file);
-      return { path: join(c.ctx.dbReal, name), backupPath, expectSha256: null, backupSha256: loggedBackupHash(c.ctx.logPath, backupPath) };
+      return { path: join(setup.ctx.dbReal, name), backupPath, expectSha256: null, backupSha256: loggedBackupHash(setup.ctx.logPath, backupPath) };
     });
   } else {
-    requests = restoresFromLog(resolve(args['from-log'] as string), c.ctx.dbReal, args.id);
+    requests = restoresFromLog(resolve(args['from-log'] as string), setup.ctx.dbReal, args.id);
   }
-  return runChanges('restore', c, () => requests, (r) => restoreRecord(c.ctx, r), io);
+  return runChanges('restore', setup, () => requests, (r) => restoreRecord(setup.ctx, r), io);
 }
