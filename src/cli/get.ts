@@ -43,11 +43,14 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   progress?.update(0);
   await out.begin();
   // Every path is listed by now, so a bad one failed the command before any output.
-  for await (const run of scan.records(progress ? (done) => progress.update(done) : undefined)) {
-    if (!isEncoded(run)) {
-      for (const record of run) await out.item(record);
-    } else if (run.bytes) {
-      await out.encoded(run.bytes, run.count);
+  for await (const item of scan.records(progress ? (done) => progress.update(done) : undefined)) {
+    if (isEncoded(item)) {
+      if (item.bytes) await out.encoded(item.bytes, item.count);
+    } else {
+      for (const record of item) {
+        await out.item(record);
+        if (!sink.open) break;
+      }
     }
     if (!sink.open) break;
   }

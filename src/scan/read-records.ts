@@ -17,13 +17,7 @@ export interface RecordQuery {
 export interface Selection {
   files: RecordFiles;
   /** Reads the files lazily, in name order, yielding the records that pass the filter. */
-  records(): Generator<KmsRecord>;
-  /**
-   * The same, read `size` files at a time, yielding each run's passing
-   * records together (none when none pass): an async reader then awaits once
-   * a run, not once a record. `onRead` gets how many files have been read.
-   */
-  runs(size: number, onRead?: (done: number) => void): Generator<KmsRecord[]>;
+  records(onRead?: (done: number) => void): Generator<KmsRecord>;
 }
 
 /** A query's filter, compiled once and shared by every reader of the query. */
@@ -83,24 +77,16 @@ function tooLargeRecord(path: string, name: string, st: Stats, limit: number): K
 export function selectRecords(query: RecordQuery): Selection {
   const files = recordFiles(query.path);
   const filter = compileFilter(query);
-  function* runs(size: number, onRead?: (done: number) => void): Generator<KmsRecord[]> {
-    const reader = new FileReader();
-    for (let start = 0; start < files.names.length; start += size) {
-      const end = Math.min(files.names.length, start + size);
-      const run: KmsRecord[] = [];
-      for (const name of files.names.slice(start, end)) {
-        const record = readCandidate(reader, recordPath(files, name), name, filter);
-        if (record) run.push(record);
-      }
-      onRead?.(end);
-      if (run.length > 0) yield run;
-    }
-  }
   return {
     files,
-    *records() {
-      for (const run of runs(1)) yield* run;
+    *records(onRead) {
+      const reader = new FileReader();
+      let done = 0;
+      for (const name of files.names) {
+        const record = readCandidate(reader, recordPath(files, name), name, filter);
+        onRead?.(++done);
+        if (record) yield record;
+      }
     },
-    runs,
   };
 }

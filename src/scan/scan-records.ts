@@ -5,9 +5,6 @@ import { selectRecords, type RecordQuery } from './read-records.js';
 import { ScanPool, type EncodedRecords } from './scan-pool.js';
 import { shareNames } from './shared-names.js';
 
-/** Files read on this thread are handed on in runs of this many, as the reader threads' chunks are. */
-const RUN_FILES = 64;
-
 /** Below this many files in a folder, starting reader threads costs more than it saves. */
 const PARALLEL_MIN_FILES = 20_000;
 
@@ -31,15 +28,18 @@ export interface Scan {
   total: number;
   /**
    * The records that pass the filter, path after path, each path's in
-   * file-name order, in runs: records read on this thread, or records that
-   * reader threads read and serialised. `onRead` gets how many files have
-   * been read. Stopping early lets the reader threads go.
+   * file-name order: for a folder read on this thread, one lazy iterable
+   * that reads a file each time it is asked for a record, so that no await
+   * of this generator comes between records (npm run bench -- --only scan);
+   * for a folder read by reader threads, runs of records that they
+   * serialised. `onRead` gets how many files have been read. Stopping early
+   * lets the reader threads go.
    */
-  records(onRead?: (done: number) => void): AsyncGenerator<KmsRecord[] | EncodedRecords>;
+  records(onRead?: (done: number) => void): AsyncGenerator<Iterable<KmsRecord> | EncodedRecords>;
 }
 
-export function isEncoded(run: KmsRecord[] | EncodedRecords): run is EncodedRecords {
-  return !Array.isArray(run);
+export function isEncoded(item: Iterable<KmsRecord> | EncodedRecords): item is EncodedRecords {
+  return 'bytes' in item;
 }
 
 /**
@@ -65,7 +65,7 @@ export function scanRecords(paths: readonly string[], query: Pick<RecordQuery, '
           const { files } = selection;
           const progress = onRead && ((done: number) => onRead(before + done));
           if (pool && parallel(files)) yield* pool.records({ dir: files.dir, names: shareNames(files.names) }, query, options.separator, progress);
-          else yield* selection.runs(RUN_FILES, progress);
+          else yield selection.records(progress);
           before += files.names.length;
         }
       } finally {
