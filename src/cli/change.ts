@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../records/change.js';
+import { refusal, resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../records/change.js';
 import { selectRecords } from '../records/query.js';
 import { recordId } from '../records/record.js';
 import { describeFsError, recordFiles } from '../records/scan.js';
@@ -14,7 +14,7 @@ import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.
 import { EXIT, ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink, type Format } from './output.js';
-import { parseRequests, readAll } from './stdin.js';
+import { parseRequests, parseRestoreItems, readAll, type RestoreItem } from './stdin.js';
 
 const COMMON = {
   path: { type: 'string' },
@@ -222,15 +222,18 @@ export function matchIds<T>(ids: readonly string[], candidates: readonly T[], id
   return out;
 }
 
+/** What a log, or piped log lines, can say about a reset: enough to undo it. */
+type LoggedChange = Pick<AuditEntry, 'event' | 'id' | 'path' | 'backupPath' | 'sha256Before' | 'sha256After'>;
+
 /**
- * What a log says to undo: the latest reset of each record in this database
- * that the log does not also show as failed. Every check of the backup and the
- * record is left to restoreRecord, which refuses per record.
+ * What log entries say to undo: the latest reset of each record in this
+ * database that the entries do not also show as failed. Every check of the
+ * backup and the record is left to restoreRecord, which refuses per record.
  */
-function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
+function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
   // A shared log may name other databases' records: those are not this run's to restore.
-  const entries = auditLog(logPath).filter((e) => samePath(dirname(e.path), dbReal));
-  const resets = new Map<string, AuditEntry[]>();
+  const entries = all.filter((e) => samePath(dirname(e.path), dbReal));
+  const resets = new Map<string, LoggedChange[]>();
   for (const e of entries) {
     if (e.event === 'reset') resets.set(e.path, [...(resets.get(e.path) ?? []), e]);
     if (e.event === 'reset-failed') {
@@ -239,7 +242,7 @@ function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[]
       if (at >= 0) list.splice(at, 1);
     }
   }
-  let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is AuditEntry => e !== undefined);
+  let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is LoggedChange => e !== undefined);
   if (ids) {
     const wanted = new Set([...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])));
     latest = latest.filter((e) => wanted.has(e));
@@ -247,11 +250,50 @@ function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[]
   return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
 }
 
-/** The sha256Before the log gives a backup file, when a log is there and names it. */
-function loggedBackupHash(logPath: string, backupPath: string): string | null {
-  if (!existsSync(logPath)) return null;
-  const entry = auditLog(logPath).filter((e) => samePath(e.backupPath, backupPath)).at(-1);
-  return entry ? entry.sha256Before : null;
+/**
+ * The backup hashes the audit log records (its sha256Before for each backup
+ * file, the latest line winning), read once; empty when there is no log yet.
+ */
+function loggedBackupHashes(logPath: string): (backupPath: string) => string | null {
+  const hashes = new Map<string, string>();
+  // Keys compare as samePath does: without letter case on Windows.
+  const key = (path: string) => (process.platform === 'win32' ? path.toLowerCase() : path);
+  if (existsSync(logPath)) for (const e of auditLog(logPath)) hashes.set(key(e.backupPath), e.sha256Before);
+  return (backupPath) => hashes.get(key(backupPath)) ?? null;
+}
+
+/** The record a backup was taken of: NAME.ini.TIMESTAMP.bak is NAME.ini in the database folder. */
+function recordOfBackup(dbReal: string, backupPath: string): string {
+  const name = backupRecordName(backupPath);
+  if (!name) throw usage(`restore: ${backupPath} is not a kmsdb backup (NAME.ini.TIMESTAMP.bak).`);
+  return join(dbReal, name);
+}
+
+/**
+ * What piped input says to restore. Audit-log lines are chosen as --from-log
+ * chooses them; a reset's results each name their backup. Hashes the input
+ * gives only add checks: the log's hash of a backup, when it names it,
+ * counts over the input's, so restore puts back no more than --backup would.
+ */
+function restoresFromItems(items: readonly RestoreItem[], c: Common): (RestoreRequest | ChangeResult)[] {
+  const loggedHash = loggedBackupHashes(c.ctx.logPath);
+  const logged = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
+  const fromLog = restoresFromEntries(logged, c.ctx.dbReal, undefined).map((r) => ({ ...r, backupSha256: loggedHash(r.backupPath) ?? r.backupSha256 ?? null }));
+  const fromResults = items
+    .filter((i) => i.event === undefined)
+    .map((i): RestoreRequest | ChangeResult => {
+      if (i.backupPath === null) {
+        return refusal(i.path ?? '', 'no-backup', 'The input names no backup: the change it reports wrote nothing, so there is nothing to restore.');
+      }
+      const backupPath = resolve(i.backupPath);
+      return {
+        path: i.path === undefined ? recordOfBackup(c.ctx.dbReal, backupPath) : i.path,
+        backupPath,
+        expectSha256: i.sha256After ?? null,
+        backupSha256: loggedHash(backupPath) ?? i.sha256Before ?? null,
+      };
+    });
+  return [...fromLog, ...fromResults];
 }
 
 export async function runRestore(argv: string[], io: Io): Promise<number> {
@@ -261,23 +303,25 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     backup: { type: 'string', multiple: true },
     'from-log': { type: 'string' },
     id: { type: 'string', multiple: true },
+    stdin: { type: 'boolean' },
   });
   const database = databaseOption('restore', args);
-  if ((args.backup !== undefined) === (args['from-log'] !== undefined)) {
-    throw usage("restore: name what to restore with either --backup FILE or --from-log FILE. See 'kmsdb --help'.");
-  }
+  const sources = [args.backup !== undefined, args['from-log'] !== undefined, args.stdin === true].filter(Boolean).length;
+  if (sources !== 1) throw usage("restore: name what to restore with exactly one of --backup FILE, --from-log FILE or --stdin. See 'kmsdb --help'.");
   if (args.id && !args['from-log']) throw usage('restore: --id goes with --from-log.');
   const c = common('restore', args, database);
-  let requests: RestoreRequest[];
+  let requests: (RestoreRequest | ChangeResult)[];
   if (args.backup) {
+    const loggedHash = loggedBackupHashes(c.ctx.logPath);
     requests = args.backup.map((file) => {
-      const name = backupRecordName(file);
-      if (!name) throw usage(`restore: ${file} is not a kmsdb backup (NAME.ini.TIMESTAMP.bak).`);
       const backupPath = resolve(file);
-      return { path: join(c.ctx.dbReal, name), backupPath, expectSha256: null, backupSha256: loggedBackupHash(c.ctx.logPath, backupPath) };
+      return { path: recordOfBackup(c.ctx.dbReal, file), backupPath, expectSha256: null, backupSha256: loggedHash(backupPath) };
     });
+  } else if (args.stdin) {
+    // Bad input must fail before the lock is taken or anything is read.
+    requests = restoresFromItems(parseRestoreItems(await readAll(io.stdin)), c);
   } else {
-    requests = restoresFromLog(resolve(args['from-log'] as string), c.ctx.dbReal, args.id);
+    requests = restoresFromEntries(auditLog(resolve(args['from-log'] as string)), c.ctx.dbReal, args.id);
   }
-  return runChanges('restore', c, () => requests, (r) => restoreRecord(c.ctx, r), io);
+  return runChanges('restore', c, () => requests, (r) => ('status' in r ? r : restoreRecord(c.ctx, r)), io);
 }

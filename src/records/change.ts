@@ -103,6 +103,11 @@ function refuse(cur: Current | { path: string }, status: 'skipped' | 'failed', c
   return result(cur.path, { status, code, message });
 }
 
+/** A request refused before its record is read: one that names nothing kmsdb can change. */
+export function refusal(path: string, code: RefusalCode, message: string): ChangeResult {
+  return refuse({ path }, 'skipped', code, message);
+}
+
 /** Reads a file's bytes (a copy of its own) and status through one open file, so that the two agree. */
 function readWithStat(path: string): { bytes: Buffer; stat: Stats } {
   const reader = new FileReader();
