@@ -9,7 +9,7 @@
     Description          = 'Finds and fixes Exchange Server 5.0 KMS users stuck by KB Q198709 (State = 4 and no NumSCerts), byte-exact, with lock, backup and audit log. Runs on x64 Windows 10 or Windows Server 2016 or later (Windows 11 on ARM64 through x64 emulation) and x64 Linux, in Windows PowerShell 5.1 and PowerShell 7.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FunctionsToExport    = @('Get-KmsRecord', 'Reset-KmsEnrollment')
+    FunctionsToExport    = @('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
