@@ -125,7 +125,7 @@ function Restore-KmsEnrollment {
     .LINK
     Reset-KmsEnrollment
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Backup')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Log')]
     [OutputType('KmsEnrollment.RestoreResult')]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]

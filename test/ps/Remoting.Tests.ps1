@@ -150,4 +150,34 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         # The get ran there (a start and an exit); no reset followed.
         @($after | Select-Object -Skip $before | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] }).argv[0] | Should -Be 'get'
     }
+
+    It 'undoes the resets of two servers from the pipeline, each on its own server, byte-exact on both' {
+        $textI = @{ 'Mu.ini' = $Stuck -f 'uma'; 'Mv.ini' = "[Client]`r`nState = 1`r`nAlias = vic`r`n" }
+        $textJ = @{ 'Mw.ini' = $Stuck -f 'walt'; 'Mx.ini' = $Stuck -f 'xena' }
+        $i = Start-TestServer -Name 'serverI' -Files $textI
+        $j = Start-TestServer -Name 'serverJ' -Files $textJ
+        $sessions = @((New-TestSession $i), (New-TestSession $j))
+        $done = @(Get-KmsRecord -Session $sessions -Affected | Reset-KmsEnrollment -Confirm:$false)
+        @($done.Id | Sort-Object) | Should -Be @('Mu', 'Mw', 'Mx')
+        Get-Bytes (Join-Path $j.Database 'Mw.ini') | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $textJ['Mw.ini']))
+
+        # -WhatIf asks nothing of the servers: no kmsdb starts there.
+        $starts = foreach ($server in $i, $j) { @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson')).Count }
+        $null = $done | Restore-KmsEnrollment -WhatIf
+        @(Get-Content -LiteralPath (Join-Path $i.Home 'trace.ndjson')).Count | Should -Be $starts[0]
+        @(Get-Content -LiteralPath (Join-Path $j.Home 'trace.ndjson')).Count | Should -Be $starts[1]
+
+        $restored = @($done | Restore-KmsEnrollment -Confirm:$false)
+        @($restored.Id | Sort-Object) | Should -Be @('Mu', 'Mw', 'Mx')
+        @($restored.Status | Sort-Object -Unique) | Should -Be @('Restored')
+        $restored[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.KmsEnrollment.RestoreResult'
+        foreach ($name in $textI.Keys) { Get-Bytes (Join-Path $i.Database $name) | Should -Be (ConvertTo-AnsiBase64 $textI[$name]) }
+        foreach ($name in $textJ.Keys) { Get-Bytes (Join-Path $j.Database $name) | Should -Be (ConvertTo-AnsiBase64 $textJ[$name]) }
+        # Each server restored its own records with one kmsdb restore: nothing crossed over.
+        foreach ($server in $i, $j) {
+            $runs = @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson') | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] -and $_.argv[0] -eq 'restore' })
+            $runs.Count | Should -Be 1
+        }
+        $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+RestoredFrom'
+    }
 }
