@@ -20,7 +20,7 @@
             # PSEdition_*: Windows PowerShell 5.1 (Desktop) and PowerShell 7 (Core).
             Tags         = @('Exchange', 'KMS', 'Q198709', 'Security', 'Windows', 'Linux', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Runs on Windows x64 (Windows Server, in Windows PowerShell 5.1 and PowerShell 7) and Linux x64 (PowerShell 7). Get-KmsRecord lists KMS client records; Reset-KmsEnrollment applies the KB Q198709 fix in the record file itself, after a backup, under a lock, with an audit log. kmsdb.exe and the scripts can be signed with your own certificate.'
+            ReleaseNotes = 'Runs on Windows x64 (Windows Server, in Windows PowerShell 5.1 and PowerShell 7) and Linux x64 (PowerShell 7). Get-KmsRecord lists KMS client records; Reset-KmsEnrollment applies the KB Q198709 fix in the record file itself, after a backup, under a lock, with an audit log; Restore-KmsEnrollment undoes it, locally or on the servers the results came from. kmsdb.exe and the scripts can be signed with your own certificate.'
         }
     }
 }
