@@ -251,15 +251,16 @@ function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: 
 }
 
 /**
- * The backup hashes the audit log records (its sha256Before for each backup
- * file, the latest line winning), read once; empty when there is no log yet.
+ * What the audit log records of each backup file (the latest line naming it
+ * winning): its hash (sha256Before) and the record's hash right after that
+ * change (sha256After). Read once; empty when there is no log yet.
  */
-function loggedBackupHashes(logPath: string): (backupPath: string) => string | null {
-  const hashes = new Map<string, string>();
+function loggedBackups(logPath: string): (backupPath: string) => { sha256Before: string; sha256After: string } | null {
+  const logged = new Map<string, { sha256Before: string; sha256After: string }>();
   // Keys compare as samePath does: without letter case on Windows.
   const key = (path: string) => (process.platform === 'win32' ? path.toLowerCase() : path);
-  if (existsSync(logPath)) for (const e of auditLog(logPath)) hashes.set(key(e.backupPath), e.sha256Before);
-  return (backupPath) => hashes.get(key(backupPath)) ?? null;
+  if (existsSync(logPath)) for (const e of auditLog(logPath)) logged.set(key(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After });
+  return (backupPath) => logged.get(key(backupPath)) ?? null;
 }
 
 /** The record a backup was taken of: NAME.ini.TIMESTAMP.bak is NAME.ini in the database folder. */
@@ -271,14 +272,19 @@ function recordOfBackup(dbReal: string, backupPath: string): string {
 
 /**
  * What piped input says to restore. Audit-log lines are chosen as --from-log
- * chooses them; a reset's results each name their backup. Hashes the input
- * gives only add checks: the log's hash of a backup, when it names it,
- * counts over the input's, so restore puts back no more than --backup would.
+ * chooses them; a reset's results each name their backup. The input's hashes
+ * only add checks: what vouches for a backup, and says what the record must
+ * still hold, is the audit log on disk when it names the backup; else the
+ * backup must look like a record kmsdb backed up, as with --backup.
  */
 function restoresFromItems(items: readonly RestoreItem[], c: Common): (RestoreRequest | ChangeResult)[] {
-  const loggedHash = loggedBackupHashes(c.ctx.logPath);
-  const logged = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
-  const fromLog = restoresFromEntries(logged, c.ctx.dbReal, undefined).map((r) => ({ ...r, backupSha256: loggedHash(r.backupPath) ?? r.backupSha256 ?? null }));
+  const logged = loggedBackups(c.ctx.logPath);
+  const request = (path: string, backupPath: string, claimedBefore: string | null, claimedAfter: string | null): RestoreRequest => {
+    const entry = logged(backupPath);
+    return { path, backupPath, backupSha256: entry?.sha256Before ?? null, claimedBackupSha256: claimedBefore, expectSha256: claimedAfter ?? entry?.sha256After ?? null };
+  };
+  const lines = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
+  const fromLines = restoresFromEntries(lines, c.ctx.dbReal, undefined).map((r) => request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null));
   const fromResults = items
     .filter((i) => i.event === undefined)
     .map((i): RestoreRequest | ChangeResult => {
@@ -286,14 +292,9 @@ function restoresFromItems(items: readonly RestoreItem[], c: Common): (RestoreRe
         return refusal(i.path ?? '', 'no-backup', 'The input names no backup: the change it reports wrote nothing, so there is nothing to restore.');
       }
       const backupPath = resolve(i.backupPath);
-      return {
-        path: i.path === undefined ? recordOfBackup(c.ctx.dbReal, backupPath) : i.path,
-        backupPath,
-        expectSha256: i.sha256After ?? null,
-        backupSha256: loggedHash(backupPath) ?? i.sha256Before ?? null,
-      };
+      return request(i.path ?? recordOfBackup(c.ctx.dbReal, backupPath), backupPath, i.sha256Before ?? null, i.sha256After ?? null);
     });
-  return [...fromLog, ...fromResults];
+  return [...fromLines, ...fromResults];
 }
 
 export async function runRestore(argv: string[], io: Io): Promise<number> {
@@ -312,10 +313,11 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
   const c = common('restore', args, database);
   let requests: (RestoreRequest | ChangeResult)[];
   if (args.backup) {
-    const loggedHash = loggedBackupHashes(c.ctx.logPath);
+    const logged = loggedBackups(c.ctx.logPath);
     requests = args.backup.map((file) => {
       const backupPath = resolve(file);
-      return { path: recordOfBackup(c.ctx.dbReal, file), backupPath, expectSha256: null, backupSha256: loggedHash(backupPath) };
+      const entry = logged(backupPath);
+      return { path: recordOfBackup(c.ctx.dbReal, file), backupPath, expectSha256: entry?.sha256After ?? null, backupSha256: entry?.sha256Before ?? null };
     });
   } else if (args.stdin) {
     // Bad input must fail before the lock is taken or anything is read.

@@ -245,6 +245,8 @@ export interface RestoreRequest {
   expectSha256?: string | null;
   /** The hash the backup had when it was written (the log's sha256Before); null when no log names it. */
   backupSha256?: string | null;
+  /** A sha256Before the input gives (piped results or log lines): checked as well, trusted for nothing. */
+  claimedBackupSha256?: string | null;
 }
 
 /**
@@ -255,7 +257,13 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   const loaded = load(ctx, { path: request.path });
   if (!('target' in loaded)) return loaded;
   const cur = loaded;
-  const backup = readVerifiedBackup({ backupPath: request.backupPath, recordName: cur.target.name, backupDir: ctx.backupDir, sha256: request.backupSha256 ?? null });
+  const backup = readVerifiedBackup({
+    backupPath: request.backupPath,
+    recordName: cur.target.name,
+    backupDir: ctx.backupDir,
+    sha256: request.backupSha256 ?? null,
+    claimedSha256: request.claimedBackupSha256 ?? null,
+  });
   if (!Buffer.isBuffer(backup)) return refuse(cur, 'failed', backup.code, backup.message);
   const from = diagnose(backup).state;
   if (backup.equals(cur.bytes)) {

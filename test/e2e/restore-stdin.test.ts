@@ -112,22 +112,42 @@ describe('restore --stdin', () => {
     expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toBe(STUCK);
   });
 
-  it("checks the backup against the log's hash, and against the input's only when no log names it", async () => {
-    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'bob') });
-    const reset = await run(['reset', '--path', dir, '--id', 'Ma', '--id', 'Mb']);
-    const [ma, mb] = reset.results as [ChangeResult, ChangeResult];
-    // The input's hash of Ma's backup is wrong, but the log names the backup: the log's counts.
-    const forgedHash = { ...ma, sha256Before: sha('something else') };
-    // A second copy of Mb's backup that no log names: only the input's hash can vouch for it, and it does not match.
-    const copy = mb.backupPath!.replace(/\.bak$/, '').replace(/T(\d+)Z$/, 'T000000000Z') + '.bak';
-    copyFileSync(mb.backupPath!, copy);
-    const unlogged = { ...mb, backupPath: copy, sha256Before: sha('something else') };
-    const r = await run(['restore', '--path', dir, '--stdin'], [forgedHash, unlogged].map((x) => JSON.stringify(x)).join('\n'));
+  it("vouches for a backup only by the log's hash: the input's hashes add checks and never lift one", async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'bob'), 'Mc.ini': STUCK.replace('jdoe', 'carol') });
+    const reset = await run(['reset', '--path', dir, '--id', 'Ma', '--id', 'Mb', '--id', 'Mc']);
+    const [ma, mb, mc] = reset.results as [ChangeResult, ChangeResult, ChangeResult];
+    // Ma: the log names the backup and vouches for it, but the input claims another hash: refused.
+    const wrongClaim = { ...ma, sha256Before: sha('something else') };
+    // Mb: binary bytes planted in the backup folder under a backup's name, with their true hash; no log names them.
+    const planted = join(backupDirOf(dir), 'Mb.ini.20200101T000000000Z.bak');
+    const binary = Buffer.from('MZ\u0000\u0001evil\u00ff\u00fe', 'latin1');
+    writeFileSync(planted, binary);
+    const plantedItem = { path: mb.path, backupPath: planted, sha256Before: sha(binary) };
+    // Mc: a copy of its real backup that no log names, with the right hash: a record kmsdb could have backed up.
+    const copy = join(backupDirOf(dir), 'Mc.ini.20200101T000000000Z.bak');
+    copyFileSync(mc.backupPath!, copy);
+    const copyItem = { path: mc.path, backupPath: copy, sha256Before: mc.sha256Before };
+    const r = await run(['restore', '--path', dir, '--stdin'], [wrongClaim, plantedItem, copyItem].map((x) => JSON.stringify(x)).join('\n'));
     expect(r.results.map((x) => [x.id, x.status, x.code])).toEqual([
-      ['Ma', 'restored', null],
-      ['Mb', 'failed', 'backup-mismatch'],
+      ['Ma', 'failed', 'backup-mismatch'],
+      ['Mb', 'failed', 'backup-not-a-record'],
+      ['Mc', 'restored', null],
     ]);
+    expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toContain('State = 1');
     expect(readFileSync(join(dir, 'Mb.ini')).toString('latin1')).toContain('State = 1');
+  });
+
+  it("takes what the record must still hold from the log when the input does not say", async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const reset = await run(['reset', '--path', dir, '--id', 'Ma']);
+    const file = join(dir, 'Ma.ini');
+    const enrolled = Buffer.concat([readFileSync(file), Buffer.from('NumSCerts = 1\r\n', 'latin1')]);
+    writeFileSync(file, enrolled);
+    const r = await run(['restore', '--path', dir, '--stdin'], JSON.stringify({ backupPath: reset.results[0]!.backupPath }));
+    expect(r.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
+    const byHand = await run(['restore', '--path', dir, '--backup', reset.results[0]!.backupPath!]);
+    expect(byHand.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
+    expect(readFileSync(file)).toEqual(enrolled);
   });
 
   it('refuses a backup outside the backup folder, and restores nothing from it', async () => {
