@@ -52,7 +52,13 @@ function Add-KmsRestoreItem {
         return
     }
     $backup = $BackupPath
-    if (-not $Origin) { $backup = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupPath) }
+    if (-not $Origin) {
+        $backup = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupPath)
+        if (Test-Path -LiteralPath $backup -PathType Container) {
+            Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is a folder: -BackupPath names one backup file. To name the backup folder, as Reset-KmsEnrollment -BackupPath does, use -BackupFolder.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
+            return
+        }
+    }
     $record = $Path
     $folder = $null
     if (-not $record) {

@@ -26,6 +26,14 @@ function Restore-KmsEnrollment {
     reported Unchanged, so running twice is safe. Each refusal is a
     non-terminating error with the input as its TargetObject.
 
+    Audit-log entries are restored on this computer, whose paths they hold,
+    unless they came out of a remote session that is still open; an entry
+    written on another computer (its host) is refused with
+    KmsRestoreOtherComputer: restore it there.
+
+    With -ErrorAction Stop, records of the same batch after the refused one
+    may already have been restored; the audit log shows them.
+
     Results read on other servers go back to the server each came from, through
     the same session when it is still open, batched per server and run at
     once; there Restore-KmsEnrollment runs with -Confirm:$false after this
@@ -209,7 +217,7 @@ function Restore-KmsEnrollment {
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Log') { return }
         if ($null -ne $_ -and $_ -isnot [string] -and $_.PSObject.Properties['event']) {
-            $logged.Add($_)
+            $logged.Add((ConvertTo-KmsLogEntry -Entry $_))
             return
         }
         Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_)
@@ -218,12 +226,18 @@ function Restore-KmsEnrollment {
     end {
         if ($PSCmdlet.ParameterSetName -eq 'Log') {
             $logFile = $request['log']
-            $entries = Read-KmsAuditLog -Path $logFile -Cmdlet $PSCmdlet
+            $entries = @(Read-KmsAuditLog -Path $logFile -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-KmsLogEntry -Entry $_ })
             if ($Path) {
-                $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
-                $entries = @($entries | Where-Object { (Split-Path -Path ([string]$_.path) -Parent) -eq $database })
+                # As the file system compares: the log holds full paths, without a trailing separator.
+                $database = [System.IO.Path]::GetFullPath($PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)).TrimEnd('\', '/')
+                $comparison = [System.StringComparison]::Ordinal
+                if ([System.IO.Path]::DirectorySeparatorChar -eq '\') { $comparison = [System.StringComparison]::OrdinalIgnoreCase }
+                $entries = @($entries | Where-Object { [string]::Equals([System.IO.Path]::GetDirectoryName($_.path), $database, $comparison) })
+                if ($entries.Count -eq 0) {
+                    Write-KmsError -Cmdlet $PSCmdlet -Message ('The audit log {0} records no change of a record in {1}.' -f $logFile, $database) -ErrorId 'KmsRestoreNotFound' -Category ObjectNotFound -TargetObject $Path
+                }
             }
-            $logged.AddRange([object[]]@($entries))
+            foreach ($entry in $entries) { $logged.Add($entry) }
         }
         $chosen = @(Select-KmsLoggedReset -Entry $logged.ToArray())
         if ($Id) {
@@ -243,7 +257,13 @@ function Restore-KmsEnrollment {
             $chosen = @($chosen | Where-Object { $byId.ContainsKey([string]$_.backupPath) })
         }
         foreach ($entry in $chosen) {
-            Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $entry.backupPath -Path $entry.path -Sha256Before $entry.sha256Before -Sha256After $entry.sha256After -InputObject $entry -Origin (Get-KmsRecordOrigin -Record $entry)
+            # A log's paths are those of the computer that wrote it: restore there what was reset there.
+            if (-not $entry.KmsOrigin -and $entry.host -and -not (Test-KmsLocalComputer -ComputerName $entry.host)) {
+                $message = '{0} was reset on {1}, and the log''s paths are that computer''s; restore it there, for example with Invoke-Command -ComputerName {1}.' -f $entry.path, $entry.host
+                Write-KmsError -Cmdlet $PSCmdlet -Message $message -ErrorId 'KmsRestoreOtherComputer' -Category InvalidOperation -TargetObject $entry.KmsInput
+                continue
+            }
+            Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $entry.backupPath -Path $entry.path -Sha256Before $entry.sha256Before -Sha256After $entry.sha256After -InputObject $entry.KmsInput -Origin $entry.KmsOrigin
         }
         Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
     }

@@ -174,10 +174,11 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         $restored[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.KmsEnrollment.RestoreResult'
         foreach ($name in $textI.Keys) { Get-Bytes (Join-Path $i.Database $name) | Should -Be (ConvertTo-AnsiBase64 $textI[$name]) }
         foreach ($name in $textJ.Keys) { Get-Bytes (Join-Path $j.Database $name) | Should -Be (ConvertTo-AnsiBase64 $textJ[$name]) }
-        # Each server restored its own records with one kmsdb restore: nothing crossed over.
+        # Each server restored its own records with one kmsdb restore of its own database: nothing crossed over.
         foreach ($server in $i, $j) {
             $runs = @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson') | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] -and $_.argv[0] -eq 'restore' })
             $runs.Count | Should -Be 1
+            $runs[0].argv[([array]::IndexOf($runs[0].argv, '--path') + 1)] | Should -Be $server.Database
         }
         $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+RestoredFrom'
     }

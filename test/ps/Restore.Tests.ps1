@@ -199,4 +199,40 @@ Describe 'Restore-KmsEnrollment' {
         @($done | Restore-KmsEnrollment -Confirm:$false -BatchSize 2).Count | Should -Be 5
         @(Get-KmsdbTrace) | Should -Be @('restore', 'restore', 'restore')
     }
+
+    It 'restores log entries on this computer whatever computer a line names, and refuses those another computer wrote' {
+        $reset = New-ResetDb
+        Mock -ModuleName KmsEnrollment Invoke-Command { throw 'remoting was used' }
+        $lines = @(Get-Content -LiteralPath $reset.Log -Encoding UTF8 | ConvertFrom-Json)
+        $lines[0] | Add-Member -NotePropertyName ComputerName -NotePropertyValue 'evil.invalid'
+        $lines[0] | Add-Member -NotePropertyName PSComputerName -NotePropertyValue 'evil.invalid'
+        $lines[1].host = 'SRV1'
+        $restored = @($lines | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        Should -Invoke -ModuleName KmsEnrollment Invoke-Command -Times 0 -Exactly
+        $restored.Id | Should -Be 'Ma'
+        Get-Bytes (Join-Path $reset.Db 'Ma.ini') | Should -Be $reset.Before['Ma.ini']
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsRestoreOtherComputer,Restore-KmsEnrollment'
+        $problems[0].TargetObject | Should -Be $lines[1]
+        (Get-KmsRecord -Path (Join-Path $reset.Db 'Mb.ini')).State | Should -Be 1
+    }
+
+    It '-LogPath with -Path takes the database folder however it is written, and says when the log has none of it' {
+        $reset = New-ResetDb
+        $sep = [System.IO.Path]::DirectorySeparatorChar
+        @(Restore-KmsEnrollment -LogPath $reset.Log -Path ($reset.Db + $sep) -Confirm:$false).Count | Should -Be 2
+        Assert-AsBefore $reset
+        $other = New-KmsDb @{ 'Mz.ini' = $Stuck -f 'zoe' }
+        $out = Restore-KmsEnrollment -LogPath $reset.Log -Path $other -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsRestoreNotFound,Restore-KmsEnrollment'
+    }
+
+    It 'says to use -BackupFolder when -BackupPath names a folder' {
+        $reset = New-ResetDb
+        $out = $reset.Done | Restore-KmsEnrollment -BackupPath "$($reset.Db).kmsdb-backup" -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        @($problems).Count | Should -Be 2
+        $problems[0].Exception.Message | Should -Match 'use -BackupFolder'
+    }
 }
