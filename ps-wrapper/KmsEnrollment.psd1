@@ -9,7 +9,7 @@
     Description          = 'Finds and fixes Exchange Server 5.0 KMS users stuck by KB Q198709 (State = 4 and no NumSCerts), byte-exact, with lock, backup and audit log. Runs on x64 Windows 10 or Windows Server 2016 or later (Windows 11 on ARM64 through x64 emulation) and x64 Linux, in Windows PowerShell 5.1 and PowerShell 7.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FunctionsToExport    = @('Get-KmsRecord', 'Reset-KmsEnrollment')
+    FunctionsToExport    = @('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
@@ -20,7 +20,7 @@
             # PSEdition_*: Windows PowerShell 5.1 (Desktop) and PowerShell 7 (Core).
             Tags         = @('Exchange', 'KMS', 'Q198709', 'Security', 'Windows', 'Linux', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Runs on Windows x64 (Windows Server, in Windows PowerShell 5.1 and PowerShell 7) and Linux x64 (PowerShell 7). Get-KmsRecord lists KMS client records; Reset-KmsEnrollment applies the KB Q198709 fix in the record file itself, after a backup, under a lock, with an audit log. kmsdb.exe and the scripts can be signed with your own certificate.'
+            ReleaseNotes = 'Runs on Windows x64 (Windows Server, in Windows PowerShell 5.1 and PowerShell 7) and Linux x64 (PowerShell 7). Get-KmsRecord lists KMS client records; Reset-KmsEnrollment applies the KB Q198709 fix in the record file itself, after a backup, under a lock, with an audit log; Restore-KmsEnrollment undoes it, locally or on the servers the results came from. kmsdb.exe and the scripts can be signed with your own certificate.'
         }
     }
 }

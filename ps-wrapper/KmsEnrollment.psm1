@@ -12,4 +12,4 @@ foreach ($folder in @('Private', 'Public')) {
     }
 }
 
-Export-ModuleMember -Function @('Get-KmsRecord', 'Reset-KmsEnrollment')
+Export-ModuleMember -Function @('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')

@@ -13,7 +13,7 @@ function Invoke-KmsRemote {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)]
-        [ValidateSet('Get-KmsRecord', 'Reset-KmsEnrollment')]
+        [ValidateSet('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')]
         [string] $Command,
 
         [Parameter(Mandatory)]

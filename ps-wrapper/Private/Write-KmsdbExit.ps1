@@ -12,7 +12,8 @@ function Write-KmsdbExit {
     wrote on stderr.
 
     Reported codes: 0 is success; 1 means some records were refused, which their results report;
-    2, 3 and 4 are errors of the whole call; 70 is a defect of kmsdb.
+    2, 3 and 4 are errors of the whole call; 70 (a defect of kmsdb) and 74 (its output could not be
+    written) end as KmsdbFailed. src/cli/errors.ts holds the table of codes.
     #>
     [CmdletBinding()]
     param(

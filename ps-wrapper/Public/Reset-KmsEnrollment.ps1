@@ -65,8 +65,9 @@ function Reset-KmsEnrollment {
     call fails with KmsDatabaseLocked. The default is 30; 0 fails at once.
 
     .PARAMETER BackupPath
-    The folder for backups. The default is a folder beside the database folder,
-    named after it with .kmsdb-backup appended.
+    The folder for backups (alias BackupFolder, as Restore-KmsEnrollment names
+    it). The default is a folder beside the database folder, named after it
+    with .kmsdb-backup appended.
 
     .PARAMETER LogPath
     The audit log file. The default is kmsdb-audit.log in the backup folder.
@@ -120,6 +121,9 @@ function Reset-KmsEnrollment {
 
     .LINK
     Get-KmsRecord
+
+    .LINK
+    Restore-KmsEnrollment
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Record')]
     [OutputType('KmsEnrollment.ResetResult')]
@@ -145,6 +149,7 @@ function Reset-KmsEnrollment {
 
         [switch] $AllowAmbiguous,
 
+        [Alias('BackupFolder')]
         [ValidateNotNullOrEmpty()]
         [string] $BackupPath,
 
@@ -171,13 +176,26 @@ function Reset-KmsEnrollment {
     begin {
         # -Force only stops the prompts, as the cmdlet guidelines ask.
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
-        $options = @{ AllowNumSCerts = [bool]$AllowNumSCerts; AllowAmbiguous = [bool]$AllowAmbiguous; BatchSize = $BatchSize; ThrottleLimit = $ThrottleLimit }
-        if ($PSBoundParameters.ContainsKey('LockTimeout')) { $options['LockTimeout'] = $LockTimeout }
-        if ($BackupPath) { $options['BackupPath'] = $BackupPath }
-        if ($LogPath) { $options['LogPath'] = $LogPath }
+        $request = [ordered]@{}
+        $remote = @{}
+        if ($AllowNumSCerts) { $request['allowNumSCerts'] = $true; $remote['AllowNumSCerts'] = $true }
+        if ($AllowAmbiguous) { $request['allowAmbiguous'] = $true; $remote['AllowAmbiguous'] = $true }
+        if ($PSBoundParameters.ContainsKey('LockTimeout')) { $request['wait'] = $LockTimeout; $remote['LockTimeout'] = $LockTimeout }
+        if ($BackupPath) { $request['backupDir'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupPath); $remote['BackupPath'] = $BackupPath }
+        if ($LogPath) { $request['log'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($LogPath); $remote['LogPath'] = $LogPath }
+        $options = @{
+            Command          = 'reset'
+            CmdletName       = 'Reset-KmsEnrollment'
+            Request          = $request
+            RemoteParameters = $remote
+            Convert          = 'ConvertTo-KmsResetResult'
+            BatchSize        = $BatchSize
+            ThrottleLimit    = $ThrottleLimit
+        }
         if ($Credential) { $options['Credential'] = $Credential }
         if ($ConfigurationName) { $options['ConfigurationName'] = $ConfigurationName }
-        $pending = Initialize-KmsResetQueue -Options $options
+        $pending = Initialize-KmsChangeQueue -Options $options
+        $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
     }
 
     process {
@@ -185,7 +203,7 @@ function Reset-KmsEnrollment {
             $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
             $found = Invoke-Kmsdb -Request ([ordered]@{ command = 'get'; path = @($database); mailbox = [string[]]$Mailbox; format = 'ndjson'; progress = $true }) -Cmdlet $PSCmdlet -TargetObject $database
             foreach ($record in @($found | ConvertTo-KmsRecord)) {
-                Add-KmsResetItem -Queue $pending -Cmdlet $PSCmdlet -Path $record.Path -Sha256 $record.Sha256 -InputObject $record -Mailbox $record.Mailbox
+                Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $record.Path -Action $action -Fields @{ sha256 = $record.Sha256 } -InputObject $record -Mailbox $record.Mailbox
             }
             return
         }
@@ -193,10 +211,12 @@ function Reset-KmsEnrollment {
         $name = $null
         if ($null -ne $current -and $current.PSObject.Properties['Mailbox']) { $name = [string]$current.Mailbox }
         if ($null -eq $current) { $current = $Path }
-        Add-KmsResetItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Sha256 $Sha256 -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_)
+        $fields = @{}
+        if ($Sha256) { $fields['sha256'] = $Sha256 }
+        Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_)
     }
 
     end {
-        Send-KmsResetQueue -Queue $pending -Cmdlet $PSCmdlet
+        Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
     }
 }

@@ -22,6 +22,8 @@ export interface BackupClaim {
   backupDir: string;
   /** The logged sha256Before of the change being undone, when a log says so. */
   sha256: string | null;
+  /** A sha256Before the input gives: one more hash to match, which never stands in for the log's. */
+  claimedSha256?: string | null;
 }
 
 /**
@@ -29,7 +31,9 @@ export interface BackupClaim {
  * inside the backup folder (symlinks resolved), named as a backup of this very
  * record, no larger than a record may be, and hashing to the logged
  * sha256Before. Without a logged hash it must at least hold what a reset or a
- * restore backs up: a readable profile with one State, 1 or 4.
+ * restore backs up: a readable profile with one State, 1 or 4. A hash the
+ * input claims is checked too, but never vouches for a backup the way the
+ * log's does.
  */
 export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
   const { backupPath, recordName } = claim;
@@ -68,18 +72,21 @@ export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
     if (sha256(bytes) !== claim.sha256) {
       return { code: 'backup-mismatch', message: `The backup ${backupPath} does not hash to the logged sha256Before: it was changed after kmsdb wrote it.` };
     }
-    return bytes;
+  } else {
+    const d = diagnose(bytes);
+    const warnings = new Set(buildRecord(real, recordName, bytes, null, d).warnings.map((w) => w.code));
+    const why =
+      bytes.length === 0
+        ? 'it is empty'
+        : warnings.has('binary') || warnings.has('odd-length')
+          ? 'it holds binary content'
+          : d.stateEntries.length !== 1 || (d.state !== STATE_RECOVERY && d.state !== STATE_UNDEFINED)
+            ? 'it does not hold one State of 1 or 4, as every record kmsdb changes does'
+            : null;
+    if (why) return { code: 'backup-not-a-record', message: `The backup ${backupPath} is not a record kmsdb could have backed up: ${why}.` };
   }
-  const d = diagnose(bytes);
-  const warnings = new Set(buildRecord(real, recordName, bytes, null, d).warnings.map((w) => w.code));
-  const why =
-    bytes.length === 0
-      ? 'it is empty'
-      : warnings.has('binary') || warnings.has('odd-length')
-        ? 'it holds binary content'
-        : d.stateEntries.length !== 1 || (d.state !== STATE_RECOVERY && d.state !== STATE_UNDEFINED)
-          ? 'it does not hold one State of 1 or 4, as every record kmsdb changes does'
-          : null;
-  if (why) return { code: 'backup-not-a-record', message: `The backup ${backupPath} is not a record kmsdb could have backed up: ${why}.` };
+  if (claim.claimedSha256 && sha256(bytes) !== claim.claimedSha256) {
+    return { code: 'backup-mismatch', message: `The backup ${backupPath} does not hash to the sha256Before the input gives.` };
+  }
   return bytes;
 }

@@ -127,6 +127,11 @@ function refuse(subject: LoadedRecord | { path: string }, status: 'skipped' | 'f
   return result(subject.path, { status, code, message });
 }
 
+/** A request refused before its record is read: one that names nothing kmsdb can change. */
+export function refusal(path: string, code: RefusalCode, message: string): ChangeResult {
+  return refuse({ path }, 'skipped', code, message);
+}
+
 /** Reads a file's bytes (a copy of its own) and status through one open file, so that the two agree. */
 function readWithStat(path: string): { bytes: Buffer; stat: Stats } {
   const reader = new FileReader();
@@ -259,6 +264,8 @@ export interface RestoreRequest {
   expectSha256?: string | null;
   /** The hash the backup had when it was written (the log's sha256Before); null when no log names it. */
   backupSha256?: string | null;
+  /** A sha256Before the input gives (piped results or log lines): checked as well, trusted for nothing. */
+  claimedBackupSha256?: string | null;
 }
 
 /**
@@ -268,7 +275,13 @@ export interface RestoreRequest {
 export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): ChangeResult {
   const loaded = load(ctx, { path: request.path });
   if (!('target' in loaded)) return loaded;
-  const backup = readVerifiedBackup({ backupPath: request.backupPath, recordName: loaded.target.name, backupDir: ctx.backupDir, sha256: request.backupSha256 ?? null });
+  const backup = readVerifiedBackup({
+    backupPath: request.backupPath,
+    recordName: loaded.target.name,
+    backupDir: ctx.backupDir,
+    sha256: request.backupSha256 ?? null,
+    claimedSha256: request.claimedBackupSha256 ?? null,
+  });
   if (!Buffer.isBuffer(backup)) return refuse(loaded, 'failed', backup.code, backup.message);
   const states = { from: loaded.record.state, to: diagnose(backup).state };
   if (backup.equals(loaded.bytes)) return outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states);

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../change/reset-restore.js';
+import { refusal, resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../change/reset-restore.js';
 import { selectRecords } from '../scan/read-records.js';
 import { recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
@@ -15,7 +15,7 @@ import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.
 import { EXIT, ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink, type Format } from './output.js';
-import { parseRequests, readAll } from './stdin.js';
+import { parseRequests, parseRestoreItems, readAll, type RestoreItem } from './stdin.js';
 
 const CHANGE_OPTIONS = {
   path: { type: 'string' },
@@ -223,15 +223,18 @@ export function matchIds<T>(ids: readonly string[], candidates: readonly T[], id
   return out;
 }
 
+/** What a log, or piped log lines, can say about a reset: enough to undo it. */
+type LoggedChange = Pick<AuditEntry, 'event' | 'id' | 'path' | 'backupPath' | 'sha256Before' | 'sha256After'>;
+
 /**
- * What a log says to undo: the latest reset of each record in this database
- * that the log does not also show as failed. Every check of the backup and the
- * record is left to restoreRecord, which refuses per record.
+ * What log entries say to undo: the latest reset of each record in this
+ * database that the entries do not also show as failed. Every check of the
+ * backup and the record is left to restoreRecord, which refuses per record.
  */
-function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
+function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
   // A shared log may name other databases' records: those are not this run's to restore.
-  const entries = auditLog(logPath).filter((e) => samePath(dirname(e.path), dbReal));
-  const resets = new Map<string, AuditEntry[]>();
+  const entries = all.filter((e) => samePath(dirname(e.path), dbReal));
+  const resets = new Map<string, LoggedChange[]>();
   for (const e of entries) {
     if (e.event === 'reset') resets.set(e.path, [...(resets.get(e.path) ?? []), e]);
     if (e.event === 'reset-failed') {
@@ -240,7 +243,7 @@ function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[]
       if (at >= 0) list.splice(at, 1);
     }
   }
-  let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is AuditEntry => e !== undefined);
+  let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is LoggedChange => e !== undefined);
   if (ids) {
     const wanted = new Set([...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])));
     latest = latest.filter((e) => wanted.has(e));
@@ -248,11 +251,51 @@ function restoresFromLog(logPath: string, dbReal: string, ids: readonly string[]
   return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
 }
 
-/** The sha256Before the log gives a backup file, when a log is there and names it. */
-function loggedBackupHash(logPath: string, backupPath: string): string | null {
-  if (!existsSync(logPath)) return null;
-  const entry = auditLog(logPath).filter((e) => samePath(e.backupPath, backupPath)).at(-1);
-  return entry ? entry.sha256Before : null;
+/**
+ * What the audit log records of each backup file (the latest line naming it
+ * winning): its hash (sha256Before) and the record's hash right after that
+ * change (sha256After). Read once; empty when there is no log yet.
+ */
+function loggedBackups(logPath: string): (backupPath: string) => { sha256Before: string; sha256After: string } | null {
+  const logged = new Map<string, { sha256Before: string; sha256After: string }>();
+  // Keys compare as samePath does: without letter case on Windows.
+  const key = (path: string) => (process.platform === 'win32' ? path.toLowerCase() : path);
+  if (existsSync(logPath)) for (const e of auditLog(logPath)) logged.set(key(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After });
+  return (backupPath) => logged.get(key(backupPath)) ?? null;
+}
+
+/** The record a backup was taken of: NAME.ini.TIMESTAMP.bak is NAME.ini in the database folder. */
+function recordOfBackup(dbReal: string, backupPath: string): string {
+  const name = backupRecordName(backupPath);
+  if (!name) throw usage(`restore: ${backupPath} is not a kmsdb backup (NAME.ini.TIMESTAMP.bak).`);
+  return join(dbReal, name);
+}
+
+/**
+ * What piped input says to restore. Audit-log lines are chosen as --from-log
+ * chooses them; a reset's results each name their backup. The input's hashes
+ * only add checks: what vouches for a backup, and says what the record must
+ * still hold, is the audit log on disk when it names the backup; else the
+ * backup must look like a record kmsdb backed up, as with --backup.
+ */
+function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (RestoreRequest | ChangeResult)[] {
+  const logged = loggedBackups(setup.ctx.logPath);
+  const request = (path: string, backupPath: string, claimedBefore: string | null, claimedAfter: string | null): RestoreRequest => {
+    const entry = logged(backupPath);
+    return { path, backupPath, backupSha256: entry?.sha256Before ?? null, claimedBackupSha256: claimedBefore, expectSha256: claimedAfter ?? entry?.sha256After ?? null };
+  };
+  const lines = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
+  const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined).map((r) => request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null));
+  const fromResults = items
+    .filter((i) => i.event === undefined)
+    .map((i): RestoreRequest | ChangeResult => {
+      if (i.backupPath === null) {
+        return refusal(i.path ?? '', 'no-backup', 'The input names no backup: the change it reports wrote nothing, so there is nothing to restore.');
+      }
+      const backupPath = resolve(i.backupPath);
+      return request(i.path ?? recordOfBackup(setup.ctx.dbReal, backupPath), backupPath, i.sha256Before ?? null, i.sha256After ?? null);
+    });
+  return [...fromLines, ...fromResults];
 }
 
 export async function runRestore(argv: string[], io: Io): Promise<number> {
@@ -262,23 +305,26 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     backup: { type: 'string', multiple: true },
     'from-log': { type: 'string' },
     id: { type: 'string', multiple: true },
+    stdin: { type: 'boolean' },
   });
   const database = databaseOption('restore', args);
-  if ((args.backup !== undefined) === (args['from-log'] !== undefined)) {
-    throw usage("restore: name what to restore with either --backup FILE or --from-log FILE. See 'kmsdb --help'.");
-  }
+  const sources = [args.backup !== undefined, args['from-log'] !== undefined, args.stdin === true].filter(Boolean).length;
+  if (sources !== 1) throw usage("restore: name what to restore with exactly one of --backup FILE, --from-log FILE or --stdin. See 'kmsdb --help'.");
   if (args.id && !args['from-log']) throw usage('restore: --id goes with --from-log.');
   const setup = changeSetup('restore', args, database);
-  let requests: RestoreRequest[];
+  let requests: (RestoreRequest | ChangeResult)[];
   if (args.backup) {
+    const logged = loggedBackups(setup.ctx.logPath);
     requests = args.backup.map((file) => {
-      const name = backupRecordName(file);
-      if (!name) throw usage(`restore: ${file} is not a kmsdb backup (NAME.ini.TIMESTAMP.bak).`);
       const backupPath = resolve(file);
-      return { path: join(setup.ctx.dbReal, name), backupPath, expectSha256: null, backupSha256: loggedBackupHash(setup.ctx.logPath, backupPath) };
+      const entry = logged(backupPath);
+      return { path: recordOfBackup(setup.ctx.dbReal, file), backupPath, expectSha256: entry?.sha256After ?? null, backupSha256: entry?.sha256Before ?? null };
     });
+  } else if (args.stdin) {
+    // Bad input must fail before the lock is taken or anything is read.
+    requests = restoresFromItems(parseRestoreItems(await readAll(io.stdin)), setup);
   } else {
-    requests = restoresFromLog(resolve(args['from-log'] as string), setup.ctx.dbReal, args.id);
+    requests = restoresFromEntries(auditLog(resolve(args['from-log'] as string)), setup.ctx.dbReal, args.id);
   }
-  return runChanges('restore', setup, () => requests, (r) => restoreRecord(setup.ctx, r), io);
+  return runChanges('restore', setup, () => requests, (r) => ('status' in r ? r : restoreRecord(setup.ctx, r)), io);
 }

@@ -1,12 +1,33 @@
-import { HELP } from './args.js';
-import { EXIT, ExitError } from './errors.js';
+import { helpText, HelpRequested } from './args.js';
 import { runReset, runRestore } from './change.js';
+import { COMMAND_NAMES, EXIT, ExitError, usage, type CommandName } from './errors.js';
 import { runGet } from './get.js';
 import type { Io } from './io.js';
+import { TextSink } from './output.js';
 import { fromRequest } from './request.js';
 import { trace } from '../trace.js';
 
 declare const KMSDB_VERSION: string;
+
+const COMMANDS: Record<CommandName, (argv: string[], io: Io) => Promise<number>> = { get: runGet, reset: runReset, restore: runRestore };
+
+const isCommand = (name: string | undefined): name is CommandName => COMMAND_NAMES.includes(name as CommandName);
+
+/** Help and the version go through the same sink as records, so that a failed write reaches the one exit too. */
+async function print(io: Io, text: string): Promise<number> {
+  const sink = new TextSink(io.stdout);
+  await sink.write(text);
+  await sink.end();
+  return EXIT.OK;
+}
+
+/** `kmsdb help [COMMAND]`, as git and npm have it. */
+function helpCommand(rest: string[]): string {
+  const [name, ...extra] = rest;
+  if (name === undefined) return helpText();
+  if (!isCommand(name) || extra.length > 0) throw usage(`help: there is no command '${rest.join(' ')}'; the commands are ${COMMAND_NAMES.join(', ')}. See 'kmsdb --help'.`);
+  return helpText(name);
+}
 
 /** Runs one kmsdb command and returns its exit code; commands throw ExitError for failures. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -19,27 +40,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // Tests count process starts through this (for example, that the PowerShell
   // module starts one process per batch, not per record), with the command each ran.
   trace({ argv });
+  if (isCommand(command)) {
+    try {
+      return await COMMANDS[command](rest, io);
+    } catch (err) {
+      if (err instanceof HelpRequested) return print(io, helpText(err.command));
+      throw err;
+    }
+  }
   switch (command) {
-    case 'get':
-      return runGet(rest, io);
-    case 'reset':
-      return runReset(rest, io);
-    case 'restore':
-      return runRestore(rest, io);
     case '--version':
     case '-v':
-      io.stdout.write(`${typeof KMSDB_VERSION === 'string' ? KMSDB_VERSION : 'dev'}\n`);
-      return EXIT.OK;
+      return print(io, `${typeof KMSDB_VERSION === 'string' ? KMSDB_VERSION : 'dev'}\n`);
     case '--help':
     case '-h':
+      return print(io, helpText());
     case 'help':
-      io.stdout.write(HELP);
-      return EXIT.OK;
+      return print(io, helpCommand(rest));
     case undefined:
-      io.stderr.write(HELP);
+      io.stderr.write(helpText());
       return EXIT.USAGE;
     default:
       throw new ExitError(EXIT.USAGE, `Unknown command '${command}'. See 'kmsdb --help'.`);
   }
 }
-

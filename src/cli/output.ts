@@ -1,4 +1,5 @@
 import { Utf8Builder } from '../scan/utf8-builder.js';
+import { EXIT, ExitError } from './errors.js';
 
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 50;
@@ -6,19 +7,28 @@ const FLUSH_MS = 50;
 /**
  * Buffered, backpressure-aware output. Small writes are gathered into
  * chunks, but never held longer than FLUSH_MS, so consumers see records as
- * they are read. A reader that goes away (EPIPE) ends the output quietly.
+ * they are read. A reader that goes away (EPIPE) ends the output quietly;
+ * any other write error (a full disk) rejects the next write, or end(), so
+ * that it reaches the command's caller like every other failure.
  */
 export class TextSink {
   // Gathered as bytes, not strings (see Utf8Builder).
   private readonly pending = new Utf8Builder(FLUSH_BYTES);
   private lastFlush = Date.now();
   private closed = false;
+  private failure: ExitError | null = null;
+  /** Settles once the stream has taken the last chunk written (a file's write reports its error only then). */
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(private readonly stream: NodeJS.WritableStream) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.closed = true;
-      else throw err;
-    });
+    // A stream's error is emitted outside any write call: only recorded here, it is thrown by the writes after it.
+    stream.on('error', (err: NodeJS.ErrnoException) => this.fail(err));
+  }
+
+  private fail(err: NodeJS.ErrnoException): void {
+    this.closed = true;
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    this.failure ??= new ExitError(EXIT.OUTPUT, `the output cannot be written: ${err.message}.`);
   }
 
   /** False once the reader has gone; producers may stop early. */
@@ -27,6 +37,7 @@ export class TextSink {
   }
 
   async write(text: string): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.closed) return;
     if (this.pending.length > 0 && this.pending.free < text.length * 3) await this.flush();
     this.pending.append(text);
@@ -35,6 +46,7 @@ export class TextSink {
 
   /** UTF-8 bytes already encoded; the sink owns them from now on. */
   async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.closed) return;
     if (bytes.length <= this.pending.free) {
       this.pending.appendBytes(bytes);
@@ -51,11 +63,30 @@ export class TextSink {
     if (chunk) await this.send(chunk);
   }
 
-  private async send(chunk: Uint8Array): Promise<void> {
-    if (!this.closed && !this.stream.write(chunk)) await this.drained();
+  /** Flushes, then waits until the stream has taken everything: a write that failed rejects here. */
+  async end(): Promise<void> {
+    await this.flush();
+    await this.lastWrite;
+    if (this.failure) throw this.failure;
   }
 
-  /** Waits for room in the stream, or for its end; an EPIPE is handled by the constructor's listener. */
+  private async send(chunk: Uint8Array): Promise<void> {
+    if (this.closed) {
+      if (this.failure) throw this.failure;
+      return;
+    }
+    let room = true;
+    this.lastWrite = new Promise((resolve) => {
+      room = this.stream.write(chunk, (err) => {
+        if (err) this.fail(err);
+        resolve();
+      });
+    });
+    if (!room) await this.drained();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits for room in the stream, or for its end; an error is recorded by the constructor's listener. */
   private drained(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -109,7 +140,7 @@ export class ItemWriter {
 
   async end(): Promise<void> {
     if (this.format === 'json') await this.sink.write(this.count === 0 ? ']}\n' : '\n]}\n');
-    await this.sink.flush();
+    await this.sink.end();
   }
 }
 

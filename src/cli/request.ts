@@ -31,6 +31,23 @@ interface ResetRequest {
   progress?: boolean;
 }
 
+interface RestoreRequest {
+  command: 'restore';
+  path?: string;
+  config?: string;
+  records?: unknown[];
+  backup?: string[];
+  fromLog?: string;
+  id?: string[];
+  force?: boolean;
+  whatIf?: boolean;
+  backupDir?: string;
+  log?: string;
+  wait?: number;
+  format?: string;
+  progress?: boolean;
+}
+
 const repeat = (option: string, values: string[] | undefined) => (values ?? []).flatMap((v) => [option, v]);
 const flag = (option: string, on: boolean | undefined) => (on ? [option] : []);
 const value = (option: string, v: string | number | undefined) => (v === undefined ? [] : [option, String(v)]);
@@ -38,8 +55,8 @@ const value = (option: string, v: string | number | undefined) => (v === undefin
 /**
  * Turns a JSON request on stdin (schemas/request.schema.json) into the
  * argument list of the same command. The list never passes through a shell or
- * a command line, so no path or pattern can break quoting. A reset request's
- * records become that command's stdin.
+ * a command line, so no path or pattern can break quoting. The records of a
+ * reset or restore request become that command's stdin.
  */
 export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
   let request: unknown;
@@ -52,22 +69,23 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
   if (nestsDeeperThan(request)) throw usage(`the request on stdin nests more than ${MAX_DEPTH} levels deep; it is not a kmsdb request.`);
   const validate = validator('request');
   if (!validate(request)) throw usage(explain(validate.errors, 'the request'));
-  const r = request as GetRequest | ResetRequest;
+  const r = request as GetRequest | ResetRequest | RestoreRequest;
   if (r.command === 'get') {
     return {
       argv: ['get', ...repeat('--path', r.path), ...value('--config', r.config), ...repeat('--mailbox', r.mailbox), ...flag('--affected', r.affected), ...value('--format', r.format), ...flag('--progress', r.progress)],
       io,
     };
   }
+  const chosen =
+    r.command === 'reset'
+      ? [...repeat('--id', r.id), ...repeat('--mailbox', r.mailbox), ...flag('--allow-numscerts', r.allowNumSCerts), ...flag('--allow-ambiguous', r.allowAmbiguous)]
+      : [...repeat('--backup', r.backup), ...value('--from-log', r.fromLog), ...repeat('--id', r.id), ...flag('--force', r.force)];
   const argv = [
-    'reset',
+    r.command,
     ...value('--path', r.path),
     ...value('--config', r.config),
-    ...repeat('--id', r.id),
-    ...repeat('--mailbox', r.mailbox),
+    ...chosen,
     ...flag('--stdin', r.records !== undefined),
-    ...flag('--allow-numscerts', r.allowNumSCerts),
-    ...flag('--allow-ambiguous', r.allowAmbiguous),
     ...flag('--what-if', r.whatIf),
     ...value('--backup-dir', r.backupDir),
     ...value('--log', r.log),

@@ -17,20 +17,22 @@ export async function readAll(stream: NodeJS.ReadableStream, limit = STDIN_LIMIT
   return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
 }
 
-function item(value: unknown, where: string): ChangeRequest {
-  if (nestsDeeperThan(value)) throw usage(`${where} nests more than ${MAX_DEPTH} levels deep: expected what kmsdb get prints.`);
-  const validate = validator('resetRequest#/$defs/item');
+type ItemSchema = 'resetRequest' | 'restoreRequest';
+
+function item(value: unknown, where: string, schema: ItemSchema): unknown {
+  if (nestsDeeperThan(value)) throw usage(`${where} nests more than ${MAX_DEPTH} levels deep: expected what kmsdb ${schema === 'resetRequest' ? 'get' : 'reset'} prints.`);
+  const validate = validator(`${schema}#/$defs/item`);
   if (!validate(value)) throw usage(explain(validate.errors, where));
-  const v = value as { path: string; sha256?: string | null };
-  return v.sha256 === undefined ? { path: v.path } : { path: v.path, sha256: v.sha256 };
+  return value;
 }
 
 /**
- * Parses what `kmsdb get` prints, in either format: one JSON document with
- * `records`, one record, or NDJSON. The whole input is validated before
- * anything is done with it; any fault is a usage error naming where it is.
+ * The items of stdin in either format: one JSON document whose `records`
+ * (or, for restore, `results`) holds them, one item, or NDJSON. The whole
+ * input is validated before anything is done with it; any fault is a usage
+ * error naming where it is.
  */
-export function parseRequests(text: string): ChangeRequest[] {
+function parseItems(text: string, schema: ItemSchema): unknown[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   let whole: unknown;
@@ -42,20 +44,54 @@ export function parseRequests(text: string): ChangeRequest[] {
       .split(/\r?\n/)
       .map((line, i) => ({ line: line.trim(), where: `stdin line ${i + 1}` }))
       .filter(({ line }) => line !== '')
-      .map(({ line, where }) => item(parseLine(line, where), where));
+      .map(({ line, where }) => item(parseLine(line, where, schema), where, schema));
   }
-  if (whole !== null && typeof whole === 'object' && !Array.isArray(whole) && 'records' in whole) {
-    const validate = validator('resetRequest#/$defs/document');
+  const lists = schema === 'resetRequest' ? ['records'] : ['records', 'results'];
+  if (whole !== null && typeof whole === 'object' && !Array.isArray(whole) && lists.some((key) => key in whole)) {
+    const validate = validator(`${schema}#/$defs/document`);
     if (!validate(whole)) throw usage(explain(validate.errors, 'stdin'));
-    return (whole as { records: unknown[] }).records.map((r, i) => item(r, `stdin record ${i + 1}`));
+    const doc = whole as { records?: unknown[]; results?: unknown[] };
+    return (doc.records ?? doc.results ?? []).map((r, i) => item(r, `stdin record ${i + 1}`, schema));
   }
-  return [item(whole, 'stdin')];
+  return [item(whole, 'stdin', schema)];
 }
 
-function parseLine(line: string, where: string): unknown {
+/** Parses what `kmsdb get` prints, in either format, into the records to reset. */
+export function parseRequests(text: string): ChangeRequest[] {
+  return parseItems(text, 'resetRequest').map((value) => {
+    const v = value as { path: string; sha256?: string | null };
+    return v.sha256 === undefined ? { path: v.path } : { path: v.path, sha256: v.sha256 };
+  });
+}
+
+/** One thing to restore (schemas/restore-request.schema.json): a reset's result, or an audit-log line. */
+export interface RestoreItem {
+  backupPath: string | null;
+  path?: string;
+  sha256Before?: string | null;
+  sha256After?: string | null;
+  event?: 'reset' | 'restore' | 'reset-failed' | 'restore-failed';
+  id?: string;
+}
+
+/** Parses what `kmsdb reset` prints, or audit-log lines, into what to restore. */
+export function parseRestoreItems(text: string): RestoreItem[] {
+  return parseItems(text, 'restoreRequest').map((value) => {
+    const v = value as RestoreItem;
+    const out: RestoreItem = { backupPath: v.backupPath };
+    if (v.path !== undefined) out.path = v.path;
+    if (v.sha256Before) out.sha256Before = v.sha256Before.toLowerCase();
+    if (v.sha256After) out.sha256After = v.sha256After.toLowerCase();
+    if (v.event !== undefined) out.event = v.event;
+    if (typeof v.id === 'string') out.id = v.id;
+    return out;
+  });
+}
+
+function parseLine(line: string, where: string, schema: ItemSchema): unknown {
   try {
     return JSON.parse(line);
   } catch (err) {
-    throw usage(`${where} is not JSON${err instanceof RangeError ? ' (nested too deeply)' : ''}: expected what kmsdb get prints.`);
+    throw usage(`${where} is not JSON${err instanceof RangeError ? ' (nested too deeply)' : ''}: expected what kmsdb ${schema === 'resetRequest' ? 'get' : 'reset'} prints.`);
   }
 }

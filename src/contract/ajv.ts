@@ -7,6 +7,7 @@ import recordSchema from '../../schemas/record.schema.json' with { type: 'json' 
 import requestSchema from '../../schemas/request.schema.json' with { type: 'json' };
 import resetOutputSchema from '../../schemas/reset-output.schema.json' with { type: 'json' };
 import resetRequestSchema from '../../schemas/reset-request.schema.json' with { type: 'json' };
+import restoreRequestSchema from '../../schemas/restore-request.schema.json' with { type: 'json' };
 import resetResultSchema from '../../schemas/reset-result.schema.json' with { type: 'json' };
 import settingsSchema from '../../schemas/settings.schema.json' with { type: 'json' };
 
@@ -18,6 +19,7 @@ export const SCHEMAS = {
   getOutput: getOutputSchema,
   resetRequest: resetRequestSchema,
   resetResult: resetResultSchema,
+  restoreRequest: restoreRequestSchema,
   resetOutput: resetOutputSchema,
   request: requestSchema,
   settings: settingsSchema,

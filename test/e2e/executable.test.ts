@@ -61,6 +61,21 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     expect(r.stdout.trim()).toBe(VERSION);
   });
 
+  it("prints a command's help for --help, -h and help COMMAND, as the Linux executable does", () => {
+    const linux = spawnSync(LINUX_EXE, ['reset', '--help'], { encoding: 'utf8' });
+    expect(linux.status).toBe(0);
+    for (const args of [['reset', '--help'], ['reset', '-h'], ['help', 'reset']]) {
+      const r = w.run([WINDOWS_EXE, ...args], join(tempDir(), 'out.txt'));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(linux.stdout);
+    }
+    const nosuch = w.run([WINDOWS_EXE, 'help', 'nosuch'], join(tempDir(), 'out.txt'));
+    expect(nosuch.code).toBe(2);
+    expect(nosuch.stdout).toBe('');
+    expect(nosuch.stderr).toMatch(/^kmsdb: help: there is no command 'nosuch'.*\n$/);
+  });
+
   it('reads every fixture exactly as the Linux executable does', () => {
     const dir = fixtureDb();
     const linux = spawnSync(LINUX_EXE, ['get', '--path', dir, '--format', 'ndjson'], { encoding: 'utf8' });

@@ -381,7 +381,8 @@ describe('the record stays the same file', () => {
     const { results } = await reset(dir, ['--id', 'Ma']);
     writeFileSync(file, ansi(STUCK.replace('jdoe', 'JDOE').replace('State = 4', 'State = 2')));
     const { ino } = statSync(file);
-    const restore = await runKmsdb(['restore', '--path', dir, '--backup', results[0]!.backupPath!, '--format', 'ndjson']);
+    // --force: the record was edited after its reset, which restore otherwise refuses.
+    const restore = await runKmsdb(['restore', '--path', dir, '--backup', results[0]!.backupPath!, '--force', '--format', 'ndjson']);
     expect(restore.code, restore.stderr).toBe(0);
     expect(readFileSync(file, 'latin1')).toBe(STUCK);
     expect(statSync(file).ino).toBe(ino);
@@ -392,7 +393,7 @@ describe('the record stays the same file', () => {
     const file = join(dir, 'Ma.ini');
     const { results } = await reset(dir, ['--id', 'Ma']);
     writeFileSync(file, ansi(`${STUCK}Edited = yes\r\n`));
-    const restore = await runKmsdb(['restore', '--path', dir, '--backup', results[0]!.backupPath!, '--format', 'ndjson']);
+    const restore = await runKmsdb(['restore', '--path', dir, '--backup', results[0]!.backupPath!, '--force', '--format', 'ndjson']);
     expect(restore.code, restore.stderr).toBe(0);
     expect(ndjson<ChangeResult>(restore.stdout)[0]).toMatchObject({ status: 'restored' });
     expect(readFileSync(file, 'latin1')).toBe(STUCK);
@@ -435,7 +436,7 @@ describe('kmsdb restore', () => {
   });
 
   it.each([
-    [['restore', '--path', '.'], /either --backup FILE or --from-log FILE/],
+    [['restore', '--path', '.'], /exactly one of --backup FILE, --from-log FILE or --stdin/],
     [['restore', '--path', '.', '--backup', 'x.txt'], /is not a kmsdb backup/],
     [['restore', '--path', '.', '--id', 'Ma', '--backup', 'Ma.ini.20260101T000000000Z.bak'], /--id goes with --from-log/],
   ])('%j exits 2', async (args, message) => {

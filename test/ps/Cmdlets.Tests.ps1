@@ -268,21 +268,39 @@ Describe 'Unattended runs' {
         @($warnings).Count | Should -Be 0
     }
 
-    It 'reads the database from the settings file when no path is given' {
-        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
-        $settings = Join-Path (New-TestFolder) 'kmsdb.ini'
-        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $db"
+    It 'takes the database, the backup folder and the log from the settings file when no path is given' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith' }
+        $folder = New-TestFolder
+        $backups = Join-Path $folder 'backups'
+        $log = Join-Path $folder 'audit.log'
+        $settings = Join-Path $folder 'kmsdb.ini'
+        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $db`nbackupDir = $backups`nlog = $log"
+        $before = $env:KMSDB_CONFIG
         $env:KMSDB_CONFIG = $settings
         try {
-            (Get-KmsRecord -Affected).Id | Should -Be 'Ma'
-            (Reset-KmsEnrollment -Path $db -Mailbox jdoe -Confirm:$false).Status | Should -Be 'Reset'
+            (Get-KmsRecord -Affected).Id | Should -Be @('Ma', 'Mb')
+            $result = Get-KmsRecord -Mailbox jdoe | Reset-KmsEnrollment -Confirm:$false
         } finally {
-            Remove-Item Env:KMSDB_CONFIG
+            if ($null -eq $before) { Remove-Item Env:KMSDB_CONFIG -ErrorAction Ignore } else { $env:KMSDB_CONFIG = $before }
         }
+        $result.Status | Should -Be 'Reset'
+        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText ($Stuck -f 'jdoe')))
+        Get-Bytes (Join-Path $db 'Mb.ini') | Should -Be (ConvertTo-AnsiBase64 ($Stuck -f 'asmith'))
+        Split-Path -Parent $result.BackupPath | Should -Be $backups
+        (Get-Content -LiteralPath $log -Encoding UTF8 | ConvertFrom-Json).path | Should -Be (Join-Path $db 'Ma.ini')
+        Test-Path -LiteralPath "$db.kmsdb-backup" | Should -BeFalse
     }
 }
 
 Describe 'Errors of a whole call' {
+    BeforeEach {
+        $script:configBefore = $env:KMSDB_CONFIG
+    }
+
+    AfterEach {
+        if ($null -eq $script:configBefore) { Remove-Item Env:KMSDB_CONFIG -ErrorAction Ignore } else { $env:KMSDB_CONFIG = $script:configBefore }
+    }
+
     It 'says what is missing when neither -Path nor a settings file names the database' {
         $env:KMSDB_CONFIG = ''
         $null = Get-KmsRecord -ErrorVariable problems -ErrorAction SilentlyContinue

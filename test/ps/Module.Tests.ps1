@@ -2,7 +2,7 @@ BeforeDiscovery {
     $root = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
     $script:SourceFiles = @(Get-ChildItem -LiteralPath (Join-Path $root 'ps-wrapper') -Recurse -Include '*.ps1', '*.psm1', '*.psd1' |
             ForEach-Object { @{ Path = $_.FullName; Name = $_.FullName.Substring($root.Length + 1) } })
-    $script:Commands = @('Get-KmsRecord', 'Reset-KmsEnrollment')
+    $script:Commands = @('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')
 }
 
 BeforeAll {

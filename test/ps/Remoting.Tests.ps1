@@ -98,23 +98,24 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         $e = Start-TestServer -Name 'serverE' -Files @{ 'Mq.ini' = $Stuck -f 'quinn' }
         $sessions = @((New-TestSession $d), (New-TestSession $e))
         $records = @(Get-KmsRecord -Session $sessions -Affected)
-        # D's database stays locked until E's reset has ended and D's has started. One server after
-        # the other can then never overlap: D first waits out the watcher, E first ends before D starts.
-        $lock = Join-Path $d.Database '.kmsdb.lock'
-        [System.IO.File]::WriteAllText($lock, (@{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress))
-        $watcher = Start-ThreadJob -ArgumentList (Join-Path $e.Home 'trace.ndjson'), (Join-Path $d.Home 'trace.ndjson'), $lock -ScriptBlock {
-            param($traceE, $traceD, $lock)
-            # E's get has run already: its trace holds one start and one exit, and a reset adds another
-            # pair. The lock goes once E's reset has ended and D's has started (and waits for it).
-            $deadline = (Get-Date).AddSeconds(20)
-            while ((Get-Date) -lt $deadline -and -not (@(Select-String -LiteralPath $traceE -Pattern '"exit":').Count -ge 2 -and (Select-String -LiteralPath $traceD -Pattern '"argv":\["reset"' -Quiet))) { Start-Sleep -Milliseconds 50 }
+        # Both databases stay locked until both servers' kmsdb resets have started, so each waits for
+        # the other: one server after the other can never get there (the first would wait out its
+        # -LockTimeout and fail). A start is the trace's reset line, written before the lock is tried.
+        $owner = @{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress
+        $locks = foreach ($server in $d, $e) { Join-Path $server.Database '.kmsdb.lock' }
+        foreach ($lock in $locks) { [System.IO.File]::WriteAllText($lock, $owner) }
+        $watcher = Start-ThreadJob -ArgumentList (Join-Path $d.Home 'trace.ndjson'), (Join-Path $e.Home 'trace.ndjson'), $locks -ScriptBlock {
+            param($traceD, $traceE, $locks)
+            $deadline = (Get-Date).AddSeconds(60)
+            while ((Get-Date) -lt $deadline -and -not ((Select-String -LiteralPath $traceD -Pattern '"argv":\["reset"' -Quiet) -and (Select-String -LiteralPath $traceE -Pattern '"argv":\["reset"' -Quiet))) { Start-Sleep -Milliseconds 50 }
             # A dot file is hidden to PowerShell on Linux: -Force.
-            Remove-Item -LiteralPath $lock -Force
+            if ((Get-Date) -lt $deadline) { Remove-Item -LiteralPath $locks -Force }
         }
         try {
-            $results = @($records | Reset-KmsEnrollment -Confirm:$false -LockTimeout 40)
+            $results = @($records | Reset-KmsEnrollment -Confirm:$false -LockTimeout 30)
         } finally {
-            $watcher | Wait-Job | Remove-Job
+            $watcher | Stop-Job -PassThru | Remove-Job
+            Remove-Item -LiteralPath $locks -Force -ErrorAction Ignore
         }
         @($results.Id | Sort-Object) | Should -Be @('Mp', 'Mq')
         $span = foreach ($server in $d, $e) {
@@ -149,5 +150,36 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         $after = @(Get-Content -LiteralPath (Join-Path $A.Home 'trace.ndjson'))
         # The get ran there (a start and an exit); no reset followed.
         @($after | Select-Object -Skip $before | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] }).argv[0] | Should -Be 'get'
+    }
+
+    It 'undoes the resets of two servers from the pipeline, each on its own server, byte-exact on both' {
+        $textI = @{ 'Mu.ini' = $Stuck -f 'uma'; 'Mv.ini' = "[Client]`r`nState = 1`r`nAlias = vic`r`n" }
+        $textJ = @{ 'Mw.ini' = $Stuck -f 'walt'; 'Mx.ini' = $Stuck -f 'xena' }
+        $i = Start-TestServer -Name 'serverI' -Files $textI
+        $j = Start-TestServer -Name 'serverJ' -Files $textJ
+        $sessions = @((New-TestSession $i), (New-TestSession $j))
+        $done = @(Get-KmsRecord -Session $sessions -Affected | Reset-KmsEnrollment -Confirm:$false)
+        @($done.Id | Sort-Object) | Should -Be @('Mu', 'Mw', 'Mx')
+        Get-Bytes (Join-Path $j.Database 'Mw.ini') | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $textJ['Mw.ini']))
+
+        # -WhatIf asks nothing of the servers: no kmsdb starts there.
+        $starts = foreach ($server in $i, $j) { @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson')).Count }
+        $null = $done | Restore-KmsEnrollment -WhatIf
+        @(Get-Content -LiteralPath (Join-Path $i.Home 'trace.ndjson')).Count | Should -Be $starts[0]
+        @(Get-Content -LiteralPath (Join-Path $j.Home 'trace.ndjson')).Count | Should -Be $starts[1]
+
+        $restored = @($done | Restore-KmsEnrollment -Confirm:$false)
+        @($restored.Id | Sort-Object) | Should -Be @('Mu', 'Mw', 'Mx')
+        @($restored.Status | Sort-Object -Unique) | Should -Be @('Restored')
+        $restored[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.KmsEnrollment.RestoreResult'
+        foreach ($name in $textI.Keys) { Get-Bytes (Join-Path $i.Database $name) | Should -Be (ConvertTo-AnsiBase64 $textI[$name]) }
+        foreach ($name in $textJ.Keys) { Get-Bytes (Join-Path $j.Database $name) | Should -Be (ConvertTo-AnsiBase64 $textJ[$name]) }
+        # Each server restored its own records with one kmsdb restore of its own database: nothing crossed over.
+        foreach ($server in $i, $j) {
+            $runs = @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson') | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] -and $_.argv[0] -eq 'restore' })
+            $runs.Count | Should -Be 1
+            $runs[0].argv[([array]::IndexOf($runs[0].argv, '--path') + 1)] | Should -Be $server.Database
+        }
+        $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+RestoredFrom'
     }
 }

@@ -68,10 +68,10 @@ Describe 'The KMS service check' {
         $warnings = & (Get-Module KmsEnrollment) {
             function Send-Test {
                 [CmdletBinding()] param()
-                $queue = Initialize-KmsResetQueue -Options @{ AllowNumSCerts = $false; AllowAmbiguous = $false; BatchSize = 200; ThrottleLimit = 32 }
+                $queue = Initialize-KmsChangeQueue -Options @{ Command = 'reset'; Request = @{}; RemoteParameters = @{}; Convert = 'ConvertTo-KmsResetResult'; BatchSize = 200; ThrottleLimit = 32 }
                 $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'] = New-Object System.Collections.Generic.List[object]
-                $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'].Add([PSCustomObject]@{ Request = @{ path = 'x' }; Input = 'x'; Mailbox = $null })
-                Send-KmsResetQueue -Queue $queue -Cmdlet $PSCmdlet
+                $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'].Add([PSCustomObject]@{ Request = @{ path = 'x' }; Input = 'x'; Mailbox = $null; ResultData = @{} })
+                Send-KmsChangeQueue -Queue $queue -Cmdlet $PSCmdlet
             }
             Send-Test -WarningVariable seen -WarningAction SilentlyContinue
             $seen

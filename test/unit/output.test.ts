@@ -7,8 +7,10 @@ function recordingStream(fullEvery = 0) {
   const listeners = new Map<string, Array<() => void>>();
   let writes = 0;
   const stream = {
-    write(chunk: Uint8Array | string) {
+    // As a Writable does, the callback says the chunk was taken.
+    write(chunk: Uint8Array | string, done?: (err?: Error | null) => void) {
       chunks.push(Buffer.from(chunk));
+      if (done) setImmediate(done);
       const full = fullEvery > 0 && ++writes % fullEvery === 0;
       if (full) setImmediate(() => listeners.get('drain')?.splice(0).forEach((f) => f()));
       return !full;

@@ -1,12 +1,12 @@
-function Send-KmsResetQueue {
+function Send-KmsChangeQueue {
     <#
     .SYNOPSIS
     Sends every batch still pending, and emits the results of all as they come.
 
     .DESCRIPTION
     Remote batches start first, as jobs, so that the servers work while this
-    computer resets its own; then each server's results are emitted as that
-    server finishes. Every prompt came before: ShouldProcess ran per record.
+    computer changes its own records; then each server's results are emitted as
+    that server finishes. Every prompt came before: ShouldProcess ran per record.
     #>
     [CmdletBinding()]
     param(
@@ -16,7 +16,7 @@ function Send-KmsResetQueue {
         [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
-    foreach ($key in @($Queue.Remote.Keys)) { Send-KmsResetBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key -Remote }
-    foreach ($key in @($Queue.Local.Keys)) { Send-KmsResetBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key }
+    foreach ($key in @($Queue.Remote.Keys)) { Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key -Remote }
+    foreach ($key in @($Queue.Local.Keys)) { Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key }
     Receive-KmsRemoteJob -Queue $Queue -Limit 0
 }

@@ -1,12 +1,15 @@
-function Initialize-KmsResetQueue {
+function Initialize-KmsChangeQueue {
     <#
     .SYNOPSIS
-    The pending work of one Reset-KmsEnrollment call: confirmed records in batches, per database folder here and per origin elsewhere.
+    The pending work of one Reset-KmsEnrollment or Restore-KmsEnrollment call: confirmed records in batches, per database folder here and per origin elsewhere.
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
     param(
-        # The cmdlet's options that every batch passes on: AllowNumSCerts, AllowAmbiguous, BatchSize, ThrottleLimit, and LockTimeout, BackupPath, LogPath, Credential, ConfigurationName when given.
+        # What every batch passes on: Command (the kmsdb command), CmdletName (run on other servers),
+        # Request (the kmsdb request's options), RemoteParameters (the remote cmdlet's), Convert (the
+        # function that turns a kmsdb result into the cmdlet's output), BatchSize, ThrottleLimit, and
+        # Credential and ConfigurationName when given.
         [Parameter(Mandatory)]
         [hashtable] $Options
     )

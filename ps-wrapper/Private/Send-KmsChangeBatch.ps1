@@ -1,7 +1,7 @@
-function Send-KmsResetBatch {
+function Send-KmsChangeBatch {
     <#
     .SYNOPSIS
-    Resets one batch: a database folder's records with one kmsdb run here, or an origin's records through remoting.
+    Changes one batch: a database folder's records with one kmsdb run here, or an origin's records through remoting.
     #>
     [CmdletBinding()]
     param(
@@ -21,15 +21,11 @@ function Send-KmsResetBatch {
     if ($Remote) {
         $items = $Queue.Remote[$Key]
         if ($items.Count -eq 0) { return }
-        $Queue.Remote[$Key] = New-Object System.Collections.Generic.List[object]
+        $Queue.Remote[$Key] = [System.Collections.Generic.List[object]]::new()
         $origin = $Queue.Origins[$Key]
         # This computer has asked already; the server only does the work.
         $parameters = @{ Confirm = $false; BatchSize = $options.BatchSize }
-        if ($options.AllowNumSCerts) { $parameters['AllowNumSCerts'] = $true }
-        if ($options.AllowAmbiguous) { $parameters['AllowAmbiguous'] = $true }
-        foreach ($name in 'LockTimeout', 'BackupPath', 'LogPath') {
-            if ($options.ContainsKey($name)) { $parameters[$name] = $options[$name] }
-        }
+        foreach ($name in $options.RemoteParameters.Keys) { $parameters[$name] = $options.RemoteParameters[$name] }
         $where = @{ ComputerName = $origin.ComputerName; Session = $origin.Session; ThrottleLimit = $options.ThrottleLimit }
         if ($null -eq $origin.Session) {
             if ($options['Credential']) { $where['Credential'] = $options['Credential'] }
@@ -38,7 +34,7 @@ function Send-KmsResetBatch {
         # Servers work at once: each batch is a job, at most ThrottleLimit under way, and one per
         # server at a time (a session runs one command at a time).
         Receive-KmsRemoteJob -Queue $Queue -Limit ($options.ThrottleLimit - 1) -Origin $Key
-        $job = Invoke-KmsRemote -Command 'Reset-KmsEnrollment' -Parameters $parameters -InputObject $items.ToArray() -AsJob @where
+        $job = Invoke-KmsRemote -Command $options.CmdletName -Parameters $parameters -InputObject $items.ToArray() -AsJob @where
         if ($job) {
             $job | Add-Member -NotePropertyName KmsOrigin -NotePropertyValue $Key
             $Queue.Jobs.Add($job)
@@ -48,7 +44,7 @@ function Send-KmsResetBatch {
 
     $batch = $Queue.Local[$Key]
     if ($batch.Count -eq 0) { return }
-    $Queue.Local[$Key] = New-Object System.Collections.Generic.List[object]
+    $Queue.Local[$Key] = [System.Collections.Generic.List[object]]::new()
     $server = Get-KmsPathHost -Path $Key
     if (-not $Queue.Checked.ContainsKey($server)) {
         $Queue.Checked[$server] = $true
@@ -60,17 +56,13 @@ function Send-KmsResetBatch {
         }
     }
     $request = [ordered]@{
-        command  = 'reset'
+        command  = $options.Command
         path     = $Key
         records  = @($batch | ForEach-Object { $_.Request })
         format   = 'ndjson'
         progress = $true
     }
-    if ($options.AllowNumSCerts) { $request['allowNumSCerts'] = $true }
-    if ($options.AllowAmbiguous) { $request['allowAmbiguous'] = $true }
-    if ($options.ContainsKey('LockTimeout')) { $request['wait'] = $options['LockTimeout'] }
-    if ($options['BackupPath']) { $request['backupDir'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($options['BackupPath']) }
-    if ($options['LogPath']) { $request['log'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($options['LogPath']) }
+    foreach ($name in $options.Request.Keys) { $request[$name] = $options.Request[$name] }
     # kmsdb answers each record in order, so result i belongs to batch entry i.
     $index = 0
     Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $Key -RecordTargets @($batch | ForEach-Object { $_.Input }) | ForEach-Object {
@@ -79,7 +71,8 @@ function Send-KmsResetBatch {
         if ($_.status -eq 'skipped' -or $_.status -eq 'failed') {
             Write-KmsRefusal -Cmdlet $Cmdlet -Result $_ -TargetObject $entry.Input
         } else {
-            ConvertTo-KmsResetResult -Result $_ -Mailbox $entry.Mailbox
+            $data = $entry.ResultData
+            & $options.Convert -Result $_ -Mailbox $entry.Mailbox @data
         }
     }
 }

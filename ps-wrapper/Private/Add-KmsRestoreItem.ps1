@@ -1,0 +1,86 @@
+function Add-KmsRestoreItem {
+    <#
+    .SYNOPSIS
+    Queues one thing to restore (a reset's result, an audit-log entry, or a backup named by hand) after ShouldProcess.
+
+    .DESCRIPTION
+    Without a record path, the record is the one the backup is named for
+    (NAME.ini.TIMESTAMP.bak is NAME.ini): in -Path when that is a folder, else
+    in the database folder whose default backup folder (name.kmsdb-backup)
+    holds the backup. kmsdb checks the rest: that the backup is in the backup
+    folder, is named for the record, and has the logged hash.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [hashtable] $Queue,
+
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $BackupPath,
+
+        # The record file, or the database folder that holds it.
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Path,
+
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Sha256Before,
+
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Sha256After,
+
+        [AllowNull()]
+        [object] $InputObject,
+
+        [AllowNull()]
+        [object] $Origin
+    )
+    if (-not $BackupPath) {
+        $status = $null
+        if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Status']) { $status = [string]$InputObject.Status }
+        if ($status -in @('Unchanged', 'WhatIf')) {
+            $Cmdlet.WriteVerbose(('Nothing to restore for {0}: the reset changed nothing ({1}).' -f $Path, $status))
+            return
+        }
+        Write-KmsError -Cmdlet $Cmdlet -Message ('{0}: the input names no backup, so there is nothing to restore it from.' -f $Path) -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $InputObject
+        return
+    }
+    $backup = $BackupPath
+    if (-not $Origin) {
+        $backup = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupPath)
+        if (Test-Path -LiteralPath $backup -PathType Container) {
+            Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is a folder: -BackupPath names one backup file. To name the backup folder, as Reset-KmsEnrollment -BackupPath does, use -BackupFolder.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
+            return
+        }
+    }
+    $record = $Path
+    $folder = $null
+    if (-not $record) {
+        $backupFolder = Split-Path -Path $backup -Parent
+        if ($backupFolder -match '^(.+)\.kmsdb-backup$') { $folder = $Matches[1] }
+    } elseif (-not $Origin -and (Test-Path -LiteralPath $record -PathType Container)) {
+        $folder = $record
+    }
+    if (-not $record -or $folder) {
+        $name = (Split-Path -Path $backup -Leaf) -replace '\.\d{8}T\d{9}Z(-\d+)?\.bak$', ''
+        if ($name -eq (Split-Path -Path $backup -Leaf) -or -not $folder) {
+            Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is not a kmsdb backup in a default backup folder (NAME.ini.TIMESTAMP.bak in FOLDER.kmsdb-backup); name the record or its database folder with -Path.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
+            return
+        }
+        $record = Join-Path -Path $folder -ChildPath $name
+    }
+    $fields = [ordered]@{ backupPath = $backup }
+    if ($Sha256Before) { $fields['sha256Before'] = $Sha256Before }
+    if ($Sha256After) { $fields['sha256After'] = $Sha256After }
+    $mailbox = $null
+    if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Mailbox']) { $mailbox = [string]$InputObject.Mailbox }
+    if ($null -eq $InputObject) { $InputObject = $BackupPath }
+    $action = 'Restore the KMS record from its backup {0}' -f $backup
+    Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Action $action -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin
+}

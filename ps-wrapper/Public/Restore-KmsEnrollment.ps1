@@ -1,0 +1,270 @@
+function Restore-KmsEnrollment {
+    <#
+    .SYNOPSIS
+    Undoes Reset-KmsEnrollment: puts KMS records back from the backups it took, locally or on the servers they came from.
+
+    .DESCRIPTION
+    Restore-KmsEnrollment puts a record's bytes back from the backup that a
+    reset took, with the same safety as the reset: under the database lock,
+    after a backup of what it replaces, logged in the audit log, written in the
+    same file. It takes:
+
+    - the KmsEnrollment.ResetResult objects of Reset-KmsEnrollment, also
+      deserialized ones from other servers: $done | Restore-KmsEnrollment;
+    - audit-log entries: Get-Content $log | ConvertFrom-Json | Restore-KmsEnrollment,
+      or -LogPath $log with optional -Id. Of a log, the latest reset of each
+      record that did not fail is restored, as kmsdb restore --from-log does;
+      the log's restore lines are never undone;
+    - one backup by hand: -BackupPath with -Path (the record or its database
+      folder).
+
+    Only what this tool backed up is put back: the backup must be in the
+    backup folder and named for the record, and when the audit log names the
+    backup, its bytes must hash to what the log recorded. A record that has
+    changed since its reset is refused (KmsRecordChangedSinceReset) unless
+    -AllowChangedSinceReset. A record that already holds the backup's bytes is
+    reported Unchanged, so running twice is safe. Each refusal is a
+    non-terminating error with the input as its TargetObject.
+
+    Audit-log entries are restored on this computer, whose paths they hold,
+    unless they came out of a remote session that is still open; an entry
+    written on another computer (its host) is refused with
+    KmsRestoreOtherComputer: restore it there.
+
+    With -ErrorAction Stop, records of the same batch after the refused one
+    may already have been restored; the audit log shows them.
+
+    Results read on other servers go back to the server each came from, through
+    the same session when it is still open, batched per server and run at
+    once; there Restore-KmsEnrollment runs with -Confirm:$false after this
+    computer has asked. -WhatIf changes nothing anywhere.
+
+    .PARAMETER BackupPath
+    The backup to restore from (bound from the BackupPath property of
+    Reset-KmsEnrollment output and audit-log entries).
+
+    .PARAMETER Path
+    The record file (bound from the Path property of the input). With
+    -BackupPath by hand, the record or its database folder; without it, the
+    database folder is the one whose default backup folder holds the backup.
+    With -LogPath, restores only records of this database folder.
+
+    .PARAMETER Sha256Before
+    The backup's hash, as the reset recorded it. When the audit log names the
+    backup, the log's hash counts instead.
+
+    .PARAMETER Sha256After
+    The record's hash right after the reset. A record that no longer has it
+    is refused (KmsRecordChangedSinceReset), unless -AllowChangedSinceReset.
+
+    .PARAMETER LogPath
+    The audit log: where the restores are logged, and whose hashes of the
+    backups are checked. The default is kmsdb-audit.log in the backup folder.
+    Alone, it names the log to undo.
+
+    .PARAMETER Id
+    With -LogPath, restores only these records (the file name without .ini).
+
+    .PARAMETER BackupFolder
+    The folder of the backups, as given to Reset-KmsEnrollment -BackupPath. The
+    default is the folder beside the database folder named after it with
+    .kmsdb-backup appended. Restore also writes its own backup there.
+
+    .PARAMETER AllowChangedSinceReset
+    Also restores records that have changed since the reset being undone,
+    which loses those changes (they stay in the restore's own backup).
+
+    .PARAMETER Force
+    Asks for no confirmation, like -Confirm:$false. It changes nothing else.
+
+    .PARAMETER LockTimeout
+    Seconds to wait while another run holds the database lock, before the
+    call fails with KmsDatabaseLocked. The default is 30; 0 fails at once.
+
+    .PARAMETER BatchSize
+    How many records go to one kmsdb process. The default is 200.
+
+    .PARAMETER Credential
+    The account for servers that results came from by -ComputerName, when their session is gone.
+
+    .PARAMETER ConfigurationName
+    The remoting endpoint for servers that results came from by -ComputerName,
+    when their session is gone.
+
+    .PARAMETER ThrottleLimit
+    How many servers are written at once. The default is 32.
+
+    .EXAMPLE
+    $done = Get-KmsRecord -Path $clients -Affected | Reset-KmsEnrollment
+    $done | Restore-KmsEnrollment
+
+    Resets the stuck records, then puts every one of them back as it was, after confirmation.
+
+    .EXAMPLE
+    $done = Get-KmsRecord -Session $sessions -Affected | Reset-KmsEnrollment -Confirm:$false
+    $done | Restore-KmsEnrollment -Confirm:$false
+
+    Undoes the resets of several servers, each on its own server, in one batch per server.
+
+    .EXAMPLE
+    Restore-KmsEnrollment -LogPath 'D:\exchsrvr\Security\Mgrent\Clients.kmsdb-backup\kmsdb-audit.log' -Id Mxclfr4zqvktn -WhatIf
+
+    Shows which backup the latest logged reset of record Mxclfr4zqvktn would be restored from, and changes nothing.
+
+    .EXAMPLE
+    Get-Content -LiteralPath $log -Encoding UTF8 | ConvertFrom-Json | Where-Object time -ge '2026-11-25' | Restore-KmsEnrollment -Confirm:$false
+
+    Undoes the resets that the audit log records from a given day on.
+
+    .EXAMPLE
+    Restore-KmsEnrollment -BackupPath 'D:\exchsrvr\Security\Mgrent\Clients.kmsdb-backup\Mxclfr4zqvktn.ini.20261125T101500123Z.bak'
+
+    Puts one record back from one backup; the record is the one the backup is named for.
+
+    .INPUTS
+    KmsEnrollment.ResetResult, audit-log entries, or any object with BackupPath (and optionally Path, Sha256Before and Sha256After) properties.
+
+    .OUTPUTS
+    KmsEnrollment.RestoreResult
+
+    .LINK
+    about_KmsEnrollment
+
+    .LINK
+    Reset-KmsEnrollment
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Log')]
+    [OutputType('KmsEnrollment.RestoreResult')]
+    param(
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $BackupPath,
+
+        [Parameter(ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'Log')]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Path,
+
+        [Parameter(ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Sha256Before,
+
+        [Parameter(ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Sha256After,
+
+        [Parameter(Mandatory, ParameterSetName = 'Log')]
+        [Parameter(ParameterSetName = 'Backup')]
+        [ValidateNotNullOrEmpty()]
+        [string] $LogPath,
+
+        [Parameter(ParameterSetName = 'Log')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Id,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $BackupFolder,
+
+        [switch] $AllowChangedSinceReset,
+
+        [switch] $Force,
+
+        [ValidateRange(0, 86400)]
+        [int] $LockTimeout = 30,
+
+        [ValidateRange(1, 10000)]
+        [int] $BatchSize = 200,
+
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $ConfigurationName,
+
+        [ValidateRange(1, 1000)]
+        [int] $ThrottleLimit = 32
+    )
+
+    begin {
+        if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
+        $request = [ordered]@{}
+        $remote = @{}
+        if ($AllowChangedSinceReset) { $request['force'] = $true; $remote['AllowChangedSinceReset'] = $true }
+        if ($PSBoundParameters.ContainsKey('LockTimeout')) { $request['wait'] = $LockTimeout; $remote['LockTimeout'] = $LockTimeout }
+        if ($BackupFolder) { $request['backupDir'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupFolder); $remote['BackupFolder'] = $BackupFolder }
+        if ($LogPath) { $request['log'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($LogPath); $remote['LogPath'] = $LogPath }
+        $options = @{
+            Command          = 'restore'
+            CmdletName       = 'Restore-KmsEnrollment'
+            Request          = $request
+            RemoteParameters = $remote
+            Convert          = 'ConvertTo-KmsRestoreResult'
+            BatchSize        = $BatchSize
+            ThrottleLimit    = $ThrottleLimit
+        }
+        if ($Credential) { $options['Credential'] = $Credential }
+        if ($ConfigurationName) { $options['ConfigurationName'] = $ConfigurationName }
+        $pending = Initialize-KmsChangeQueue -Options $options
+        # Audit-log entries are chosen once all are in: a later line may supersede an earlier one.
+        $logged = [System.Collections.Generic.List[object]]::new()
+    }
+
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Log') { return }
+        if ($null -ne $_ -and $_ -isnot [string] -and $_.PSObject.Properties['event']) {
+            $logged.Add((ConvertTo-KmsLogEntry -Entry $_))
+            return
+        }
+        Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_)
+    }
+
+    end {
+        if ($PSCmdlet.ParameterSetName -eq 'Log') {
+            $logFile = $request['log']
+            $entries = @(Read-KmsAuditLog -Path $logFile -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-KmsLogEntry -Entry $_ })
+            if ($Path) {
+                # As the file system compares: the log holds full paths, without a trailing separator.
+                $database = [System.IO.Path]::GetFullPath($PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)).TrimEnd('\', '/')
+                $comparison = [System.StringComparison]::Ordinal
+                if ([System.IO.Path]::DirectorySeparatorChar -eq '\') { $comparison = [System.StringComparison]::OrdinalIgnoreCase }
+                $entries = @($entries | Where-Object { [string]::Equals([System.IO.Path]::GetDirectoryName($_.path), $database, $comparison) })
+                if ($entries.Count -eq 0) {
+                    Write-KmsError -Cmdlet $PSCmdlet -Message ('The audit log {0} records no change of a record in {1}.' -f $logFile, $database) -ErrorId 'KmsRestoreNotFound' -Category ObjectNotFound -TargetObject $Path
+                }
+            }
+            foreach ($entry in $entries) { $logged.Add($entry) }
+        }
+        $chosen = @(Select-KmsLoggedReset -Entry $logged.ToArray())
+        if ($Id) {
+            $byId = @{}
+            foreach ($want in $Id) {
+                $match = @($chosen | Where-Object { [string]$_.id -ceq $want })
+                # An exact id wins; else one that differs only in letter case, as on NTFS, when it is the only one.
+                if ($match.Count -eq 0) { $match = @($chosen | Where-Object { [string]$_.id -eq $want }) }
+                if ($match.Count -ne 1) {
+                    $why = 'records no reset of {1} to restore'
+                    if ($match.Count -gt 1) { $why = 'records resets of several records whose names differ from {1} only in letter case; name one exactly' }
+                    Write-KmsError -Cmdlet $PSCmdlet -Message (('The audit log {0} ' + $why + '.') -f $request['log'], $want) -ErrorId 'KmsRestoreNotFound' -Category ObjectNotFound -TargetObject $want
+                    continue
+                }
+                foreach ($m in $match) { $byId[[string]$m.backupPath] = $m }
+            }
+            $chosen = @($chosen | Where-Object { $byId.ContainsKey([string]$_.backupPath) })
+        }
+        foreach ($entry in $chosen) {
+            # A log's paths are those of the computer that wrote it: restore there what was reset there.
+            if (-not $entry.KmsOrigin -and $entry.host -and -not (Test-KmsLocalComputer -ComputerName $entry.host)) {
+                $message = '{0} was reset on {1}, and the log''s paths are that computer''s; restore it there, for example with Invoke-Command -ComputerName {1}.' -f $entry.path, $entry.host
+                Write-KmsError -Cmdlet $PSCmdlet -Message $message -ErrorId 'KmsRestoreOtherComputer' -Category InvalidOperation -TargetObject $entry.KmsInput
+                continue
+            }
+            Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $entry.backupPath -Path $entry.path -Sha256Before $entry.sha256Before -Sha256After $entry.sha256After -InputObject $entry.KmsInput -Origin $entry.KmsOrigin
+        }
+        Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
+    }
+}

@@ -1,0 +1,238 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+
+    # A database with two stuck records (ANSI and UTF-16LE) and one that is not, reset through the module.
+    function New-ResetDb {
+        param([hashtable] $ResetOptions = @{})
+        $texts = @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith'; 'Mc.ini' = "[Client]`r`nState = 1`r`nAlias = carol`r`n" }
+        $files = @{ 'Ma.ini' = $texts['Ma.ini']; 'Mc.ini' = $texts['Mc.ini'] }
+        $files['Mb.ini'] = [byte[]](@(0xFF, 0xFE) + [System.Text.Encoding]::Unicode.GetBytes($texts['Mb.ini']))
+        $db = New-KmsDb $files
+        $before = @{}
+        foreach ($name in $files.Keys) { $before[$name] = Get-Bytes (Join-Path $db $name) }
+        $done = @(Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false @ResetOptions)
+        $done.Count | Should -Be 2
+        [PSCustomObject]@{ Db = $db; Before = $before; Done = $done; Log = Join-Path "$db.kmsdb-backup" 'kmsdb-audit.log' }
+    }
+
+    function Assert-AsBefore {
+        param($Reset)
+        foreach ($name in $Reset.Before.Keys) { Get-Bytes (Join-Path $Reset.Db $name) | Should -Be $Reset.Before[$name] -Because $name }
+    }
+}
+
+Describe 'Restore-KmsEnrollment' {
+    AfterEach {
+        Stop-KmsdbTrace
+    }
+
+    It 'is declared with SupportsShouldProcess and ConfirmImpact High' {
+        $binding = (Get-Command Restore-KmsEnrollment).ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+        $binding.SupportsShouldProcess | Should -BeTrue
+        $binding.ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'Get-KmsRecord -Affected | Reset-KmsEnrollment | Restore-KmsEnrollment leaves every record byte-identical, in one kmsdb restore' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith'; 'Mc.ini' = "[Client]`r`nState = 1`r`n" }
+        $before = @{}
+        foreach ($name in 'Ma.ini', 'Mb.ini', 'Mc.ini') { $before[$name] = Get-Bytes (Join-Path $db $name) }
+        Start-KmsdbTrace
+        $restored = @(Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false | Restore-KmsEnrollment -Confirm:$false)
+        @($restored.Id) | Should -Be @('Ma', 'Mb')
+        foreach ($name in $before.Keys) { Get-Bytes (Join-Path $db $name) | Should -Be $before[$name] }
+        @(Get-KmsdbTrace) | Should -Be @('get', 'reset', 'restore')
+    }
+
+    It 'emits typed results that name the backup they restored from, with a table view' {
+        $reset = New-ResetDb
+        $restored = @($reset.Done | Restore-KmsEnrollment -Confirm:$false)
+        Assert-AsBefore $reset
+        $restored[0].PSObject.TypeNames[0] | Should -Be 'KmsEnrollment.RestoreResult'
+        $restored.Status | Should -Be @('Restored', 'Restored')
+        $restored.PreviousState | Should -Be @(1, 1)
+        $restored.State | Should -Be @(4, 4)
+        $restored.RestoredFrom | Should -Be $reset.Done.BackupPath
+        $restored[0].Mailbox | Should -Be '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'
+        # Its own backup holds what it replaced: the reset record.
+        Get-Bytes $restored[0].BackupPath | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText ($Stuck -f 'jdoe')))
+        $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+RestoredFrom'
+        # Twice is safe: the records hold the backups' bytes already.
+        @($reset.Done | Restore-KmsEnrollment -Confirm:$false).Status | Should -Be @('Unchanged', 'Unchanged')
+        Assert-AsBefore $reset
+    }
+
+    It '-WhatIf writes nothing and starts no restore' {
+        $reset = New-ResetDb
+        $after = Get-Bytes (Join-Path $reset.Db 'Ma.ini')
+        Start-KmsdbTrace
+        $reset.Done | Restore-KmsEnrollment -WhatIf | Should -BeNullOrEmpty
+        Get-KmsdbTrace | Should -BeNullOrEmpty
+        Get-Bytes (Join-Path $reset.Db 'Ma.ini') | Should -Be $after
+    }
+
+    It 'restores from results saved with Export-Clixml and read back (deserialized)' {
+        $reset = New-ResetDb
+        $file = Join-Path (New-TestFolder) 'done.xml'
+        $reset.Done | Export-Clixml -LiteralPath $file
+        $restored = @(Import-Clixml -LiteralPath $file | Restore-KmsEnrollment -Confirm:$false)
+        $restored.Status | Should -Be @('Restored', 'Restored')
+        Assert-AsBefore $reset
+    }
+
+    It 'takes audit-log entries from the pipeline: the latest reset of each record that did not fail, never a restore' {
+        $reset = New-ResetDb
+        # Mb is reset a second time after a restore.
+        $null = $reset.Done | Where-Object Id -EQ 'Mb' | Restore-KmsEnrollment -Confirm:$false
+        $second = Get-KmsRecord -Path (Join-Path $reset.Db 'Mb.ini') | Reset-KmsEnrollment -Confirm:$false
+        # A later reset of Ma that failed to write: its line and the failure's follow in the log.
+        $attempt = @(Get-Content -LiteralPath $reset.Log -Encoding UTF8)[0] | ConvertFrom-Json
+        $attempt.backupPath = $attempt.backupPath -replace '\.bak$', '-1.bak'
+        Add-Content -LiteralPath $reset.Log -Value ($attempt | ConvertTo-Json -Compress) -Encoding UTF8
+        $attempt.event = 'reset-failed'
+        Add-Content -LiteralPath $reset.Log -Value ($attempt | ConvertTo-Json -Compress) -Encoding UTF8
+        Start-KmsdbTrace
+        $restored = @(Get-Content -LiteralPath $reset.Log -Encoding UTF8 | ConvertFrom-Json | Restore-KmsEnrollment -Confirm:$false)
+        @($restored | ForEach-Object { '{0}:{1}' -f $_.Id, $_.Status } | Sort-Object) | Should -Be @('Ma:Restored', 'Mb:Restored')
+        ($restored | Where-Object Id -EQ 'Mb').RestoredFrom | Should -Be $second.BackupPath
+        ($restored | Where-Object Id -EQ 'Ma').RestoredFrom | Should -Be ($reset.Done | Where-Object Id -EQ 'Ma').BackupPath
+        Assert-AsBefore $reset
+        @(Get-KmsdbTrace) | Should -Be @('restore')
+    }
+
+    It '-LogPath with -Id restores only the named records, and names an id the log does not hold' {
+        $reset = New-ResetDb
+        $restored = @(Restore-KmsEnrollment -LogPath $reset.Log -Id 'ma', 'Mz' -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $restored.Id | Should -Be 'Ma'
+        Get-Bytes (Join-Path $reset.Db 'Ma.ini') | Should -Be $reset.Before['Ma.ini']
+        (Get-KmsRecord -Path (Join-Path $reset.Db 'Mb.ini')).State | Should -Be 1
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsRestoreNotFound,Restore-KmsEnrollment'
+        $problems[0].TargetObject | Should -Be 'Mz'
+        # The rest of the log, without -Id.
+        @(Restore-KmsEnrollment -LogPath $reset.Log -Confirm:$false | ForEach-Object { '{0}:{1}' -f $_.Id, $_.Status } | Sort-Object) | Should -Be @('Ma:Unchanged', 'Mb:Restored')
+        Assert-AsBefore $reset
+    }
+
+    It '-LogPath stops at a log that is not one, and restores nothing' {
+        $reset = New-ResetDb
+        Add-Content -LiteralPath $reset.Log -Value 'not json' -Encoding UTF8
+        { Restore-KmsEnrollment -LogPath $reset.Log -Confirm:$false } | Should -Throw -ErrorId 'KmsAuditLogInvalid,Restore-KmsEnrollment'
+        (Get-KmsRecord -Path $reset.Db -Affected) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a record changed since its reset, with the input as target, unless -AllowChangedSinceReset' {
+        $reset = New-ResetDb
+        $file = Join-Path $reset.Db 'Ma.ini'
+        $edited = (Get-ResetText ($Stuck -f 'jdoe')) + "Note = edited`r`n"
+        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($edited))
+        $ma = $reset.Done | Where-Object Id -EQ 'Ma'
+        $out = $ma | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsRecordChangedSinceReset,Restore-KmsEnrollment'
+        $problems[0].TargetObject | Should -Be $ma
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 $edited)
+        ($ma | Restore-KmsEnrollment -Confirm:$false -AllowChangedSinceReset).Status | Should -Be 'Restored'
+        Get-Bytes $file | Should -Be $reset.Before['Ma.ini']
+    }
+
+    It 'refuses <Case> as <ErrorId>, and writes nothing' -ForEach @(
+        @{ Case = 'a backup outside the backup folder'; ErrorId = 'KmsBackupOutsideBackupFolder'; Tamper = { param($r) $copy = Join-Path (New-TestFolder) (Split-Path $r.BackupPath -Leaf); Copy-Item -LiteralPath $r.BackupPath -Destination $copy; $r.BackupPath = $copy } }
+        @{ Case = 'a backup changed since the log recorded it'; ErrorId = 'KmsBackupMismatch'; Tamper = { param($r) [System.IO.File]::AppendAllText($r.BackupPath, "Extra = 1`r`n") } }
+        @{ Case = 'a backup of another record'; ErrorId = 'KmsBackupMismatch'; Tamper = { param($r) $r.Path = $r.Path -replace 'Ma\.ini$', 'Mc.ini' } }
+    ) {
+        $reset = New-ResetDb
+        $ma = ($reset.Done | Where-Object Id -EQ 'Ma') | Select-Object *
+        & $Tamper $ma
+        $snapshot = @{}
+        foreach ($name in $reset.Before.Keys) { $snapshot[$name] = Get-Bytes (Join-Path $reset.Db $name) }
+        $out = $ma | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $problems.Count | Should -Be 1
+        ($problems[0].FullyQualifiedErrorId -split ',')[0] | Should -Be $ErrorId
+        foreach ($name in $snapshot.Keys) { Get-Bytes (Join-Path $reset.Db $name) | Should -Be $snapshot[$name] }
+    }
+
+    It 'puts one backup back by hand, finding the record by the backup''s name' {
+        $reset = New-ResetDb
+        $ma = $reset.Done | Where-Object Id -EQ 'Ma'
+        (Restore-KmsEnrollment -BackupPath $ma.BackupPath -Confirm:$false).Id | Should -Be 'Ma'
+        Get-Bytes (Join-Path $reset.Db 'Ma.ini') | Should -Be $reset.Before['Ma.ini']
+        $mb = $reset.Done | Where-Object Id -EQ 'Mb'
+        (Restore-KmsEnrollment -BackupPath $mb.BackupPath -Path $reset.Db -Confirm:$false).Id | Should -Be 'Mb'
+        Assert-AsBefore $reset
+        $other = Join-Path (New-TestFolder) 'notes.txt'
+        Set-Content -LiteralPath $other -Value 'x'
+        { Restore-KmsEnrollment -BackupPath $other -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'KmsRestoreRecordUnknown,Restore-KmsEnrollment'
+    }
+
+    It 'passes over results whose reset changed nothing, without an error' {
+        $db = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nDN = /o=Contoso/ou=Site/cn=Recipients/cn=jdoe`r`nState = 1`r`n" }
+        $unchanged = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false
+        $unchanged.Status | Should -Be 'Unchanged'
+        Start-KmsdbTrace
+        $out = $unchanged | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems
+        $out | Should -BeNullOrEmpty
+        $problems | Should -BeNullOrEmpty
+        Get-KmsdbTrace | Should -BeNullOrEmpty
+    }
+
+    It 'uses the backup folder and log a reset was given, through -BackupFolder and -LogPath' {
+        $elsewhere = New-TestFolder
+        $log = Join-Path $elsewhere 'audit.log'
+        $reset = New-ResetDb -ResetOptions @{ BackupFolder = (Join-Path $elsewhere 'bak'); LogPath = $log }
+        $null = $reset.Done | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) | Should -Be @('KmsBackupOutsideBackupFolder', 'KmsBackupOutsideBackupFolder')
+        $restored = @($reset.Done | Restore-KmsEnrollment -BackupFolder (Join-Path $elsewhere 'bak') -LogPath $log -Confirm:$false)
+        $restored.Status | Should -Be @('Restored', 'Restored')
+        Assert-AsBefore $reset
+        @(Get-Content -LiteralPath $log -Encoding UTF8 | ConvertFrom-Json).event | Should -Be @('reset', 'reset', 'restore', 'restore')
+    }
+
+    It 'starts one kmsdb process per batch' {
+        $files = @{}
+        foreach ($i in 1..5) { $files["M$i.ini"] = $Stuck -f "user$i" }
+        $db = New-KmsDb $files
+        $done = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false)
+        Start-KmsdbTrace
+        @($done | Restore-KmsEnrollment -Confirm:$false -BatchSize 2).Count | Should -Be 5
+        @(Get-KmsdbTrace) | Should -Be @('restore', 'restore', 'restore')
+    }
+
+    It 'restores log entries on this computer whatever computer a line names, and refuses those another computer wrote' {
+        $reset = New-ResetDb
+        Mock -ModuleName KmsEnrollment Invoke-Command { throw 'remoting was used' }
+        $lines = @(Get-Content -LiteralPath $reset.Log -Encoding UTF8 | ConvertFrom-Json)
+        $lines[0] | Add-Member -NotePropertyName ComputerName -NotePropertyValue 'evil.invalid'
+        $lines[0] | Add-Member -NotePropertyName PSComputerName -NotePropertyValue 'evil.invalid'
+        $lines[1].host = 'SRV1'
+        $restored = @($lines | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        Should -Invoke -ModuleName KmsEnrollment Invoke-Command -Times 0 -Exactly
+        $restored.Id | Should -Be 'Ma'
+        Get-Bytes (Join-Path $reset.Db 'Ma.ini') | Should -Be $reset.Before['Ma.ini']
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsRestoreOtherComputer,Restore-KmsEnrollment'
+        $problems[0].TargetObject | Should -Be $lines[1]
+        (Get-KmsRecord -Path (Join-Path $reset.Db 'Mb.ini')).State | Should -Be 1
+    }
+
+    It '-LogPath with -Path takes the database folder however it is written, and says when the log has none of it' {
+        $reset = New-ResetDb
+        $sep = [System.IO.Path]::DirectorySeparatorChar
+        @(Restore-KmsEnrollment -LogPath $reset.Log -Path ($reset.Db + $sep) -Confirm:$false).Count | Should -Be 2
+        Assert-AsBefore $reset
+        $other = New-KmsDb @{ 'Mz.ini' = $Stuck -f 'zoe' }
+        $out = Restore-KmsEnrollment -LogPath $reset.Log -Path $other -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsRestoreNotFound,Restore-KmsEnrollment'
+    }
+
+    It 'says to use -BackupFolder when -BackupPath names a folder' {
+        $reset = New-ResetDb
+        $out = $reset.Done | Restore-KmsEnrollment -BackupPath "$($reset.Db).kmsdb-backup" -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        @($problems).Count | Should -Be 2
+        $problems[0].Exception.Message | Should -Match 'use -BackupFolder'
+    }
+}
