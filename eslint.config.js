@@ -1,6 +1,6 @@
 // Lint for the TypeScript core, its tests and the build scripts (npm run lint, part of npm test).
-// Formatting is prettier's (.prettierrc.json); ESLint holds what prettier cannot: the line
-// length of code that prettier could not break, and the rules that catch mistakes.
+// Formatting is prettier's (.prettierrc.json, 140 columns); ESLint holds the hard limit of 160
+// columns, strings included, which prettier does not break, and the rules that catch mistakes.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -12,7 +12,7 @@ export default tseslint.config(
   {
     languageOptions: { globals: globals.node },
     rules: {
-      'max-len': ['error', { code: 160, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true }],
+      'max-len': ['error', { code: 160, ignoreUrls: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },

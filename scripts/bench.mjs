@@ -150,7 +150,10 @@ function benchReset() {
     }
   }
   spawnSync('rm', ['-rf', work]);
-  console.log(`\n## Reset: get --affected | reset --stdin on ${count} stuck records (median of ${RUNS} runs, each on a fresh copy${opts.baseline ? ', alternating with the baseline' : ''})\n`);
+  console.log(
+    `\n## Reset: get --affected | reset --stdin on ${count} stuck records ` +
+      `(median of ${RUNS} runs, each on a fresh copy${opts.baseline ? ', alternating with the baseline' : ''})\n`,
+  );
   row(['kmsdb', 'records', 'wall s', 'records/s']);
   row(['---', '---:', '---:', '---:']);
   for (const [name, w] of Object.entries(walls)) {
@@ -184,12 +187,28 @@ function benchModule() {
   const template = stuckDatabase(count);
   const r = spawnSync(
     ensurePwsh(),
-    ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'scripts/bench-module.ps1'), '-Template', template, '-Work', join(BENCH_DIR, 'module-work'), '-Kmsdb', KMSDB.at(-1), '-Runs', String(RUNS)],
+    [
+      '-NoProfile',
+      '-NonInteractive',
+      '-File',
+      join(ROOT, 'scripts/bench-module.ps1'),
+      '-Template',
+      template,
+      '-Work',
+      join(BENCH_DIR, 'module-work'),
+      '-Kmsdb',
+      KMSDB.at(-1),
+      '-Runs',
+      String(RUNS),
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`bench-module.ps1 failed: ${r.stderr}${r.stdout}`);
   const m = JSON.parse(r.stdout.trim().split('\n').at(-1));
-  console.log(`\n## Module: Get-KmsRecord -Affected | Reset-KmsEnrollment -Confirm:$false vs kmsdb get | kmsdb reset --stdin (${m.records} stuck records, median of ${RUNS} alternating runs in one pwsh session, fresh copies)\n`);
+  console.log(
+    `\n## Module: Get-KmsRecord -Affected | Reset-KmsEnrollment -Confirm:$false vs kmsdb get | kmsdb reset --stdin ` +
+      `(${m.records} stuck records, median of ${RUNS} alternating runs in one pwsh session, fresh copies)\n`,
+  );
   row(['pipeline', 'wall s', 'ratio']);
   row(['---', '---:', '---:']);
   row(['kmsdb get --affected \\| kmsdb reset --stdin', m.cli.toFixed(2), '1.00']);
@@ -201,16 +220,37 @@ function benchRemoting() {
   const servers = [1, 6];
   const r = spawnSync(
     ensurePwsh(),
-    ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'scripts/bench-remoting.ps1'), '-Work', join(BENCH_DIR, `remoting-${process.pid}`), '-ServerCounts', servers.join(','), '-Records', '100', '-Runs', String(RUNS)],
+    [
+      '-NoProfile',
+      '-NonInteractive',
+      '-File',
+      join(ROOT, 'scripts/bench-remoting.ps1'),
+      '-Work',
+      join(BENCH_DIR, `remoting-${process.pid}`),
+      '-ServerCounts',
+      servers.join(','),
+      '-Records',
+      '100',
+      '-Runs',
+      String(RUNS),
+    ],
     { encoding: 'utf8', env: { ...process.env, KMSDB_TEST_PWSH: ensurePwsh() } },
   );
   if (r.status !== 0) throw new Error(`bench-remoting.ps1 failed: ${r.stderr}${r.stdout}`);
-  const rows = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   const one = rows.find((x) => x.servers === 1);
-  console.log(`\n## Remoting: N loopback SSH servers with 100 stuck records each, against one server (median of ${RUNS} alternating rounds after a warm-up round, one pwsh session)\n`);
+  console.log(
+    `\n## Remoting: N loopback SSH servers with 100 stuck records each, against one server ` +
+      `(median of ${RUNS} alternating rounds after a warm-up round, one pwsh session)\n`,
+  );
   row(['servers', 'Get-KmsRecord -Session -Affected s', 'get × 1 server', '... \\| Reset-KmsEnrollment s', 'reset × 1 server']);
   row(['---:', '---:', '---:', '---:', '---:']);
-  for (const x of rows) row([x.servers, x.get.toFixed(2), (x.get / one.get).toFixed(2), x.reset.toFixed(2), (x.reset / one.reset).toFixed(2)]);
+  for (const x of rows)
+    row([x.servers, x.get.toFixed(2), (x.get / one.get).toFixed(2), x.reset.toFixed(2), (x.reset / one.reset).toFixed(2)]);
 }
 
 const benches = { startup: benchStartup, scan: benchScan, reset: benchReset, module: benchModule, remoting: benchRemoting };

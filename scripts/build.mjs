@@ -43,7 +43,9 @@ async function bundle() {
   const precompiled = {
     name: 'precompiled-validators',
     setup(b) {
-      b.onResolve({ filter: /^\.\/ajv\.js$/ }, (args) => (args.importer.endsWith(join('contract', 'index.ts')) ? { path: 'precompiled', namespace: 'kmsdb-validators' } : undefined));
+      b.onResolve({ filter: /^\.\/ajv\.js$/ }, (args) =>
+        args.importer.endsWith(join('contract', 'index.ts')) ? { path: 'precompiled', namespace: 'kmsdb-validators' } : undefined,
+      );
       b.onLoad({ filter: /.*/, namespace: 'kmsdb-validators' }, () => ({ contents: validators, loader: 'js', resolveDir: ROOT }));
     },
   };
@@ -133,7 +135,8 @@ function moduleFiles() {
   if (existsSync(manifest)) {
     const text = readFileSync(manifest, 'utf8');
     const stamped = text.replace(/ModuleVersion\s*=\s*'[^']*'/, `ModuleVersion = '${pkg.version}'`);
-    if (stamped === text && !text.includes(`ModuleVersion = '${pkg.version}'`)) throw new Error('KmsEnrollment.psd1 has no ModuleVersion to stamp');
+    if (stamped === text && !text.includes(`ModuleVersion = '${pkg.version}'`))
+      throw new Error('KmsEnrollment.psd1 has no ModuleVersion to stamp');
     writeFileSync(manifest, stamped);
   }
 }
@@ -142,6 +145,7 @@ await bundle();
 if (!process.argv.includes('--bundle-only')) {
   rmSync(MODULE, { recursive: true, force: true });
   for (const target of Object.keys(TARGETS)) await executable(target);
-  for (const f of ['sea-linux-x64.blob', 'sea-win-x64.blob', 'sea-linux-x64.json', 'sea-win-x64.json']) rmSync(join(DIST, f), { force: true });
+  for (const f of ['sea-linux-x64.blob', 'sea-win-x64.blob', 'sea-linux-x64.json', 'sea-win-x64.json'])
+    rmSync(join(DIST, f), { force: true });
   moduleFiles();
 }

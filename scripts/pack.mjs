@@ -69,8 +69,8 @@ function sign(path) {
   try {
     execFileSync('osslsigncode', args, { stdio: 'pipe', timeout: 300_000 });
   } catch (err) {
-    if (err.code === 'ENOENT') throw new Error('signing needs osslsigncode (apt-get install -y osslsigncode)');
-    throw new Error(`osslsigncode could not sign ${relative(ROOT, path)}: ${String(err.stderr || err.message).trim()}`);
+    if (err.code === 'ENOENT') throw new Error('signing needs osslsigncode (apt-get install -y osslsigncode)', { cause: err });
+    throw new Error(`osslsigncode could not sign ${relative(ROOT, path)}: ${String(err.stderr || err.message).trim()}`, { cause: err });
   }
   renameSync(signed, path);
 }
@@ -89,9 +89,18 @@ function nuspec(manifest) {
   };
   const functions = list('FunctionsToExport');
   const editions = list('CompatiblePSEditions').map((e) => `PSEdition_${e}`);
-  const tags = [...new Set(['PSModule', ...list('Tags'), ...editions, 'PSIncludes_Function', ...functions.flatMap((f) => [`PSFunction_${f}`, `PSCommand_${f}`])])];
+  const tags = [
+    ...new Set([
+      'PSModule',
+      ...list('Tags'),
+      ...editions,
+      'PSIncludes_Function',
+      ...functions.flatMap((f) => [`PSFunction_${f}`, `PSCommand_${f}`]),
+    ]),
+  ];
   const xml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  const optional = (key, element) => (new RegExp(`^\\s*${key}\\s*=`, 'm').test(manifest) ? `    <${element}>${xml(value(key))}</${element}>\n` : '');
+  const optional = (key, element) =>
+    new RegExp(`^\\s*${key}\\s*=`, 'm').test(manifest) ? `    <${element}>${xml(value(key))}</${element}>\n` : '';
   return `<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
   <metadata>
@@ -147,7 +156,14 @@ try {
   const manifest = readFileSync(join(STAGE, 'KmsEnrollment.psd1'), 'utf8');
   const nupkg = join(OUT, `KmsEnrollment.${version}.nupkg`);
   const now = new Date();
-  writeFileSync(nupkg, zip([...nupkgParts(now), { name: 'KmsEnrollment.nuspec', data: Buffer.from(nuspec(manifest), 'utf8'), mode: 0o644, mtime: now }, ...entries('')]));
+  writeFileSync(
+    nupkg,
+    zip([
+      ...nupkgParts(now),
+      { name: 'KmsEnrollment.nuspec', data: Buffer.from(nuspec(manifest), 'utf8'), mode: 0o644, mtime: now },
+      ...entries(''),
+    ]),
+  );
   written.push(nupkg);
   for (const out of written) console.log(`${relative(process.cwd(), out)}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);
 } finally {

@@ -22,7 +22,13 @@ main(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stder
     return;
   }
   // Never show users a stack trace; KMSDB_DEBUG=1 shows it to developers.
-  const detail = process.env.KMSDB_DEBUG ? (err instanceof Error ? err.stack : String(err)) : err instanceof Error ? err.message : String(err);
+  const detail = process.env.KMSDB_DEBUG
+    ? err instanceof Error
+      ? err.stack
+      : String(err)
+    : err instanceof Error
+      ? err.message
+      : String(err);
   process.stderr.write(`kmsdb: internal error: ${detail}\n`);
   finish(EXIT.INTERNAL);
 });

@@ -29,7 +29,11 @@ export function nodeBinary(target, version = pinnedNodeVersion()) {
   const work = mkdtempSync(join(tmpdir(), 'kmsdb-node-'));
   try {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const tgz = execFileSync(npm, ['pack', `${pkg}@${version}`, '--silent', '--pack-destination', work], { cwd: work, encoding: 'utf8', shell: process.platform === 'win32' })
+    const tgz = execFileSync(npm, ['pack', `${pkg}@${version}`, '--silent', '--pack-destination', work], {
+      cwd: work,
+      encoding: 'utf8',
+      shell: process.platform === 'win32',
+    })
       .trim()
       .split('\n')
       .pop();

@@ -24,7 +24,7 @@ export function setPeChecksum(pe) {
     sum += i + 1 < pe.length ? pe.readUInt16LE(i) : pe[i];
     sum = (sum & 0xffff) + (sum >>> 16);
   }
-  pe.writeUInt32LE((((sum & 0xffff) + (sum >>> 16)) + pe.length) >>> 0, checksumAt);
+  pe.writeUInt32LE(((sum & 0xffff) + (sum >>> 16) + pe.length) >>> 0, checksumAt);
   return pe;
 }
 

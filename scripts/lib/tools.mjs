@@ -47,9 +47,15 @@ export function restoreFromNuGet(packages, folder) {
   const work = mkdtempSync(join(tmpdir(), 'kmsdb-nuget-'));
   try {
     const items = packages.map(([id, version]) => `<PackageDownload Include="${id}" Version="[${version}]" />`).join('');
-    writeFileSync(join(work, 'fetch.proj'), `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup>${items}</ItemGroup></Project>`);
+    writeFileSync(
+      join(work, 'fetch.proj'),
+      `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup>${items}</ItemGroup></Project>`,
+    );
     mkdirSync(folder, { recursive: true });
-    execFileSync('dotnet', ['restore', join(work, 'fetch.proj'), '--packages', folder], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+    execFileSync('dotnet', ['restore', join(work, 'fetch.proj'), '--packages', folder], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 600_000,
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -70,8 +76,16 @@ const DEBIAN = [
   // Debian's wine64 alone gives no `wine` command: the package wine does.
   { what: 'wine (kmsdb.exe and the Windows lane run under it)', present: () => onPath('wine'), pkgs: ['wine', 'wine64'] },
   { what: 'mingw-w64 (builds the Windows test programs)', present: () => onPath('x86_64-w64-mingw32-gcc'), pkgs: ['gcc-mingw-w64-x86-64'] },
-  { what: 'osslsigncode and openssl (signing is tested with a throwaway certificate)', present: () => onPath('osslsigncode', ['--version']) && onPath('openssl', ['version']), pkgs: ['osslsigncode', 'openssl'] },
-  { what: 'sshd (remoting is tested over SSH)', present: () => existsSync('/usr/sbin/sshd') && onPath('ssh', ['-V']), pkgs: ['openssh-server'] },
+  {
+    what: 'osslsigncode and openssl (signing is tested with a throwaway certificate)',
+    present: () => onPath('osslsigncode', ['--version']) && onPath('openssl', ['version']),
+    pkgs: ['osslsigncode', 'openssl'],
+  },
+  {
+    what: 'sshd (remoting is tested over SSH)',
+    present: () => existsSync('/usr/sbin/sshd') && onPath('ssh', ['-V']),
+    pkgs: ['openssh-server'],
+  },
 ];
 
 /**

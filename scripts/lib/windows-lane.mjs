@@ -85,14 +85,29 @@ export function ensureWindowsLane() {
   step('.NET installed into the wine prefix', () => installRuntimes(packages));
   step('host built', () => {
     const out = join(LANE, 'host-bin');
-    execFileSync('dotnet', ['build', join(HOST_SRC, 'pwsh.csproj'), '-c', 'Release', `-p:PwshDir=${windowsPwsh}`, '-o', out, `-p:BaseIntermediateOutputPath=${join(LANE, 'host-obj')}/`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 600_000,
-    });
+    execFileSync(
+      'dotnet',
+      [
+        'build',
+        join(HOST_SRC, 'pwsh.csproj'),
+        '-c',
+        'Release',
+        `-p:PwshDir=${windowsPwsh}`,
+        '-o',
+        out,
+        `-p:BaseIntermediateOutputPath=${join(LANE, 'host-obj')}/`,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        timeout: 600_000,
+      },
+    );
     cpSync(windowsPwsh, PWSH_DIR, { recursive: true });
     cpSync(join(out, 'pwsh.dll'), join(PWSH_DIR, 'pwsh.dll'));
   });
-  const probe = runInLane(['-NoProfile', '-NonInteractive', '-Command', '"$($PSVersionTable.PSVersion) $IsWindows"'], { timeoutMs: 300_000 });
+  const probe = runInLane(['-NoProfile', '-NonInteractive', '-Command', '"$($PSVersionTable.PSVersion) $IsWindows"'], {
+    timeoutMs: 300_000,
+  });
   if (probe.code !== 0 || probe.stdout.trim() !== `${PWSH_VERSION} True`) {
     return `PowerShell for Windows did not start under wine (exit ${probe.code}): ${probe.stdout} ${probe.stderr}`.trim();
   }

@@ -23,7 +23,11 @@ export function ensureWinePrefix() {
   mkdirSync(WINE_PREFIX, { recursive: true });
   const env = wineEnv();
   spawnSync('wine', ['wineboot', '-i'], { env, stdio: 'ignore', timeout: 240_000 });
-  const reg = spawnSync('wine', ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], { env, stdio: 'ignore', timeout: 60_000 });
+  const reg = spawnSync('wine', ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], {
+    env,
+    stdio: 'ignore',
+    timeout: 60_000,
+  });
   spawnSync('wineserver', ['-w'], { env, stdio: 'ignore', timeout: 60_000 });
   if (reg.status !== 0) return `the wine prefix ${WINE_PREFIX} could not be set to Windows 10`;
   closeSync(openSync(READY, 'w'));

@@ -51,7 +51,10 @@ export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
   }
   if (!samePath(dirname(real), folder)) {
     const via = real === backupPath ? '' : ` (it leads to ${real})`;
-    return { code: 'backup-outside', message: `The backup ${backupPath}${via} is not in the backup folder ${folder}; only kmsdb's own backups are restored.` };
+    return {
+      code: 'backup-outside',
+      message: `The backup ${backupPath}${via} is not in the backup folder ${folder}; only kmsdb's own backups are restored.`,
+    };
   }
   const named = backupRecordName(backupPath);
   if (named === null || !(named === recordName || (process.platform === 'win32' && named.toLowerCase() === recordName.toLowerCase()))) {
@@ -63,14 +66,18 @@ export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
     bytes = Buffer.from(reader.read(real));
     if (!reader.stat().isFile()) return { code: 'backup-not-a-record', message: `The backup ${backupPath} is not a regular file.` };
   } catch (err) {
-    if (err instanceof RecordTooLargeError) return { code: 'backup-not-a-record', message: `The backup ${backupPath} is larger than any record (${err.limit} bytes).` };
+    if (err instanceof RecordTooLargeError)
+      return { code: 'backup-not-a-record', message: `The backup ${backupPath} is larger than any record (${err.limit} bytes).` };
     return { code: 'no-backup', message: `The backup ${backupPath} cannot be read: ${describeFsError(err)}.` };
   } finally {
     reader.close();
   }
   if (claim.sha256 !== null) {
     if (sha256(bytes) !== claim.sha256) {
-      return { code: 'backup-mismatch', message: `The backup ${backupPath} does not hash to the logged sha256Before: it was changed after kmsdb wrote it.` };
+      return {
+        code: 'backup-mismatch',
+        message: `The backup ${backupPath} does not hash to the logged sha256Before: it was changed after kmsdb wrote it.`,
+      };
     }
   } else {
     const d = diagnose(bytes);
@@ -83,7 +90,8 @@ export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
           : d.stateEntries.length !== 1 || (d.state !== STATE_RECOVERY && d.state !== STATE_UNDEFINED)
             ? 'it does not hold one State of 1 or 4, as every record kmsdb changes does'
             : null;
-    if (why) return { code: 'backup-not-a-record', message: `The backup ${backupPath} is not a record kmsdb could have backed up: ${why}.` };
+    if (why)
+      return { code: 'backup-not-a-record', message: `The backup ${backupPath} is not a record kmsdb could have backed up: ${why}.` };
   }
   if (claim.claimedSha256 && sha256(bytes) !== claim.claimedSha256) {
     return { code: 'backup-mismatch', message: `The backup ${backupPath} does not hash to the sha256Before the input gives.` };

@@ -4,7 +4,16 @@ import { appendAudit, auditEntry, retractAudit, type AuditEntry, type AuditMark 
 import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../fs-errors.js';
 import { writeRecordBytes } from '../safety/overwrite.js';
-import { buildRecord, diagnose, recordId, sha256, STATE_RECOVERY, STATE_UNDEFINED, type Diagnosis, type KmsRecord } from '../records/record.js';
+import {
+  buildRecord,
+  diagnose,
+  recordId,
+  sha256,
+  STATE_RECOVERY,
+  STATE_UNDEFINED,
+  type Diagnosis,
+  type KmsRecord,
+} from '../records/record.js';
 import { readVerifiedBackup } from './backup-check.js';
 import { describeFsError } from '../fs-errors.js';
 import { FileReader, RecordTooLargeError } from '../scan/file-reader.js';
@@ -146,7 +155,12 @@ function readWithStat(path: string): { bytes: Buffer; stat: Stats } {
 /** Locates and reads a requested record, or says why it cannot be changed at all. */
 function load(ctx: ChangeContext, request: ChangeRequest): LoadedRecord | ChangeResult {
   if (request.ambiguousWith) {
-    return refuse({ path: request.path }, 'failed', 'ambiguous-name', `Several files differ from the name only in letter case (${request.ambiguousWith.join(', ')}), and none matches it exactly; name one exactly.`);
+    return refuse(
+      { path: request.path },
+      'failed',
+      'ambiguous-name',
+      `Several files differ from the name only in letter case (${request.ambiguousWith.join(', ')}), and none matches it exactly; name one exactly.`,
+    );
   }
   const target = resolveTarget(ctx.dbReal, request.path);
   if (isRefusal(target)) return refuse({ path: target.requested }, 'failed', target.code, target.message);
@@ -155,7 +169,13 @@ function load(ctx: ChangeContext, request: ChangeRequest): LoadedRecord | Change
   try {
     ({ bytes, stat } = readWithStat(target.path));
   } catch (err) {
-    if (err instanceof RecordTooLargeError) return refuse({ path: target.path }, 'failed', 'too-large', `The file is larger than ${err.limit} bytes, more than any KMS record; it is never changed.`);
+    if (err instanceof RecordTooLargeError)
+      return refuse(
+        { path: target.path },
+        'failed',
+        'too-large',
+        `The file is larger than ${err.limit} bytes, more than any KMS record; it is never changed.`,
+      );
     return refuse({ path: target.path }, 'failed', 'unreadable', `The record file cannot be read: ${describeFsError(err)}.`);
   }
   const diagnosis = diagnose(bytes);
@@ -166,7 +186,8 @@ function load(ctx: ChangeContext, request: ChangeRequest): LoadedRecord | Change
   }
   const codes = new Set(record.warnings.map((w) => w.code));
   if (codes.has('empty')) return refuse(loaded, 'failed', 'empty', 'The record file is empty.');
-  if (codes.has('binary') || codes.has('odd-length')) return refuse(loaded, 'failed', 'binary', 'The record file holds binary content; it is never changed.');
+  if (codes.has('binary') || codes.has('odd-length'))
+    return refuse(loaded, 'failed', 'binary', 'The record file holds binary content; it is never changed.');
   return loaded;
 }
 
@@ -182,7 +203,14 @@ function checkWritable(loaded: LoadedRecord): ChangeResult | null {
  * is written before the replace: a crash between the two leaves a logged
  * change that a rerun then makes (and logs) again, never an unlogged one.
  */
-function commit(ctx: ChangeContext, loaded: LoadedRecord, newBytes: Buffer, event: 'reset' | 'restore', previousState: number | null, state: number | null): ChangeResult | { backupPath: string; sha256After: string } {
+function commit(
+  ctx: ChangeContext,
+  loaded: LoadedRecord,
+  newBytes: Buffer,
+  event: 'reset' | 'restore',
+  previousState: number | null,
+  state: number | null,
+): ChangeResult | { backupPath: string; sha256After: string } {
   let backupPath: string;
   try {
     backupPath = writeBackup(ctx.backupDir, loaded.target.name, loaded.bytes);
@@ -190,18 +218,39 @@ function commit(ctx: ChangeContext, loaded: LoadedRecord, newBytes: Buffer, even
     return refuse(loaded, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
   }
   const sha256After = sha256(newBytes);
-  const fields = { id: loaded.record.id, path: loaded.target.path, previousState, state, sha256Before: loaded.record.sha256 ?? '', sha256After, backupPath };
+  const fields = {
+    id: loaded.record.id,
+    path: loaded.target.path,
+    previousState,
+    state,
+    sha256Before: loaded.record.sha256 ?? '',
+    sha256After,
+    backupPath,
+  };
   let logged: AuditMark | null = null;
   try {
     const now = statSync(loaded.target.path);
-    if (now.size !== loaded.stat.size || now.mtimeMs !== loaded.stat.mtimeMs || now.ino !== loaded.stat.ino || !readFileSync(loaded.target.path).equals(loaded.bytes)) {
+    if (
+      now.size !== loaded.stat.size ||
+      now.mtimeMs !== loaded.stat.mtimeMs ||
+      now.ino !== loaded.stat.ino ||
+      !readFileSync(loaded.target.path).equals(loaded.bytes)
+    ) {
       return refuse(loaded, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
     }
     logged = appendAudit(ctx.logPath, auditEntry({ event, ...fields }));
     writeRecordBytes(loaded.target.path, loaded.bytes, newBytes, loaded.stat);
   } catch (err) {
     if (logged) logFailure(ctx, logged, auditEntry({ event: `${event}-failed`, ...fields, error: errorText(err) }));
-    return { ...refuse(loaded, 'failed', 'write-failed', `The record could not be written: ${errorText(err)}. It is unchanged; its backup is ${backupPath}.`), backupPath };
+    return {
+      ...refuse(
+        loaded,
+        'failed',
+        'write-failed',
+        `The record could not be written: ${errorText(err)}. It is unchanged; its backup is ${backupPath}.`,
+      ),
+      backupPath,
+    };
   }
   return { backupPath, sha256After };
 }
@@ -230,22 +279,51 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
   const { diagnosis } = loaded;
   const first = diagnosis.stateEntries[0];
 
-  if (diagnosis.stateEntries.length > 1) return refuse(loaded, 'skipped', 'ambiguous', `State occurs ${diagnosis.stateEntries.length} times; the record is ambiguous and is never changed.`);
+  if (diagnosis.stateEntries.length > 1)
+    return refuse(
+      loaded,
+      'skipped',
+      'ambiguous',
+      `State occurs ${diagnosis.stateEntries.length} times; the record is ambiguous and is never changed.`,
+    );
   if (diagnosis.ambiguousSection && !ctx.allowAmbiguous) {
-    return refuse(loaded, 'skipped', 'ambiguous', 'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.');
+    return refuse(
+      loaded,
+      'skipped',
+      'ambiguous',
+      'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.',
+    );
   }
-  if (!first || diagnosis.state === null) return refuse(loaded, 'skipped', 'no-state', 'The record has no numeric State; it is never changed.');
+  if (!first || diagnosis.state === null)
+    return refuse(loaded, 'skipped', 'no-state', 'The record has no numeric State; it is never changed.');
   if (diagnosis.state === STATE_UNDEFINED) return outcome(loaded, 'unchanged', 'State is already 1 (Undefined).', { from: 1, to: 1 });
-  if (diagnosis.state !== STATE_RECOVERY) return refuse(loaded, 'skipped', 'unexpected-state', `State is ${diagnosis.state}, not 4 (Recovery); only Recovery records are reset.`);
-  if (first.value !== '4') return refuse(loaded, 'skipped', 'unusual-state-value', `The State value is written "${first.value ?? ''}", not "4"; it is never changed.`);
+  if (diagnosis.state !== STATE_RECOVERY)
+    return refuse(loaded, 'skipped', 'unexpected-state', `State is ${diagnosis.state}, not 4 (Recovery); only Recovery records are reset.`);
+  if (first.value !== '4')
+    return refuse(
+      loaded,
+      'skipped',
+      'unusual-state-value',
+      `The State value is written "${first.value ?? ''}", not "4"; it is never changed.`,
+    );
   if (diagnosis.numSCerts !== null && !ctx.force) {
-    return refuse(loaded, 'skipped', 'has-certificates', `State is 4 but NumSCerts is ${diagnosis.numSCerts}: the user has enrolled. Use --allow-numscerts to reset it anyway.`);
+    return refuse(
+      loaded,
+      'skipped',
+      'has-certificates',
+      `State is 4 but NumSCerts is ${diagnosis.numSCerts}: the user has enrolled. Use --allow-numscerts to reset it anyway.`,
+    );
   }
 
   const newBytes = replaceValue(loaded.bytes, diagnosis.decoded, first, String(STATE_UNDEFINED));
   // The edit must read back as exactly the intended record before it goes near the disk.
   const check = diagnose(newBytes);
-  if (check.state !== STATE_UNDEFINED || check.stateEntries.length !== 1 || check.numSCerts !== diagnosis.numSCerts || newBytes.length !== loaded.bytes.length) {
+  if (
+    check.state !== STATE_UNDEFINED ||
+    check.stateEntries.length !== 1 ||
+    check.numSCerts !== diagnosis.numSCerts ||
+    newBytes.length !== loaded.bytes.length
+  ) {
     return refuse(loaded, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
   }
   if (ctx.whatIf) return outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
@@ -286,9 +364,18 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   const states = { from: loaded.record.state, to: diagnose(backup).state };
   if (backup.equals(loaded.bytes)) return outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states);
   if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
-    return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change; use --force to restore it anyway.');
+    return refuse(
+      loaded,
+      'skipped',
+      'changed-since-reset',
+      'The record has changed since the logged change; use --force to restore it anyway.',
+    );
   }
-  if (ctx.whatIf) return outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) });
+  if (ctx.whatIf)
+    return outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, {
+      ...states,
+      sha256After: sha256(backup),
+    });
   const writable = checkWritable(loaded);
   if (writable) return writable;
   const done = commit(ctx, loaded, backup, 'restore', states.from, states.to);

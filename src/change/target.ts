@@ -50,7 +50,7 @@ export function resolveTarget(dbReal: string, requested: string): Target | Targe
     return { requested: abs, code: 'outside-database', message: `${abs} is not directly inside the database folder ${dbReal}${via}.` };
   }
   const name = basename(real);
-  let isFile = false;
+  let isFile: boolean;
   try {
     isFile = statSync(real).isFile();
   } catch {

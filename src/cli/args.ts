@@ -48,7 +48,10 @@ function parseOrExplain<T extends Options>(command: CommandName, argv: string[],
     const message = err instanceof Error ? err.message : String(err);
     // parseArgs explains an option value that starts with '-' over three lines: say it in one.
     const ambiguous = /^Option '(--[^ ']+)[^']*' argument is ambiguous/.exec(message);
-    if (ambiguous) throw usage(`${command}: ${ambiguous[1]} takes a value, and the next argument starts with '-'; write ${ambiguous[1]}=VALUE to give such a value.`);
+    if (ambiguous)
+      throw usage(
+        `${command}: ${ambiguous[1]} takes a value, and the next argument starts with '-'; write ${ambiguous[1]}=VALUE to give such a value.`,
+      );
     const first = (message.split('\n')[0] ?? '').replace(/\. To specify a positional argument.*$/s, '');
     throw usage(`${command}: ${first.replace(/\.$/, '')}. See 'kmsdb --help'.`);
   }
@@ -65,7 +68,8 @@ export function settingsFor(config: string | undefined): ServerSettings | null {
 }
 
 export function requirePath(command: string, path: string | undefined): string {
-  if (path === undefined || path.trim() === '') throw usage(`${command}: --path is required (or a database in the settings file). See 'kmsdb --help'.`);
+  if (path === undefined || path.trim() === '')
+    throw usage(`${command}: --path is required (or a database in the settings file). See 'kmsdb --help'.`);
   return path;
 }
 

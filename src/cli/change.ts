@@ -1,6 +1,14 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { refusal, resetRecord, restoreRecord, type ChangeContext, type ChangeRequest, type ChangeResult, type RestoreRequest } from '../change/reset-restore.js';
+import {
+  refusal,
+  resetRecord,
+  restoreRecord,
+  type ChangeContext,
+  type ChangeRequest,
+  type ChangeResult,
+  type RestoreRequest,
+} from '../change/reset-restore.js';
 import { selectRecords } from '../scan/read-records.js';
 import { recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
@@ -89,17 +97,26 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
   const backupDir = backupOption !== undefined ? resolve(backupOption) : defaultBackupDir(dbReal);
   // The backup folder may not exist yet: the first backup makes it.
   const backupReal = nearestReal(backupDir);
-  const from = (option: string, key: string, viaCli: boolean) => (viaCli ? `--${option}` : `${key} (settings file ${settings?.file ?? ''})`);
+  const from = (option: string, key: string, viaCli: boolean) =>
+    viaCli ? `--${option}` : `${key} (settings file ${settings?.file ?? ''})`;
   if (isInside(backupReal, dbReal)) {
-    throw usage(`${command}: ${from('backup-dir', 'backupDir', args['backup-dir'] !== undefined)} must not be the database folder nor be inside it, and ${backupDir} is inside the database folder ${dbReal}; backups stay out of it.`);
+    throw usage(
+      `${command}: ${from('backup-dir', 'backupDir', args['backup-dir'] !== undefined)} must not be the database folder nor be inside it, ` +
+        `and ${backupDir} is inside the database folder ${dbReal}; backups stay out of it.`,
+    );
   }
   const logPath = logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log');
   const logWhere = from('log', 'log', args.log !== undefined);
-  if (isInside(nearestReal(logPath), dbReal)) throw usage(`${command}: ${logWhere} ${logPath} is inside the database folder ${dbReal}; the audit log stays out of it.`);
+  if (isInside(nearestReal(logPath), dbReal))
+    throw usage(`${command}: ${logWhere} ${logPath} is inside the database folder ${dbReal}; the audit log stays out of it.`);
   try {
     checkLogPath(logPath);
   } catch (err) {
-    if (err instanceof LogPathError) throw usage(`${command}: ${logWhere} ${logPath} ${err.reason === 'symlink' ? 'is a symbolic link; kmsdb never follows one to write its log' : 'is not a regular file'}.`);
+    if (err instanceof LogPathError)
+      throw usage(
+        `${command}: ${logWhere} ${logPath} ` +
+          `${err.reason === 'symlink' ? 'is a symbolic link; kmsdb never follows one to write its log' : 'is not a regular file'}.`,
+      );
     throw new ExitError(EXIT.DATABASE, `${command}: the audit log ${logPath} cannot be checked: ${describeFsError(err)}.`);
   }
   const wait = args.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(args.wait);
@@ -125,14 +142,21 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
  * once the lock is held, so that a run that waited sees the database as the
  * run before it left it. Exit 1 when any record was skipped or failed.
  */
-async function runChanges<T>(command: string, setup: ChangeSetup, select: () => T[], apply: (request: T) => ChangeResult, io: Io): Promise<number> {
+async function runChanges<T>(
+  command: string,
+  setup: ChangeSetup,
+  select: () => T[],
+  apply: (request: T) => ChangeResult,
+  io: Io,
+): Promise<number> {
   let lock = null;
   if (!setup.ctx.whatIf) {
     try {
       lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
     } catch (err) {
       if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
-      if (err instanceof LockPathError) throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
+      if (err instanceof LockPathError)
+        throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
       throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
     }
   }
@@ -146,7 +170,9 @@ async function runChanges<T>(command: string, setup: ChangeSetup, select: () => 
     const requests = select();
     const sink = new TextSink(io.stdout);
     const out = new ItemWriter(sink, setup.format, 'results');
-    const progress = setup.progress ? new ProgressReporter(io.stderr, requests.length, command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records') : null;
+    const progress = setup.progress
+      ? new ProgressReporter(io.stderr, requests.length, command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records')
+      : null;
     progress?.update(0);
     let refused = 0;
     await out.begin();
@@ -214,11 +240,20 @@ function auditLog(logPath: string): AuditEntry[] {
  * wins; else a name that matches one file up to letter case (as on NTFS);
  * several such files and no exact one are ambiguous.
  */
-export function matchIds<T>(ids: readonly string[], candidates: readonly T[], idOf: (candidate: T) => string): Map<string, { matches: T[]; exact: boolean }> {
+export function matchIds<T>(
+  ids: readonly string[],
+  candidates: readonly T[],
+  idOf: (candidate: T) => string,
+): Map<string, { matches: T[]; exact: boolean }> {
   const out = new Map<string, { matches: T[]; exact: boolean }>();
   for (const id of ids) {
     const exact = candidates.filter((candidate) => idOf(candidate) === id);
-    out.set(id, exact.length > 0 ? { matches: exact, exact: true } : { matches: candidates.filter((candidate) => idOf(candidate).toLowerCase() === id.toLowerCase()), exact: false });
+    out.set(
+      id,
+      exact.length > 0
+        ? { matches: exact, exact: true }
+        : { matches: candidates.filter((candidate) => idOf(candidate).toLowerCase() === id.toLowerCase()), exact: false },
+    );
   }
   return out;
 }
@@ -245,7 +280,9 @@ function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: 
   }
   let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is LoggedChange => e !== undefined);
   if (ids) {
-    const wanted = new Set([...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])));
+    const wanted = new Set(
+      [...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])),
+    );
     latest = latest.filter((e) => wanted.has(e));
   }
   return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
@@ -260,7 +297,8 @@ function loggedBackups(logPath: string): (backupPath: string) => { sha256Before:
   const logged = new Map<string, { sha256Before: string; sha256After: string }>();
   // Keys compare as samePath does: without letter case on Windows.
   const key = (path: string) => (process.platform === 'win32' ? path.toLowerCase() : path);
-  if (existsSync(logPath)) for (const e of auditLog(logPath)) logged.set(key(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After });
+  if (existsSync(logPath))
+    for (const e of auditLog(logPath)) logged.set(key(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After });
   return (backupPath) => logged.get(key(backupPath)) ?? null;
 }
 
@@ -282,15 +320,27 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
   const logged = loggedBackups(setup.ctx.logPath);
   const request = (path: string, backupPath: string, claimedBefore: string | null, claimedAfter: string | null): RestoreRequest => {
     const entry = logged(backupPath);
-    return { path, backupPath, backupSha256: entry?.sha256Before ?? null, claimedBackupSha256: claimedBefore, expectSha256: claimedAfter ?? entry?.sha256After ?? null };
+    return {
+      path,
+      backupPath,
+      backupSha256: entry?.sha256Before ?? null,
+      claimedBackupSha256: claimedBefore,
+      expectSha256: claimedAfter ?? entry?.sha256After ?? null,
+    };
   };
   const lines = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
-  const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined).map((r) => request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null));
+  const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined).map((r) =>
+    request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null),
+  );
   const fromResults = items
     .filter((i) => i.event === undefined)
     .map((i): RestoreRequest | ChangeResult => {
       if (i.backupPath === null) {
-        return refusal(i.path ?? '', 'no-backup', 'The input names no backup: the change it reports wrote nothing, so there is nothing to restore.');
+        return refusal(
+          i.path ?? '',
+          'no-backup',
+          'The input names no backup: the change it reports wrote nothing, so there is nothing to restore.',
+        );
       }
       const backupPath = resolve(i.backupPath);
       return request(i.path ?? recordOfBackup(setup.ctx.dbReal, backupPath), backupPath, i.sha256Before ?? null, i.sha256After ?? null);
@@ -309,7 +359,8 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
   });
   const database = databaseOption('restore', args);
   const sources = [args.backup !== undefined, args['from-log'] !== undefined, args.stdin === true].filter(Boolean).length;
-  if (sources !== 1) throw usage("restore: name what to restore with exactly one of --backup FILE, --from-log FILE or --stdin. See 'kmsdb --help'.");
+  if (sources !== 1)
+    throw usage("restore: name what to restore with exactly one of --backup FILE, --from-log FILE or --stdin. See 'kmsdb --help'.");
   if (args.id && !args['from-log']) throw usage('restore: --id goes with --from-log.');
   const setup = changeSetup('restore', args, database);
   let requests: (RestoreRequest | ChangeResult)[];
@@ -318,7 +369,12 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     requests = args.backup.map((file) => {
       const backupPath = resolve(file);
       const entry = logged(backupPath);
-      return { path: recordOfBackup(setup.ctx.dbReal, file), backupPath, expectSha256: entry?.sha256After ?? null, backupSha256: entry?.sha256Before ?? null };
+      return {
+        path: recordOfBackup(setup.ctx.dbReal, file),
+        backupPath,
+        expectSha256: entry?.sha256After ?? null,
+        backupSha256: entry?.sha256Before ?? null,
+      };
     });
   } else if (args.stdin) {
     // Bad input must fail before the lock is taken or anything is read.
@@ -326,5 +382,11 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
   } else {
     requests = restoresFromEntries(auditLog(resolve(args['from-log'] as string)), setup.ctx.dbReal, args.id);
   }
-  return runChanges('restore', setup, () => requests, (r) => ('status' in r ? r : restoreRecord(setup.ctx, r)), io);
+  return runChanges(
+    'restore',
+    setup,
+    () => requests,
+    (r) => ('status' in r ? r : restoreRecord(setup.ctx, r)),
+    io,
+  );
 }

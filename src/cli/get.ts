@@ -27,10 +27,15 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   const paths = args.path ?? [];
   if (paths.length === 0) paths.push(requirePath('get', settingsFor(args.config)?.database));
   const threads = args.threads === undefined ? undefined : Number(args.threads);
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64))
+    throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
   let scan: Scan;
   try {
-    scan = scanRecords(paths.map((path) => requirePath('get', path)), query, { threads, separator: ItemWriter.separator(format) });
+    scan = scanRecords(
+      paths.map((path) => requirePath('get', path)),
+      query,
+      { threads, separator: ItemWriter.separator(format) },
+    );
   } catch (err) {
     if (err instanceof PathKindError) throw usage(`get: --path ${err.message}; give the database folder or one record file.`);
     throw err;

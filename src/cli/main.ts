@@ -25,7 +25,8 @@ async function print(io: Io, text: string): Promise<number> {
 function helpCommand(rest: string[]): string {
   const [name, ...extra] = rest;
   if (name === undefined) return helpText();
-  if (!isCommand(name) || extra.length > 0) throw usage(`help: there is no command '${rest.join(' ')}'; the commands are ${COMMAND_NAMES.join(', ')}. See 'kmsdb --help'.`);
+  if (!isCommand(name) || extra.length > 0)
+    throw usage(`help: there is no command '${rest.join(' ')}'; the commands are ${COMMAND_NAMES.join(', ')}. See 'kmsdb --help'.`);
   return helpText(name);
 }
 
@@ -33,7 +34,8 @@ function helpCommand(rest: string[]): string {
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--request') {
-    if (rest.length !== 1 || rest[0] !== '-') throw new ExitError(EXIT.USAGE, "--request takes '-' (the request is read from stdin) and nothing else.");
+    if (rest.length !== 1 || rest[0] !== '-')
+      throw new ExitError(EXIT.USAGE, "--request takes '-' (the request is read from stdin) and nothing else.");
     const request = await fromRequest(io);
     return main(request.argv, request.io);
   }

@@ -72,13 +72,26 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
   const r = request as GetRequest | ResetRequest | RestoreRequest;
   if (r.command === 'get') {
     return {
-      argv: ['get', ...repeat('--path', r.path), ...value('--config', r.config), ...repeat('--mailbox', r.mailbox), ...flag('--affected', r.affected), ...value('--format', r.format), ...flag('--progress', r.progress)],
+      argv: [
+        'get',
+        ...repeat('--path', r.path),
+        ...value('--config', r.config),
+        ...repeat('--mailbox', r.mailbox),
+        ...flag('--affected', r.affected),
+        ...value('--format', r.format),
+        ...flag('--progress', r.progress),
+      ],
       io,
     };
   }
   const chosen =
     r.command === 'reset'
-      ? [...repeat('--id', r.id), ...repeat('--mailbox', r.mailbox), ...flag('--allow-numscerts', r.allowNumSCerts), ...flag('--allow-ambiguous', r.allowAmbiguous)]
+      ? [
+          ...repeat('--id', r.id),
+          ...repeat('--mailbox', r.mailbox),
+          ...flag('--allow-numscerts', r.allowNumSCerts),
+          ...flag('--allow-ambiguous', r.allowAmbiguous),
+        ]
       : [...repeat('--backup', r.backup), ...value('--from-log', r.fromLog), ...repeat('--id', r.id), ...flag('--force', r.force)];
   const argv = [
     r.command,

@@ -14,13 +14,18 @@ export async function readAll(stream: NodeJS.ReadableStream, limit = STDIN_LIMIT
     if (size > limit) throw usage(`stdin holds more than ${limit / 1024 / 1024} MiB; send the records in smaller batches.`);
     chunks.push(b);
   }
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }
 
 type ItemSchema = 'resetRequest' | 'restoreRequest';
 
 function item(value: unknown, where: string, schema: ItemSchema): unknown {
-  if (nestsDeeperThan(value)) throw usage(`${where} nests more than ${MAX_DEPTH} levels deep: expected what kmsdb ${schema === 'resetRequest' ? 'get' : 'reset'} prints.`);
+  if (nestsDeeperThan(value))
+    throw usage(
+      `${where} nests more than ${MAX_DEPTH} levels deep: expected what kmsdb ${schema === 'resetRequest' ? 'get' : 'reset'} prints.`,
+    );
   const validate = validator(`${schema}#/$defs/item`);
   if (!validate(value)) throw usage(explain(validate.errors, where));
   return value;
@@ -92,6 +97,9 @@ function parseLine(line: string, where: string, schema: ItemSchema): unknown {
   try {
     return JSON.parse(line);
   } catch (err) {
-    throw usage(`${where} is not JSON${err instanceof RangeError ? ' (nested too deeply)' : ''}: expected what kmsdb ${schema === 'resetRequest' ? 'get' : 'reset'} prints.`);
+    throw usage(
+      `${where} is not JSON${err instanceof RangeError ? ' (nested too deeply)' : ''}: ` +
+        `expected what kmsdb ${schema === 'resetRequest' ? 'get' : 'reset'} prints.`,
+    );
   }
 }

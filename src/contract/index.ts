@@ -4,7 +4,15 @@ import { compile, type SchemaName } from './ajv.js';
 export type { SchemaName } from './ajv.js';
 
 /** The validators the CLI itself uses; the build precompiles exactly these. */
-export const CLI_VALIDATORS: SchemaName[] = ['resetRequest#/$defs/item', 'resetRequest#/$defs/document', 'restoreRequest#/$defs/item', 'restoreRequest#/$defs/document', 'request', 'settings', 'auditEntry'];
+export const CLI_VALIDATORS: SchemaName[] = [
+  'resetRequest#/$defs/item',
+  'resetRequest#/$defs/document',
+  'restoreRequest#/$defs/item',
+  'restoreRequest#/$defs/document',
+  'request',
+  'settings',
+  'auditEntry',
+];
 
 const compiled = new Map<SchemaName, ValidateFunction>();
 

@@ -119,7 +119,8 @@ export function compileMailboxPattern(pattern: string): MailboxPattern {
     return true;
   };
   const rejects = (text: string): boolean =>
-    (first.literal !== null && differsAtEnd(text, first.literal, false)) || (!single && last.literal !== null && differsAtEnd(text, last.literal, true));
+    (first.literal !== null && differsAtEnd(text, first.literal, false)) ||
+    (!single && last.literal !== null && differsAtEnd(text, last.literal, true));
   return { testFolded, rejects, test: (text) => !rejects(text) && testFolded(foldText(text)) };
 }
 

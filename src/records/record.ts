@@ -61,7 +61,19 @@ export interface Diagnosis {
 }
 
 /** Keys that name the user, best first; a DN-shaped value anywhere beats them all. */
-const IDENTITY_KEYS = ['distinguishedname', 'dn', 'mailboxdn', 'mailbox', 'alias', 'mailnickname', 'displayname', 'commonname', 'cn', 'name', 'username'];
+const IDENTITY_KEYS = [
+  'distinguishedname',
+  'dn',
+  'mailboxdn',
+  'mailbox',
+  'alias',
+  'mailnickname',
+  'displayname',
+  'commonname',
+  'cn',
+  'name',
+  'username',
+];
 
 export function stateName(state: number | null): KmsRecord['stateName'] {
   return state === STATE_UNDEFINED ? 'Undefined' : state === STATE_RECOVERY ? 'Recovery' : null;
@@ -96,6 +108,7 @@ function bestIdentity(profile: Profile): { value: string; key: string } | null {
 }
 
 // C0 controls other than tab, LF, VT, FF and CR do not occur in profile text.
+// eslint-disable-next-line no-control-regex -- these control characters are what the test looks for
 const BINARY = /[\x00-\x08\x0e-\x1f]/;
 
 export function emptyRecord(path: string, fileName: string): KmsRecord {
@@ -180,15 +193,24 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
   }
   const firstNumSCerts = d.numSCertsEntries[0];
   if (readProfileInt(firstNumSCerts)?.digits === false) {
-    warnings.push({ code: 'numscerts-not-number', message: `The NumSCerts value "${firstNumSCerts?.value ?? ''}" holds no number; Windows reads it as 0, so the record is not affected.` });
+    warnings.push({
+      code: 'numscerts-not-number',
+      message: `The NumSCerts value "${firstNumSCerts?.value ?? ''}" holds no number; Windows reads it as 0, so the record is not affected.`,
+    });
   }
   if (d.stateEntries.length > 1) {
     const lines = d.stateEntries.map((e) => e.line).join(', ');
-    warnings.push({ code: 'duplicate-state', message: `State occurs ${d.stateEntries.length} times (lines ${lines}); the record is ambiguous.` });
+    warnings.push({
+      code: 'duplicate-state',
+      message: `State occurs ${d.stateEntries.length} times (lines ${lines}); the record is ambiguous.`,
+    });
   }
   if (d.ambiguousSection) {
     const where = [...d.stateEntries, ...d.numSCertsEntries].map((e) => `${e.key} in [${e.section}] line ${e.line}`).join(', ');
-    warnings.push({ code: 'ambiguous-section', message: `State or NumSCerts is in more than one section (${where}); kmsdb reads the first, KMS reads its own section.` });
+    warnings.push({
+      code: 'ambiguous-section',
+      message: `State or NumSCerts is in more than one section (${where}); kmsdb reads the first, KMS reads its own section.`,
+    });
   }
 
   const identity = bestIdentity(d.profile);
@@ -196,4 +218,3 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
   record.mailboxKey = identity?.key ?? null;
   return record;
 }
-

@@ -1,4 +1,17 @@
-import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../fs-errors.js';
 import { fsyncDir, uniqueTag } from './fsutil.js';
@@ -60,7 +73,8 @@ export function replaceFileAtomic(target: string, bytes: Uint8Array, like: Stats
   try {
     try {
       fchmodSync(fd, like.mode & 0o7777);
-      if (process.platform !== 'win32' && process.getuid?.() === 0 && (like.uid !== 0 || like.gid !== 0)) fchownSync(fd, like.uid, like.gid);
+      if (process.platform !== 'win32' && process.getuid?.() === 0 && (like.uid !== 0 || like.gid !== 0))
+        fchownSync(fd, like.uid, like.gid);
       writeAllAndSync(fd, bytes);
     } finally {
       closeSync(fd);

@@ -31,7 +31,11 @@ export class LogPathError extends Error {
     readonly path: string,
     readonly reason: 'symlink' | 'not-a-file',
   ) {
-    super(reason === 'symlink' ? `the audit log ${path} is a symbolic link; kmsdb never follows one to write its log` : `the audit log ${path} is not a regular file`);
+    super(
+      reason === 'symlink'
+        ? `the audit log ${path} is a symbolic link; kmsdb never follows one to write its log`
+        : `the audit log ${path} is not a regular file`,
+    );
     this.name = 'LogPathError';
   }
 }
@@ -163,7 +167,8 @@ export function readAuditLog(path: string): AuditEntry[] {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new AuditLogError(path, null, 'is not a regular file');
-    if (st.size > AUDIT_LOG_LIMIT) throw new AuditLogError(path, null, `is larger than ${AUDIT_LOG_LIMIT / 1024 / 1024} MiB; split it and restore from each part`);
+    if (st.size > AUDIT_LOG_LIMIT)
+      throw new AuditLogError(path, null, `is larger than ${AUDIT_LOG_LIMIT / 1024 / 1024} MiB; split it and restore from each part`);
     bytes = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < bytes.length) {

@@ -25,8 +25,11 @@ export function retryWhileHeld<T>(action: () => T): T {
       if (code === undefined || !HELD_CODES.has(code)) throw err;
       const delay = RETRY_DELAYS_MS[attempt];
       if (delay === undefined) {
-        const why = code === 'EBUSY' ? 'another program holds the file open' : 'another program holds the file open, or access to it is denied';
-        throw new Error(`${why} (${code}, still after ${RETRY_TOTAL_S} s); close that program or stop the service, then retry`, { cause: err });
+        const why =
+          code === 'EBUSY' ? 'another program holds the file open' : 'another program holds the file open, or access to it is denied';
+        throw new Error(`${why} (${code}, still after ${RETRY_TOTAL_S} s); close that program or stop the service, then retry`, {
+          cause: err,
+        });
       }
       sleepSync(delay);
     }

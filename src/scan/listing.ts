@@ -43,7 +43,7 @@ function kindOf(st: Stats): string {
 /** A name's bytes, valid UTF-8 kept as text and any other byte as \xNN. */
 function escapeName(raw: Buffer): string {
   let out = '';
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     let n = 1;
     const b = raw[i] as number;
     if (b >= 0xc2 && b <= 0xf4) n = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;

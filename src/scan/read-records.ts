@@ -69,7 +69,10 @@ function tooLargeRecord(path: string, name: string, st: Stats, limit: number): K
   const record = emptyRecord(path, name);
   record.size = st.size;
   record.lastWriteTime = st.mtime.toISOString();
-  record.warnings.push({ code: 'too-large', message: `The file is larger than ${limit} bytes, more than any KMS record; it is not read and never changed.` });
+  record.warnings.push({
+    code: 'too-large',
+    message: `The file is larger than ${limit} bytes, more than any KMS record; it is not read and never changed.`,
+  });
   return record;
 }
 

@@ -28,6 +28,8 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
 /** The scan worker's code: a SEA carries it as an asset; the bundle finds it beside itself. */
 function startWorker(): Worker {
+  // node:sea exists only in the executables' Node 22, so it is asked for when a worker starts, not imported.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sea = require('node:sea') as { isSea(): boolean; getAsset(key: string, encoding: string): string };
   if (sea.isSea()) return new Worker(sea.getAsset('scan-worker.cjs', 'utf8'), { eval: true, resourceLimits: WORKER_LIMITS });
   return new Worker(join(__dirname, 'kmsdb-scan-worker.cjs'), { resourceLimits: WORKER_LIMITS });
@@ -84,7 +86,12 @@ export class ScanPool {
    * more than WINDOW chunks ahead of what has been yielded, so memory stays
    * flat however slowly the output is consumed.
    */
-  async *records(files: { dir: string; names: SharedNames }, query: Pick<RecordQuery, 'mailbox' | 'affected'>, separator: string, onRead?: (done: number) => void): AsyncGenerator<EncodedRecords> {
+  async *records(
+    files: { dir: string; names: SharedNames },
+    query: Pick<RecordQuery, 'mailbox' | 'affected'>,
+    separator: string,
+    onRead?: (done: number) => void,
+  ): AsyncGenerator<EncodedRecords> {
     const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
     const job: ScanJob = {
       id: ++this.job,
@@ -109,7 +116,11 @@ export class ScanPool {
           if (this.failure) throw this.failure;
           // While it waits, the main thread reads a chunk itself, within the window like the workers.
           const claimed = Atomics.load(control, CONTROL.NEXT);
-          if (claimed < chunks && claimed < next + WINDOW && Atomics.compareExchange(control, CONTROL.NEXT, claimed, claimed + 1) === claimed) {
+          if (
+            claimed < chunks &&
+            claimed < next + WINDOW &&
+            Atomics.compareExchange(control, CONTROL.NEXT, claimed, claimed + 1) === claimed
+          ) {
             this.ready.set(claimed, reader.read(claimed));
             // While waiting on a worker's chunk, let its messages in between chunks.
             if (claimed !== next) await new Promise<void>((resolve) => setImmediate(resolve));

@@ -64,7 +64,8 @@ export function scanRecords(paths: readonly string[], query: Pick<RecordQuery, '
         for (const selection of selections) {
           const { files } = selection;
           const progress = onRead && ((done: number) => onRead(before + done));
-          if (pool && parallel(files)) yield* pool.records({ dir: files.dir, names: shareNames(files.names) }, query, options.separator, progress);
+          if (pool && parallel(files))
+            yield* pool.records({ dir: files.dir, names: shareNames(files.names) }, query, options.separator, progress);
           else yield selection.records(progress);
           before += files.names.length;
         }
@@ -74,4 +75,3 @@ export function scanRecords(paths: readonly string[], query: Pick<RecordQuery, '
     },
   };
 }
-

@@ -11,7 +11,11 @@ function run(job: ScanJob): void {
     const chunk = Atomics.add(control, CONTROL.NEXT, 1);
     if (chunk >= reader.chunks) return;
     // Stay within the window of chunks the main thread has not written yet: memory stays flat when output is slow.
-    for (let written = Atomics.load(control, CONTROL.WRITTEN); chunk >= written + job.window; written = Atomics.load(control, CONTROL.WRITTEN)) {
+    for (
+      let written = Atomics.load(control, CONTROL.WRITTEN);
+      chunk >= written + job.window;
+      written = Atomics.load(control, CONTROL.WRITTEN)
+    ) {
       if (Atomics.load(control, CONTROL.STOP)) return;
       Atomics.wait(control, CONTROL.WRITTEN, written, 100);
     }

@@ -29,7 +29,9 @@ const KNOWN_KEYS = ['database', 'backupDir', 'log'];
 
 /** The settings file kmsdb reads when neither --config nor KMSDB_CONFIG names one. */
 export function defaultSettingsPath(): string {
-  return process.platform === 'win32' ? join(process.env.ProgramData ?? 'C:\\ProgramData', 'KmsEnrollment', 'kmsdb.ini') : '/etc/kmsdb/kmsdb.ini';
+  return process.platform === 'win32'
+    ? join(process.env.ProgramData ?? 'C:\\ProgramData', 'KmsEnrollment', 'kmsdb.ini')
+    : '/etc/kmsdb/kmsdb.ini';
 }
 
 /** The most a settings file holds: a few lines per server. */
@@ -42,9 +44,13 @@ const SETTINGS_LIMIT = 1024 * 1024;
  */
 function settingsText(file: string, bytes: Buffer): string {
   const save = 'save it as UTF-8 (or as Unicode with a BOM)';
-  if (bytes.length > SETTINGS_LIMIT) throw usage(`settings file ${file} is larger than ${SETTINGS_LIMIT / 1024 / 1024} MiB; it is not a kmsdb settings file.`);
+  if (bytes.length > SETTINGS_LIMIT)
+    throw usage(`settings file ${file} is larger than ${SETTINGS_LIMIT / 1024 / 1024} MiB; it is not a kmsdb settings file.`);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2, bytes.length - (bytes.length % 2)).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
+      .swap16()
+      .toString('utf16le');
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   const nuls = body.reduce((n, b) => n + (b === 0 ? 1 : 0), 0);
   if (nuls * 4 > body.length) throw usage(`settings file ${file} looks like UTF-16 without a BOM; ${save}.`);
@@ -71,7 +77,9 @@ function sentence(file: string, e: ErrorObject | undefined): string {
 function dottedSection(parsed: Record<string, unknown>, prefix = ''): string | null {
   for (const [name, value] of Object.entries(parsed)) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
-    const inner = Object.entries(value as Record<string, unknown>).find(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    const inner = Object.entries(value as Record<string, unknown>).find(
+      ([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v),
+    );
     if (inner) return dottedSection({ [inner[0]]: inner[1] }, `${prefix}${name}.`) ?? `${prefix}${name}.${inner[0]}`;
   }
   return null;
@@ -97,7 +105,8 @@ export function loadSettings(explicit: string | undefined, host = hostname()): S
   const text = settingsText(file, bytes);
   const parsed = ini.parse(text) as Record<string, unknown>;
   const dotted = dottedSection(parsed);
-  if (dotted) throw usage(`settings file ${file}: [${dotted}] has a dot in its name; name a server's section by its short name, like [KMS01].`);
+  if (dotted)
+    throw usage(`settings file ${file}: [${dotted}] has a dot in its name; name a server's section by its short name, like [KMS01].`);
   const lowered: Record<string, unknown> = {};
   for (const [name, section] of Object.entries(parsed)) {
     lowered[name] =
@@ -115,7 +124,9 @@ export function loadSettings(explicit: string | undefined, host = hostname()): S
   for (const [key, value] of Object.entries(merged)) {
     // The ini package reads "\\" as an escaped "\": a UNC path written \\server\share arrives as \server\share.
     if (/^\\[^\\]/.test(value)) {
-      throw usage(`settings file ${file}: ${key} = ${value} looks like a UNC path that lost a backslash; write \\\\\\\\server\\share or //server/share.`);
+      throw usage(
+        `settings file ${file}: ${key} = ${value} looks like a UNC path that lost a backslash; write \\\\\\\\server\\share or //server/share.`,
+      );
     }
   }
   const settings: ServerSettings = { file };

@@ -64,7 +64,11 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
   it("prints a command's help for --help, -h and help COMMAND, as the Linux executable does", () => {
     const linux = spawnSync(LINUX_EXE, ['reset', '--help'], { encoding: 'utf8' });
     expect(linux.status).toBe(0);
-    for (const args of [['reset', '--help'], ['reset', '-h'], ['help', 'reset']]) {
+    for (const args of [
+      ['reset', '--help'],
+      ['reset', '-h'],
+      ['help', 'reset'],
+    ]) {
       const r = w.run([WINDOWS_EXE, ...args], join(tempDir(), 'out.txt'));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
@@ -92,9 +96,14 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
   it('reads a large folder on several threads, as the Linux executable does', { timeout: 120_000 }, () => {
     const dir = join(tempDir(), 'Clients');
     mkdirSync(dir);
-    for (let i = 0; i < 21_000; i++) writeFileSync(join(dir, recordFileName(i)), `[Client]\r\nState = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n`);
+    for (let i = 0; i < 21_000; i++)
+      writeFileSync(join(dir, recordFileName(i)), `[Client]\r\nState = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n`);
     const traceFile = join(tempDir(), 'trace.ndjson');
-    const windows = w.run([WINDOWS_EXE, 'get', '--path', winePath(dir), '--affected', '--format', 'ndjson', '--threads', '2'], join(tempDir(), 'out.ndjson'), { KMSDB_TRACE_FILE: winePath(traceFile) });
+    const windows = w.run(
+      [WINDOWS_EXE, 'get', '--path', winePath(dir), '--affected', '--format', 'ndjson', '--threads', '2'],
+      join(tempDir(), 'out.ndjson'),
+      { KMSDB_TRACE_FILE: winePath(traceFile) },
+    );
     expect(windows.code, windows.stderr).toBe(0);
     expect(readFileSync(traceFile, 'utf8')).toMatch(/"readers":2/);
     const linux = spawnSync(LINUX_EXE, ['get', '--path', dir, '--affected', '--format', 'ndjson'], { encoding: 'utf8' });
@@ -119,7 +128,25 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     };
     const dir = makeDb(texts);
     const log = join(tempDir(), 'audit.log');
-    const reset = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Ma', '--id', 'Mb', '--id', 'Mc', '--log', winePath(log), '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    const reset = w.run(
+      [
+        WINDOWS_EXE,
+        'reset',
+        '--path',
+        winePath(dir),
+        '--id',
+        'Ma',
+        '--id',
+        'Mb',
+        '--id',
+        'Mc',
+        '--log',
+        winePath(log),
+        '--format',
+        'ndjson',
+      ],
+      join(tempDir(), 'out.ndjson'),
+    );
     expect(reset.code, reset.stderr).toBe(1);
     expect(ndjson<{ id: string; status: string; backupPath: string }>(reset.stdout).map((r) => [r.id, r.status])).toEqual([
       ['Ma', 'reset'],
@@ -128,10 +155,15 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     ]);
     expect(readFileSync(join(dir, 'Ma.ini'))).toEqual(ansi('[Client]\r\nDisplayName = Björn\r\nState = 1\r\n'));
     expect(readFileSync(join(dir, 'Mb.ini'))).toEqual(utf16('[Client]\r\nDisplayName = ΣΟΦΙΑ\r\nState\t=  1 \r\n'));
-    const backups = ndjson<{ backupPath: string }>(reset.stdout).slice(0, 2).map((r) => r.backupPath);
+    const backups = ndjson<{ backupPath: string }>(reset.stdout)
+      .slice(0, 2)
+      .map((r) => r.backupPath);
     for (const b of backups) expect(b).toMatch(/^Z:\\/);
 
-    const restore = w.run([WINDOWS_EXE, 'restore', '--path', winePath(dir), '--from-log', winePath(log), '--log', winePath(log), '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    const restore = w.run(
+      [WINDOWS_EXE, 'restore', '--path', winePath(dir), '--from-log', winePath(log), '--log', winePath(log), '--format', 'ndjson'],
+      join(tempDir(), 'out.ndjson'),
+    );
     expect(restore.code, restore.stderr).toBe(0);
     expect(ndjson<{ id: string; status: string }>(restore.stdout).map((r) => [r.id, r.status])).toEqual([
       ['Ma', 'restored'],
@@ -158,7 +190,10 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     ]);
     expect(ma!.backupPath).toMatch(/^Z:\\/);
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(stuck);
-    const inside = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Mb', '--log', `${winePath(dir).toUpperCase()}\\audit.ini`], out());
+    const inside = w.run(
+      [WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Mb', '--log', `${winePath(dir).toUpperCase()}\\audit.ini`],
+      out(),
+    );
     expect(inside.code).toBe(2);
     expect(inside.stderr).toMatch(/inside the database folder/);
   });
@@ -166,13 +201,16 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
   it('matches a hostile wildcard pattern at once', () => {
     const dir = makeDb({ 'Ma.ini': `State = 4\r\nAlias = ${'a'.repeat(5000)}\r\n` });
     const started = Date.now();
-    const r = w.run([WINDOWS_EXE, 'get', '--path', winePath(dir), '--mailbox', `${'*a'.repeat(30)}*b`, '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    const r = w.run(
+      [WINDOWS_EXE, 'get', '--path', winePath(dir), '--mailbox', `${'*a'.repeat(30)}*b`, '--format', 'ndjson'],
+      join(tempDir(), 'out.ndjson'),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
-  it('keeps a record\'s DOS attributes through a reset and a restore', () => {
+  it("keeps a record's DOS attributes through a reset and a restore", () => {
     const dir = makeDb({ 'Ma.ini': '[Client]\r\nAlias = jdoe\r\nState = 4\r\n' });
     const file = winePath(join(dir, 'Ma.ini'));
     // wine's attrib applies only the last of several flags, so one call per flag.
@@ -186,7 +224,10 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     expect(attributes()).toBe('ASH');
 
     const backup = ndjson<{ backupPath: string }>(reset.stdout)[0]!.backupPath;
-    const restore = w.run([WINDOWS_EXE, 'restore', '--path', winePath(dir), '--backup', backup, '--format', 'ndjson'], join(tempDir(), 'out.ndjson'));
+    const restore = w.run(
+      [WINDOWS_EXE, 'restore', '--path', winePath(dir), '--backup', backup, '--format', 'ndjson'],
+      join(tempDir(), 'out.ndjson'),
+    );
     expect(restore.code, restore.stderr).toBe(0);
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe('[Client]\r\nAlias = jdoe\r\nState = 4\r\n');
     expect(attributes()).toBe('ASH');
@@ -204,7 +245,13 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
     }
     const dir = makeDb({ 'Ma.ini': '[Client]\r\nState = 4\r\n' });
     const signals = tempDir();
-    const held = (w as Wine).start([holder, winePath(join(dir, 'Ma.ini')), sharing, winePath(join(signals, 'ready')), winePath(join(signals, 'stop'))]);
+    const held = (w as Wine).start([
+      holder,
+      winePath(join(dir, 'Ma.ini')),
+      sharing,
+      winePath(join(signals, 'ready')),
+      winePath(join(signals, 'stop')),
+    ]);
     try {
       const started = Date.now();
       while (!existsSync(join(signals, 'ready'))) {
@@ -229,7 +276,13 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
   it('says another program holds the record when it shares no writing, and leaves it alone', (ctx) => {
     const r = resetWhileHeld(ctx, 'r');
     expect(r.code).toBe(1);
-    expect(ndjson(r.stdout)[0]).toMatchObject({ status: 'failed', code: 'write-failed', message: expect.stringMatching(/^The record could not be written: another program holds the file open \(EBUSY, still after [\d.]+ s\)/) });
+    expect(ndjson(r.stdout)[0]).toMatchObject({
+      status: 'failed',
+      code: 'write-failed',
+      message: expect.stringMatching(
+        /^The record could not be written: another program holds the file open \(EBUSY, still after [\d.]+ s\)/,
+      ),
+    });
     expect(r.record).toBe('[Client]\r\nState = 4\r\n');
   });
 });

@@ -49,12 +49,20 @@ function markdownRows(markdown: string, heading: string): Row[] {
   expect(at, `no heading '${heading}' in the README`).toBeGreaterThanOrEqual(0);
   const table = lines.slice(at + 1).findIndex((l) => l.startsWith('|'));
   const rows: Row[] = [];
-  const cells = (l: string) => l.slice(1, -1).split(' | ').map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .slice(1, -1)
+      .split(' | ')
+      .map((c) => c.trim());
   const header = cells(lines[at + 1 + table] ?? '');
   for (const line of lines.slice(at + 3 + table)) {
     if (!line.startsWith('|')) break;
     const row = Object.fromEntries(header.map((h, i) => [h, cells(line)[i] ?? '']));
-    rows.push({ code: Number(row.code), ...(row.name !== undefined ? { name: row.name.replace(/`/g, '') } : {}), meaning: row.meaning ?? '' });
+    rows.push({
+      code: Number(row.code),
+      ...(row.name !== undefined ? { name: row.name.replace(/`/g, '') } : {}),
+      meaning: row.meaning ?? '',
+    });
   }
   return rows;
 }

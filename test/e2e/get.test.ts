@@ -30,7 +30,7 @@ describe('kmsdb get: which files are records', () => {
       'MMixed.Ini': AFFECTED,
       'Mbackup.ini.bak': AFFECTED,
       'Mnotes.txt': AFFECTED,
-      'Mnoext': AFFECTED,
+      Mnoext: AFFECTED,
       'sub/': '',
       'sub/Mnested.ini': AFFECTED,
       'folder.ini/': '',
@@ -92,7 +92,11 @@ describe('kmsdb get: reading as KMS reads', () => {
 
   it('prints Windows-1252 and UTF-16LE names as the same Unicode text', async () => {
     const name = '[Client]\r\nDisplayName = José Müller\r\nState = 1\r\n';
-    const dir = makeDb({ 'Mansi.ini': ansi(name), 'Mwide.ini': utf16(name), 'Mcp.ini': Buffer.from([...ansi('DisplayName = '), 0x80, 0x8a, 0x9c]) });
+    const dir = makeDb({
+      'Mansi.ini': ansi(name),
+      'Mwide.ini': utf16(name),
+      'Mcp.ini': Buffer.from([...ansi('DisplayName = '), 0x80, 0x8a, 0x9c]),
+    });
     const records = byId(await getNdjson(['--path', dir]));
     expect(records.Mansi?.mailbox).toBe('José Müller');
     expect(records.Mwide?.mailbox).toBe('José Müller');
@@ -113,7 +117,6 @@ describe('kmsdb get: reading as KMS reads', () => {
     expect(records['Mc-binary']?.warnings.map((w) => w.code)).toEqual(['binary']);
     expect(records['Md-ok']?.warnings).toEqual([]);
   });
-
 });
 
 describe('kmsdb get: filters', () => {
@@ -182,7 +185,11 @@ describe('kmsdb get: exit codes', () => {
     [['get', '--path', '.', 'extra'], 2, /Unexpected argument 'extra'/],
     [['launch'], 2, /Unknown command 'launch'/],
     [[], 2, /Usage:/],
-    [['get', '--path', '/nonexistent/Mgrent/Clients'], 3, /^kmsdb: The database path \/nonexistent\/Mgrent\/Clients cannot be read: it does not exist\.\n$/],
+    [
+      ['get', '--path', '/nonexistent/Mgrent/Clients'],
+      3,
+      /^kmsdb: The database path \/nonexistent\/Mgrent\/Clients cannot be read: it does not exist\.\n$/,
+    ],
   ])('%j exits %i with a one-line message', async (args, code, message) => {
     const r = await runKmsdb(args);
     expect(r.code).toBe(code);
@@ -214,7 +221,8 @@ describe('kmsdb get: streaming into a pipe', () => {
   const big = (count: number) => {
     const dir = join(tempDir(), 'Clients');
     mkdirSync(dir);
-    for (let i = 0; i < count; i++) writeFileSync(join(dir, recordFileName(i)), `[Client]\r\nState = ${i % 100 === 0 ? 4 : 1}\r\nAlias = u${i}\r\n`);
+    for (let i = 0; i < count; i++)
+      writeFileSync(join(dir, recordFileName(i)), `[Client]\r\nState = ${i % 100 === 0 ? 4 : 1}\r\nAlias = u${i}\r\n`);
     return dir;
   };
 
@@ -249,7 +257,11 @@ describe('kmsdb get: streaming into a pipe', () => {
     const [cmd, ...pre] = KMSDB as [string, ...string[]];
     const r = await new Promise<{ stderr: string; out: string }>((resolve) => {
       const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-      const child = spawn('sh', ['-c', `${[cmd, ...pre].map(q).join(' ')} get --path ${q(dir)} --format ndjson 2>err.txt | head -n 1; cat err.txt`], { cwd: tempDir() });
+      const child = spawn(
+        'sh',
+        ['-c', `${[cmd, ...pre].map(q).join(' ')} get --path ${q(dir)} --format ndjson 2>err.txt | head -n 1; cat err.txt`],
+        { cwd: tempDir() },
+      );
       let out = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       child.on('close', () => resolve({ out, stderr: '' }));
@@ -270,7 +282,11 @@ describe('kmsdb get: reading on several threads', () => {
     for (let i = 0; i < MANY; i++) {
       const name = recordFileName(i);
       if (i % 997 === 5) writeFileSync(join(dir, name), utf16(`[Client]\r\nDisplayName = Jos\u00e9 ${i}\r\nState = 4\r\n`));
-      else writeFileSync(join(dir, name), `[Client]\r\nState = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n${i % 5000 === 0 ? 'State = 1\r\n' : ''}`);
+      else
+        writeFileSync(
+          join(dir, name),
+          `[Client]\r\nState = ${i % 100 === 7 ? 4 : 1}\r\nAlias = user${i}\r\n${i % 5000 === 0 ? 'State = 1\r\n' : ''}`,
+        );
     }
     mkdirSync(join(dir, 'Msubfolder.ini'));
     return dir;
@@ -283,8 +299,12 @@ describe('kmsdb get: reading on several threads', () => {
     ['--mailbox', ['--mailbox', 'user1*', '--mailbox', 'JOSÉ 5']],
   ])('prints exactly what one thread prints, in the same order: %s', { timeout: 120_000 }, async (_, filter) => {
     const traceFile = join(tempDir(), 'trace.ndjson');
-    const one = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '1', ...filter], { env: { KMSDB_TRACE_FILE: traceFile } });
-    const two = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '3', ...filter], { env: { KMSDB_TRACE_FILE: traceFile } });
+    const one = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '1', ...filter], {
+      env: { KMSDB_TRACE_FILE: traceFile },
+    });
+    const two = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '3', ...filter], {
+      env: { KMSDB_TRACE_FILE: traceFile },
+    });
     const traces = ndjson<{ readers?: number }>(readFileSync(traceFile, 'utf8'));
     expect(traces.flatMap((t) => (t.readers ? [t.readers] : []))).toEqual([3]);
     expect(two.code).toBe(0);
@@ -306,7 +326,11 @@ describe('kmsdb get: reading on several threads', () => {
   it('stops quietly when the reader goes away mid-scan', { timeout: 120_000 }, async () => {
     const [cmd, ...pre] = KMSDB as [string, ...string[]];
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const out = execFileSync('sh', ['-c', `${[cmd, ...pre].map(q).join(' ')} get --path ${q(many())} --format ndjson --threads 2 2>&1 | head -n 3`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'sh',
+      ['-c', `${[cmd, ...pre].map(q).join(' ')} get --path ${q(many())} --format ndjson --threads 2 2>&1 | head -n 3`],
+      { encoding: 'utf8' },
+    );
     expect(out.trim().split('\n')).toHaveLength(3);
     expect(out).not.toMatch(/internal error|EPIPE|Error/);
   });

@@ -1,7 +1,18 @@
 // Patterns, odd files, leftovers and malformed input: each is refused or
 // reported in one line, fast and in flat memory, never an internal error.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, ftruncateSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChangeResult } from '../../src/change/reset-restore.js';
@@ -13,7 +24,11 @@ const STUCK = (who: string) => `[Client]\r\nDN = /o=Contoso/ou=Site/cn=Recipient
 const backupDirOf = (dir: string) => join(dirname(dir), `${basename(dir)}.kmsdb-backup`);
 
 /** Runs kmsdb, killing it after `ms`; code null means it was still running. Reports its peak RSS in KiB. */
-function runWithin(ms: number, args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string; peakKiB: number }> {
+function runWithin(
+  ms: number,
+  args: string[],
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string; peakKiB: number }> {
   return new Promise((resolvePromise, reject) => {
     const [cmd, ...pre] = KMSDB as [string, ...string[]];
     const child = spawn('/usr/bin/time', ['-f', 'PEAK %M', cmd, ...pre, ...args], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -226,7 +241,11 @@ describe('leftovers of earlier runs', () => {
     const dir = makeDb({ 'Ma.ini': STUCK('a') });
     const backups = backupDirOf(dir);
     mkdirSync(backups);
-    const ours = [join(backups, `.Ma.ini.${deadPid}-0badf00d.partial`), join(backups, `.Mb.ini.${deadPid}-12345678.partial`), join(dir, `.kmsdb.lock.${deadPid}-cafebabe.tmp`)];
+    const ours = [
+      join(backups, `.Ma.ini.${deadPid}-0badf00d.partial`),
+      join(backups, `.Mb.ini.${deadPid}-12345678.partial`),
+      join(dir, `.kmsdb.lock.${deadPid}-cafebabe.tmp`),
+    ];
     const foreign = [
       join(backups, 'notes.partial'),
       join(backups, '.Ma.ini.partial'),
@@ -263,7 +282,19 @@ describe('leftovers of earlier runs', () => {
       } catch {
         // Full: as intended.
       }
-      const r = await runKmsdb(['reset', '--path', dir, '--id', 'Ma', '--backup-dir', backups, '--log', join(tempDir(), 'audit.log'), '--format', 'ndjson']);
+      const r = await runKmsdb([
+        'reset',
+        '--path',
+        dir,
+        '--id',
+        'Ma',
+        '--backup-dir',
+        backups,
+        '--log',
+        join(tempDir(), 'audit.log'),
+        '--format',
+        'ndjson',
+      ]);
       expect(ndjson<ChangeResult>(r.stdout)[0]).toMatchObject({ status: 'failed', code: 'backup-failed' });
       expect(readdirSync(backups)).toEqual(['filler']);
       expect(readdirSync(dir)).toEqual(['Ma.ini']);
@@ -278,14 +309,25 @@ describe('no internal error for bad input', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(/^kmsdb: /);
     // In request mode the exit report follows as the last line (src/index.ts).
-    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('{"type":"exit"'));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('{"type":"exit"'));
     expect(lines).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex -- a NUL in the message is what must not be there
     expect(r.stderr).not.toMatch(/internal error|ERR_[A-Z_]+|\x00/);
   };
 
   it.each([
-    ['a deep value in a reset record', (dir: string) => `{"command":"reset","path":${JSON.stringify(dir)},"records":[{"path":"Ma.ini","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`],
-    ['a deep value in a get request', (dir: string) => `{"command":"get","path":[${JSON.stringify(dir)}],"x":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`],
+    [
+      'a deep value in a reset record',
+      (dir: string) =>
+        `{"command":"reset","path":${JSON.stringify(dir)},"records":[{"path":"Ma.ini","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`,
+    ],
+    [
+      'a deep value in a get request',
+      (dir: string) => `{"command":"get","path":[${JSON.stringify(dir)}],"x":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`,
+    ],
   ])('--request - with %s: exit 2', async (_name, request) => {
     const dir = makeDb({ 'Ma.ini': STUCK('a') });
     oneLine(await runKmsdb(['--request', '-'], { stdin: request(dir) }), 2);
@@ -293,10 +335,25 @@ describe('no internal error for bad input', () => {
   });
 
   it.each([
-    ['--request get path', (dir: string) => ({ args: ['--request', '-'], stdin: JSON.stringify({ command: 'get', path: [`${dir}/a\u0000b`] }) })],
-    ['--request reset backupDir', (dir: string) => ({ args: ['--request', '-'], stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], backupDir: `${dir}\u0000x` }) })],
-    ['--request reset id', (dir: string) => ({ args: ['--request', '-'], stdin: JSON.stringify({ command: 'reset', path: dir, id: ['M\u0000a'] }) })],
-    ['reset --stdin record path', (dir: string) => ({ args: ['reset', '--path', dir, '--stdin'], stdin: JSON.stringify({ path: `${dir}/Ma.ini\u0000.txt` }) })],
+    [
+      '--request get path',
+      (dir: string) => ({ args: ['--request', '-'], stdin: JSON.stringify({ command: 'get', path: [`${dir}/a\u0000b`] }) }),
+    ],
+    [
+      '--request reset backupDir',
+      (dir: string) => ({
+        args: ['--request', '-'],
+        stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], backupDir: `${dir}\u0000x` }),
+      }),
+    ],
+    [
+      '--request reset id',
+      (dir: string) => ({ args: ['--request', '-'], stdin: JSON.stringify({ command: 'reset', path: dir, id: ['M\u0000a'] }) }),
+    ],
+    [
+      'reset --stdin record path',
+      (dir: string) => ({ args: ['reset', '--path', dir, '--stdin'], stdin: JSON.stringify({ path: `${dir}/Ma.ini\u0000.txt` }) }),
+    ],
   ])('a NUL in a path (%s): exit 2, and no raw NUL echoed', async (_name, make) => {
     const dir = makeDb({ 'Ma.ini': STUCK('a') });
     const { args, stdin } = make(dir);
@@ -316,7 +373,10 @@ describe('no internal error for bad input', () => {
   it.each(['reset', 'restore'])('.kmsdb.lock being a folder: %s exits 3 saying so', async (command) => {
     const dir = makeDb({ 'Ma.ini': STUCK('a') });
     mkdirSync(join(dir, '.kmsdb.lock'));
-    const args = command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma', '--wait', '0'] : ['restore', '--path', dir, '--backup', join(backupDirOf(dir), 'Ma.ini.20260101T000000000Z.bak'), '--wait', '0'];
+    const args =
+      command === 'reset'
+        ? ['reset', '--path', dir, '--id', 'Ma', '--wait', '0']
+        : ['restore', '--path', dir, '--backup', join(backupDirOf(dir), 'Ma.ini.20260101T000000000Z.bak'), '--wait', '0'];
     const r = await runKmsdb(args);
     oneLine(r, 3);
     expect(r.stderr).toMatch(/\.kmsdb\.lock is a folder/);

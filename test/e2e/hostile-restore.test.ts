@@ -46,7 +46,11 @@ describe('restore puts back only what kmsdb backed up', () => {
     const secret = join(tempDir(), 'shadow');
     writeFileSync(secret, 'root:$6$secret:19000:0:99999:7:::\n');
     const mb = join(dir, 'Mb.ini');
-    forge(log, { id: 'Mb', path: mb, backupPath: secret, sha256Before: sha(readFileSync(secret)), sha256After: sha(readFileSync(mb)) }, entry);
+    forge(
+      log,
+      { id: 'Mb', path: mb, backupPath: secret, sha256Before: sha(readFileSync(secret)), sha256After: sha(readFileSync(mb)) },
+      entry,
+    );
     const before = snapshot(dir);
     const r = await run(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
     expect(r.code).toBe(1);
@@ -63,7 +67,11 @@ describe('restore puts back only what kmsdb backed up', () => {
     const planted = join(backupDirOf(dir), 'Mb.ini.20260101T000000000Z.bak');
     symlinkSync(secret, planted);
     const mb = join(dir, 'Mb.ini');
-    forge(log, { id: 'Mb', path: mb, backupPath: planted, sha256Before: sha(readFileSync(secret)), sha256After: sha(readFileSync(mb)) }, entry);
+    forge(
+      log,
+      { id: 'Mb', path: mb, backupPath: planted, sha256Before: sha(readFileSync(secret)), sha256After: sha(readFileSync(mb)) },
+      entry,
+    );
     const before = snapshot(dir);
     const r = await run(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
     expect(r.results[0]).toMatchObject({ status: 'failed', code: 'backup-outside' });
@@ -72,7 +80,7 @@ describe('restore puts back only what kmsdb backed up', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it("a real backup of another record is not put over this one", async () => {
+  it('a real backup of another record is not put over this one', async () => {
     const { dir, log, entry, backup } = await resetOne();
     const mb = join(dir, 'Mb.ini');
     forge(log, { id: 'Mb', path: mb, backupPath: backup, sha256After: sha(readFileSync(mb)) }, entry);

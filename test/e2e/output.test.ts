@@ -42,6 +42,11 @@ describe('output that cannot be written reaches the one exit', () => {
     expect(r.code).toBe(74);
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK.replace('State = 4', 'State = 1'));
     const log = readFileSync(join(dirname(dir), `${basename(dir)}.kmsdb-backup`, 'kmsdb-audit.log'), 'utf8');
-    expect(log.trim().split('\n').map((l) => JSON.parse(l).event)).toEqual(['reset']);
+    expect(
+      log
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).event),
+    ).toEqual(['reset']);
   });
 });

@@ -6,13 +6,34 @@ import { ROOT, tempDir } from '../helpers/db.js';
 import { needTools, pwshPath } from '../helpers/tools.js';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-const MODULE_FILES = ['KmsEnrollment.psd1', 'KmsEnrollment.psm1', 'KmsEnrollment.Format.ps1xml', 'en-US/about_KmsEnrollment.help.txt', 'Public/Get-KmsRecord.ps1', 'Public/Reset-KmsEnrollment.ps1', 'Private/Invoke-Kmsdb.ps1'];
+const MODULE_FILES = [
+  'KmsEnrollment.psd1',
+  'KmsEnrollment.psm1',
+  'KmsEnrollment.Format.ps1xml',
+  'en-US/about_KmsEnrollment.help.txt',
+  'Public/Get-KmsRecord.ps1',
+  'Public/Reset-KmsEnrollment.ps1',
+  'Private/Invoke-Kmsdb.ps1',
+];
 
 /** Entry names of an archive and the Unix modes it records; Python's zipfile checks every CRC. */
 function listing(archive: string): Record<string, string> {
-  const r = spawnSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nfor i in z.infolist(): print(i.filename, oct(i.external_attr>>16))', archive], { encoding: 'utf8' });
+  const r = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nfor i in z.infolist(): print(i.filename, oct(i.external_attr>>16))',
+      archive,
+    ],
+    { encoding: 'utf8' },
+  );
   expect(r.stderr).toBe('');
-  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(' ')));
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')),
+  );
 }
 
 describe('npm run pack', { tags: ['slow'] }, () => {
@@ -39,8 +60,20 @@ describe('npm run pack', { tags: ['slow'] }, () => {
   it('makes the module nupkg: a nuspec with what a gallery shows, the module files at the root', () => {
     const nupkg = join(out, `KmsEnrollment.${version}.nupkg`);
     const entries = listing(nupkg);
-    for (const file of [...MODULE_FILES, 'bin/win-x64/kmsdb.exe', 'bin/linux-x64/kmsdb', 'KmsEnrollment.nuspec', '[Content_Types].xml', '_rels/.rels']) expect(entries[file], file).toBeDefined();
-    const nuspec = spawnSync('python3', ['-c', 'import sys,zipfile\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("KmsEnrollment.nuspec").decode())', nupkg], { encoding: 'utf8' }).stdout;
+    for (const file of [
+      ...MODULE_FILES,
+      'bin/win-x64/kmsdb.exe',
+      'bin/linux-x64/kmsdb',
+      'KmsEnrollment.nuspec',
+      '[Content_Types].xml',
+      '_rels/.rels',
+    ])
+      expect(entries[file], file).toBeDefined();
+    const nuspec = spawnSync(
+      'python3',
+      ['-c', 'import sys,zipfile\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("KmsEnrollment.nuspec").decode())', nupkg],
+      { encoding: 'utf8' },
+    ).stdout;
     const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(nuspec)?.[1];
     expect(field('id')).toBe('KmsEnrollment');
     expect(field('version')).toBe(version);
@@ -48,34 +81,54 @@ describe('npm run pack', { tags: ['slow'] }, () => {
     expect(field('description')).toMatch(/Q198709/);
     expect(field('licenseUrl')).toMatch(/^https:\/\//);
     expect(field('releaseNotes')).toMatch(/Windows/);
-    expect(field('tags')?.split(' ')).toEqual(expect.arrayContaining(['PSModule', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'PSFunction_Get-KmsRecord', 'PSCommand_Reset-KmsEnrollment']));
+    expect(field('tags')?.split(' ')).toEqual(
+      expect.arrayContaining([
+        'PSModule',
+        'PSEdition_Desktop',
+        'PSEdition_Core',
+        'Windows',
+        'Linux',
+        'PSFunction_Get-KmsRecord',
+        'PSCommand_Reset-KmsEnrollment',
+      ]),
+    );
   });
 
-  it('installs with Install-PSResource from a local repository, into a fresh pwsh, and reads the sample database', { timeout: 300_000 }, (ctx) => {
-    needTools(ctx, [{ cmd: pwshPath(), args: ['-NoProfile', '-Command', 'exit 0'], pkg: 'powershell (npm test installs it into .tools)' }]);
-    const work = tempDir();
-    const repo = join(work, 'repo');
-    const home = join(work, 'home');
-    mkdirSync(repo);
-    mkdirSync(home);
-    copyFileSync(join(out, `KmsEnrollment.${version}.nupkg`), join(repo, `KmsEnrollment.${version}.nupkg`));
-    const script = [
-      "$ErrorActionPreference = 'Stop'",
-      `Register-PSResourceRepository -Name KmsLocal -Uri '${repo}' -Trusted`,
-      "Install-PSResource -Name KmsEnrollment -Repository KmsLocal -Scope CurrentUser",
-      "Import-Module KmsEnrollment",
-      "(Get-Module KmsEnrollment).ModuleBase",
-      `Get-KmsRecord -Path '${join(ROOT, 'examples/clients')}' | ForEach-Object { $_ | Select-Object Id, State, Affected | ConvertTo-Json -Compress }`,
-    ].join('\n');
-    // HOME (and no XDG_*) keeps CurrentUser scope, the repository list and the module cache in the test's folder.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XDG_') && !k.startsWith('PSModulePath')));
-    const r = spawnSync(pwshPath(), ['-NoProfile', '-NonInteractive', '-Command', script], { env: { ...env, HOME: home }, encoding: 'utf8', timeout: 280_000 });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const [base, ...lines] = r.stdout.trim().split('\n');
-    expect(base).toBe(join(home, '.local/share/powershell/Modules/KmsEnrollment', version));
-    const records = lines.map((l) => JSON.parse(l) as { Id: string; State: number | null; Affected: boolean });
-    expect(records).toHaveLength(6);
-    expect(records.filter((x) => x.Affected).map((x) => x.Id)).toEqual(['Mjm9z6e1ud7oq', 'Mw3p5n1hqk0ts', 'Mxclfr4zqvktn']);
-  });
+  it(
+    'installs with Install-PSResource from a local repository, into a fresh pwsh, and reads the sample database',
+    { timeout: 300_000 },
+    (ctx) => {
+      needTools(ctx, [
+        { cmd: pwshPath(), args: ['-NoProfile', '-Command', 'exit 0'], pkg: 'powershell (npm test installs it into .tools)' },
+      ]);
+      const work = tempDir();
+      const repo = join(work, 'repo');
+      const home = join(work, 'home');
+      mkdirSync(repo);
+      mkdirSync(home);
+      copyFileSync(join(out, `KmsEnrollment.${version}.nupkg`), join(repo, `KmsEnrollment.${version}.nupkg`));
+      const script = [
+        "$ErrorActionPreference = 'Stop'",
+        `Register-PSResourceRepository -Name KmsLocal -Uri '${repo}' -Trusted`,
+        'Install-PSResource -Name KmsEnrollment -Repository KmsLocal -Scope CurrentUser',
+        'Import-Module KmsEnrollment',
+        '(Get-Module KmsEnrollment).ModuleBase',
+        `Get-KmsRecord -Path '${join(ROOT, 'examples/clients')}' | ForEach-Object { $_ | Select-Object Id, State, Affected | ConvertTo-Json -Compress }`,
+      ].join('\n');
+      // HOME (and no XDG_*) keeps CurrentUser scope, the repository list and the module cache in the test's folder.
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XDG_') && !k.startsWith('PSModulePath')));
+      const r = spawnSync(pwshPath(), ['-NoProfile', '-NonInteractive', '-Command', script], {
+        env: { ...env, HOME: home },
+        encoding: 'utf8',
+        timeout: 280_000,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const [base, ...lines] = r.stdout.trim().split('\n');
+      expect(base).toBe(join(home, '.local/share/powershell/Modules/KmsEnrollment', version));
+      const records = lines.map((l) => JSON.parse(l) as { Id: string; State: number | null; Affected: boolean });
+      expect(records).toHaveLength(6);
+      expect(records.filter((x) => x.Affected).map((x) => x.Id)).toEqual(['Mjm9z6e1ud7oq', 'Mw3p5n1hqk0ts', 'Mxclfr4zqvktn']);
+    },
+  );
 });

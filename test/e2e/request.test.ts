@@ -30,7 +30,12 @@ describe('kmsdb --request -', () => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK });
     const got = ndjson<KmsRecord>((await runKmsdb(['get', '--path', dir, '--format', 'ndjson'])).stdout);
     const r = await runKmsdb(['--request', '-'], {
-      stdin: JSON.stringify({ command: 'reset', path: dir, records: got.slice(0, 1).map(({ path, sha256 }) => ({ path, sha256 })), format: 'ndjson' }),
+      stdin: JSON.stringify({
+        command: 'reset',
+        path: dir,
+        records: got.slice(0, 1).map(({ path, sha256 }) => ({ path, sha256 })),
+        format: 'ndjson',
+      }),
     });
     expect(r.code).toBe(0);
     expect(ndjson<ChangeResult>(r.stdout).map((x) => [x.id, x.status])).toEqual([['Ma', 'reset']]);
@@ -42,7 +47,11 @@ describe('kmsdb --request -', () => {
     ['an unknown command', '{"command":"delete","path":"x"}', /the request at \/command must be one of: "get", "reset"/],
     ['a misspelt option', '{"command":"get","path":["x"],"mailboxes":["a"]}', /the request has an unknown property 'mailboxes'/],
     ['a path that is not a list for get', '{"command":"get","path":"x"}', /the request at \/path must be of type array/],
-    ['no path and no settings', '{"command":"reset","whatIf":true,"config":"/nonexistent/kmsdb.ini"}', /settings file \/nonexistent\/kmsdb.ini cannot be read: it does not exist/],
+    [
+      'no path and no settings',
+      '{"command":"reset","whatIf":true,"config":"/nonexistent/kmsdb.ini"}',
+      /settings file \/nonexistent\/kmsdb.ini cannot be read: it does not exist/,
+    ],
   ])('exits 2 on %s', async (_, stdin, message) => {
     const r = await runKmsdb(['--request', '-'], { stdin });
     expect(r.code).toBe(2);
@@ -53,10 +62,14 @@ describe('kmsdb --request -', () => {
 
   it('ends stderr with the exit code it chose, as its last line, only in request mode', async () => {
     const dir = makeDb({ 'Ma.ini': '[Client]\r\nState = 4\r\nNumSCerts = 1\r\n' });
-    const refused = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], format: 'ndjson' }) });
+    const refused = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], format: 'ndjson' }),
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('{"type":"exit","code":1}\n');
-    const missing = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'get', path: [join(dir, 'nope')], format: 'ndjson' }) });
+    const missing = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'get', path: [join(dir, 'nope')], format: 'ndjson' }),
+    });
     expect(missing.stderr.trim().split('\n').at(-1)).toBe(`{"type":"exit","code":${missing.code}}`);
     expect(missing.code).toBe(3);
     const plain = await runKmsdb(['get', '--path', join(dir, 'nope')]);
@@ -68,7 +81,9 @@ describe('kmsdb --request -', () => {
     const force = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], force: true }) });
     expect(force.code).toBe(2);
     expect(force.stderr).toMatch(/unknown property 'force'/);
-    const allowed = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], allowNumSCerts: true, format: 'ndjson' }) });
+    const allowed = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], allowNumSCerts: true, format: 'ndjson' }),
+    });
     expect(allowed.code).toBe(0);
     expect(ndjson<ChangeResult>(allowed.stdout)[0]).toMatchObject({ status: 'reset', previousState: 4, state: 1 });
   });

@@ -161,7 +161,10 @@ describe('kmsdb reset: rules', () => {
   it.each([
     [['--allow-numscerts'], ['Mcerts.ini']],
     [['--allow-ambiguous'], []],
-    [['--allow-numscerts', '--allow-ambiguous'], ['Mcerts.ini', 'Msplit.ini']],
+    [
+      ['--allow-numscerts', '--allow-ambiguous'],
+      ['Mcerts.ini', 'Msplit.ini'],
+    ],
   ])('%s resets what it names, and nothing else it refuses', async (overrides, changed) => {
     const dir = makeDb(cases);
     const before = snapshot(dir);
@@ -244,7 +247,13 @@ describe('kmsdb reset: hostile input', () => {
     const requests = [outside, join(dir, '..', 'Mout.ini'), '../Mout.ini', join(dir, 'Mlink.ini'), '/etc/passwd'];
     const r = await reset(dir, ['--stdin'], requests.map((path) => JSON.stringify({ path })).join('\n'));
     expect(r.code).toBe(1);
-    expect(r.results.map((x) => x.code)).toEqual(['outside-database', 'outside-database', 'outside-database', 'outside-database', 'outside-database']);
+    expect(r.results.map((x) => x.code)).toEqual([
+      'outside-database',
+      'outside-database',
+      'outside-database',
+      'outside-database',
+      'outside-database',
+    ]);
     expect(readFileSync(outside, 'latin1')).toBe(STUCK);
   });
 

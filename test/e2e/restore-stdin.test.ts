@@ -127,7 +127,10 @@ describe('restore --stdin', () => {
     const copy = join(backupDirOf(dir), 'Mc.ini.20200101T000000000Z.bak');
     copyFileSync(mc.backupPath!, copy);
     const copyItem = { path: mc.path, backupPath: copy, sha256Before: mc.sha256Before };
-    const r = await run(['restore', '--path', dir, '--stdin'], [wrongClaim, plantedItem, copyItem].map((x) => JSON.stringify(x)).join('\n'));
+    const r = await run(
+      ['restore', '--path', dir, '--stdin'],
+      [wrongClaim, plantedItem, copyItem].map((x) => JSON.stringify(x)).join('\n'),
+    );
     expect(r.results.map((x) => [x.id, x.status, x.code])).toEqual([
       ['Ma', 'failed', 'backup-mismatch'],
       ['Mb', 'failed', 'backup-not-a-record'],
@@ -137,7 +140,7 @@ describe('restore --stdin', () => {
     expect(readFileSync(join(dir, 'Mb.ini')).toString('latin1')).toContain('State = 1');
   });
 
-  it("takes what the record must still hold from the log when the input does not say", async () => {
+  it('takes what the record must still hold from the log when the input does not say', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const reset = await run(['reset', '--path', dir, '--id', 'Ma']);
     const file = join(dir, 'Ma.ini');
@@ -164,7 +167,11 @@ describe('restore --stdin', () => {
 
   it.each([
     ['an item without backupPath', '{"path":"Ma.ini"}', /stdin.*backupPath/],
-    ['a log line without its hashes', '{"event":"reset","path":"/x/Ma.ini","backupPath":"/x/Ma.ini.20260101T000000000Z.bak"}', /stdin.*sha256Before/],
+    [
+      'a log line without its hashes',
+      '{"event":"reset","path":"/x/Ma.ini","backupPath":"/x/Ma.ini.20260101T000000000Z.bak"}',
+      /stdin.*sha256Before/,
+    ],
     ['a line that is not JSON', '{"backupPath":"/x/a.bak"}\nnot json', /stdin line 2 is not JSON: expected what kmsdb reset prints/],
     ['a backup with no record name', '{"backupPath":"/x/notes.txt"}', /notes\.txt is not a kmsdb backup/],
   ])('refuses %s with exit 2 and restores nothing', async (_name, input, message) => {
@@ -192,7 +199,19 @@ describe('restore --stdin', () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const before = snapshot(dir);
     const reset = await run(['reset', '--path', dir, '--id', 'Ma']);
-    const request = { command: 'restore', path: dir, records: [{ path: reset.results[0]!.path, backupPath: reset.results[0]!.backupPath, sha256Before: reset.results[0]!.sha256Before, sha256After: reset.results[0]!.sha256After }], format: 'ndjson' };
+    const request = {
+      command: 'restore',
+      path: dir,
+      records: [
+        {
+          path: reset.results[0]!.path,
+          backupPath: reset.results[0]!.backupPath,
+          sha256Before: reset.results[0]!.sha256Before,
+          sha256After: reset.results[0]!.sha256After,
+        },
+      ],
+      format: 'ndjson',
+    };
     const r = await runKmsdb(['--request', '-'], { stdin: JSON.stringify(request) });
     expect(r.code).toBe(0);
     expect(ndjson<ChangeResult>(r.stdout)[0]).toMatchObject({ id: 'Ma', status: 'restored' });

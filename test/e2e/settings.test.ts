@@ -17,7 +17,7 @@ function settingsFile(text: string): string {
 const ids = (stdout: string) => ndjson<KmsRecord>(stdout).map((r) => r.id);
 
 describe('the settings file', () => {
-  it('gives get its database: this server\'s section over [defaults]', async () => {
+  it("gives get its database: this server's section over [defaults]", async () => {
     const other = makeDb({ 'Mother.ini': STUCK });
     const mine = makeDb({ 'Mmine.ini': STUCK });
     const server = hostname().split('.')[0]!.toUpperCase();
@@ -34,14 +34,18 @@ describe('the settings file', () => {
     const b = makeDb({ 'Mb.ini': STUCK });
     const env = { KMSDB_CONFIG: settingsFile(`[defaults]\ndatabase = ${a}\n`) };
     expect(ids((await runKmsdb(['get', '--format', 'ndjson'], { env })).stdout)).toEqual(['Ma']);
-    expect(ids((await runKmsdb(['get', '--format', 'ndjson', '--config', settingsFile(`[defaults]\ndatabase = ${b}\n`)], { env })).stdout)).toEqual(['Mb']);
+    expect(
+      ids((await runKmsdb(['get', '--format', 'ndjson', '--config', settingsFile(`[defaults]\ndatabase = ${b}\n`)], { env })).stdout),
+    ).toEqual(['Mb']);
     expect(ids((await runKmsdb(['get', '--format', 'ndjson', '--path', b], { env })).stdout)).toEqual(['Mb']);
   });
 
   it('gives reset its database, backup folder and log', async () => {
     const db = makeDb({ 'Ma.ini': STUCK });
     const elsewhere = tempDir();
-    const file = settingsFile(`[defaults]\ndatabase = ${db}\nbackupDir = ${join(elsewhere, 'backups')}\nlog = ${join(elsewhere, 'audit.log')}\n`);
+    const file = settingsFile(
+      `[defaults]\ndatabase = ${db}\nbackupDir = ${join(elsewhere, 'backups')}\nlog = ${join(elsewhere, 'audit.log')}\n`,
+    );
     const r = await runKmsdb(['reset', '--config', file, '--id', 'Ma', '--format', 'ndjson']);
     expect(r.code).toBe(0);
     const [result] = ndjson<ChangeResult>(r.stdout);
@@ -52,14 +56,20 @@ describe('the settings file', () => {
   it('runs a whole request from the settings', async () => {
     const db = makeDb({ 'Ma.ini': STUCK });
     const file = settingsFile(`[defaults]\ndatabase = ${db}\n`);
-    const r = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ command: 'get', config: file, affected: true, format: 'ndjson' }) });
+    const r = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'get', config: file, affected: true, format: 'ndjson' }),
+    });
     expect(ids(r.stdout)).toEqual(['Ma']);
   });
 
   it.each([
     ['a misspelt key', '[defaults]\ndatabse = /x\n', /\[defaults\] has an unknown key 'databse'; the keys are database, backupDir, log\./],
     ['a key outside any section', 'database = /x\n', /'database' is outside any section/],
-    ['a server named with dots', '[defaults]\nlog = /l\n[kms01.contoso.com]\ndatabase = /x\n', /\[kms01\.contoso\.com\] has a dot in its name; name a server's section by its short name/],
+    [
+      'a server named with dots',
+      '[defaults]\nlog = /l\n[kms01.contoso.com]\ndatabase = /x\n',
+      /\[kms01\.contoso\.com\] has a dot in its name; name a server's section by its short name/,
+    ],
     ['an empty value', '[defaults]\ndatabase =\n', /\[defaults\] database must NOT have fewer than 1 characters/],
     ['a UNC path that lost a backslash', '[defaults]\ndatabase = \\\\kms01\\d$\\Clients\n', /looks like a UNC path that lost a backslash/],
   ])('refuses %s with exit 2, naming the file', async (_, text, message) => {

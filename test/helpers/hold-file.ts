@@ -16,7 +16,9 @@ export function holdFileExe(): string {
   mkdirSync(join(ROOT, '.cache'), { recursive: true });
   const cc = spawnSync('x86_64-w64-mingw32-gcc', ['-municode', '-O2', '-o', exe, SOURCE], { encoding: 'utf8', timeout: 60_000 });
   if (cc.error || cc.status !== 0) {
-    const why = cc.error ? 'x86_64-w64-mingw32-gcc is missing (apt-get install -y gcc-mingw-w64-x86-64)' : `hold-file.c did not compile: ${cc.stderr}`;
+    const why = cc.error
+      ? 'x86_64-w64-mingw32-gcc is missing (apt-get install -y gcc-mingw-w64-x86-64)'
+      : `hold-file.c did not compile: ${cc.stderr}`;
     throw new Error(why);
   }
   return exe;

@@ -31,6 +31,10 @@ export function pwshPath(): string {
 /** Every file under an extracted archive, by its path relative to `dir`, with `/`. */
 export function unzipTo(archive: string, dir: string): void {
   // Python's zipfile checks every CRC on the way.
-  const r = spawnSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nz.extractall(sys.argv[2])', archive, dir], { encoding: 'utf8' });
+  const r = spawnSync(
+    'python3',
+    ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nz.extractall(sys.argv[2])', archive, dir],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`${archive} did not extract: ${r.stderr}`);
 }

@@ -61,7 +61,8 @@ function compare(file: GeneratedFile, api: ApiSection[]): Difference[] {
   const d = diagnose(file.bytes);
   const kmsdbSections = d.profile.sections;
   const apiNames = api.map((s) => s.name);
-  if (JSON.stringify(kmsdbSections) !== JSON.stringify(apiNames)) diffs.push({ what: 'section names', kmsdb: kmsdbSections, api: apiNames });
+  if (JSON.stringify(kmsdbSections) !== JSON.stringify(apiNames))
+    diffs.push({ what: 'section names', kmsdb: kmsdbSections, api: apiNames });
   const seen = new Set<string>();
   for (const s of api) {
     // The API reads only the first of several sections with one name.
@@ -75,7 +76,10 @@ function compare(file: GeneratedFile, api: ApiSection[]): Difference[] {
     }
   }
   // The record's own fields: the key from the first section that holds it, read as the API reads it there.
-  for (const [key, value] of [['State', d.state], ['NumSCerts', d.numSCerts]] as const) {
+  for (const [key, value] of [
+    ['State', d.state],
+    ['NumSCerts', d.numSCerts],
+  ] as const) {
     const first = findAll(d.profile, key)[0];
     const section = first && api.find((s) => s.name.toLowerCase() === first.section.toLowerCase());
     const expected = !first ? null : section ? section[key].int : `[${first.section}] is not a section the API lists`;
@@ -118,7 +122,9 @@ describe.skipIf('missing' in oracle)('the reader against the Windows profile API
         failures.push(`${file.name} (seed ${SEED}, file ${i}):\n${describeBytes(file.bytes)}\n${lines.join('\n')}`);
       }
     });
-    console.log(`oracle: ${files.length} files, ${api.reduce((n, s) => n + s.length, 0)} sections, ${differing} differing; probe ${(probeMs / 1000).toFixed(1)} s`);
+    console.log(
+      `oracle: ${files.length} files, ${api.reduce((n, s) => n + s.length, 0)} sections, ${differing} differing; probe ${(probeMs / 1000).toFixed(1)} s`,
+    );
     expect(failures, `${differing} of ${files.length} files read differently:\n\n${failures.join('\n\n')}`).toEqual([]);
   }, 300_000);
 });

@@ -13,9 +13,13 @@ describe('mailbox wildcards without backtracking', () => {
     const char = fc.constantFrom(...'aAbB?*σΣςéÉßx-.ksKS'.split(''));
     const text = fc.array(fc.constantFrom(...'aAbBσΣςéÉßx-.kK\u212Aſs'.split('')), { maxLength: 12 }).map((cs) => cs.join(''));
     fc.assert(
-      fc.property(fc.array(char, { maxLength: 8 }).map((cs) => cs.join('')), text, (pattern, value) => {
-        expect(compileMailboxPattern(pattern).test(value)).toBe(reference(pattern).test(value));
-      }),
+      fc.property(
+        fc.array(char, { maxLength: 8 }).map((cs) => cs.join('')),
+        text,
+        (pattern, value) => {
+          expect(compileMailboxPattern(pattern).test(value)).toBe(reference(pattern).test(value));
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -12,7 +12,13 @@ function recordingStream(fullEvery = 0) {
       chunks.push(Buffer.from(chunk));
       if (done) setImmediate(done);
       const full = fullEvery > 0 && ++writes % fullEvery === 0;
-      if (full) setImmediate(() => listeners.get('drain')?.splice(0).forEach((f) => f()));
+      if (full)
+        setImmediate(() =>
+          listeners
+            .get('drain')
+            ?.splice(0)
+            .forEach((f) => f()),
+        );
       return !full;
     },
     on() {
@@ -23,7 +29,10 @@ function recordingStream(fullEvery = 0) {
       return stream;
     },
     off(event: string, f: () => void) {
-      listeners.set(event, (listeners.get(event) ?? []).filter((g) => g !== f));
+      listeners.set(
+        event,
+        (listeners.get(event) ?? []).filter((g) => g !== f),
+      );
       return stream;
     },
   };
@@ -56,7 +65,12 @@ describe('TextSink and ItemWriter', () => {
     for (let n = 0; n < 100; n++) await out.item({ n });
     await out.encoded(Buffer.from('{"n":100}\n'), 1);
     await out.end();
-    expect(text().split('\n').filter(Boolean).map((l) => JSON.parse(l).n)).toEqual(Array.from({ length: 101 }, (_, n) => n));
+    expect(
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).n),
+    ).toEqual(Array.from({ length: 101 }, (_, n) => n));
     // One chunk of text; end() then writes nothing, only to hear that every write has finished.
     expect(chunks.map((c) => c.length > 0)).toEqual([true, false]);
   });

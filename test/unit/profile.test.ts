@@ -12,7 +12,9 @@ describe('profile reader: names', () => {
   });
 
   it('looks keys up in any section, but not where the API never reads them', () => {
-    const p = parseProfile('State = 4\n[Other]\nNumSCerts = 2\n[CLIENT]\nAlias = x\n[]\nState = 5\n[other]\nState = 6\n[ Last ]\nState = 7\n');
+    const p = parseProfile(
+      'State = 4\n[Other]\nNumSCerts = 2\n[CLIENT]\nAlias = x\n[]\nState = 5\n[other]\nState = 6\n[ Last ]\nState = 7\n',
+    );
     // Before any header, in a section without a name, or in a second section of one name: never returned by the API.
     expect(findAll(p, 'state').map((e) => [e.section, e.value])).toEqual([['Last', '7']]);
     expect(findAll(p, 'numscerts')[0]?.section).toBe('Other');
@@ -160,7 +162,7 @@ describe('GetPrivateProfileInt numbers', () => {
     expect(readInt(value)).toEqual({ value: expected, digits });
   });
 
-  it.each([['State'], ['State ='], ['State = ""'], ['; State = 4'], ['Other = 4']])('%j gives the caller\'s default', (line) => {
+  it.each([['State'], ['State ='], ['State = ""'], ['; State = 4'], ['Other = 4']])("%j gives the caller's default", (line) => {
     expect(readProfileInt(findAll(parseProfile(`[Client]\n${line}\n`), 'State')[0])).toBeNull();
   });
 });

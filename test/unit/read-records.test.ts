@@ -16,7 +16,12 @@ class DeniedReader extends FileReader {
 describe('readCandidate', () => {
   it('makes a file it cannot read a record with a warning', () => {
     const record = readCandidate(new DeniedReader(), '/db/Mlocked.ini', 'Mlocked.ini', compileFilter({}));
-    expect(record).toMatchObject({ id: 'Mlocked', state: null, sha256: null, warnings: [{ code: 'unreadable', message: 'The file cannot be read: access is denied.' }] });
+    expect(record).toMatchObject({
+      id: 'Mlocked',
+      state: null,
+      sha256: null,
+      warnings: [{ code: 'unreadable', message: 'The file cannot be read: access is denied.' }],
+    });
     expectValid('record', record);
   });
 
@@ -33,7 +38,10 @@ describe('readCandidate', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'Ma.ini'), '[Client]\r\nState = 4\r\nAlias = jdoe\r\n');
     const reader = new FileReader();
-    expect(readCandidate(reader, join(dir, 'Ma.ini'), 'Ma.ini', compileFilter({ affected: true }))).toMatchObject({ id: 'Ma', affected: true });
+    expect(readCandidate(reader, join(dir, 'Ma.ini'), 'Ma.ini', compileFilter({ affected: true }))).toMatchObject({
+      id: 'Ma',
+      affected: true,
+    });
     expect(readCandidate(reader, join(dir, 'Ma.ini'), 'Ma.ini', compileFilter({ mailbox: ['someone'] }))).toBeNull();
   });
 });

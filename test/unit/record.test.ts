@@ -13,7 +13,14 @@ function read(bytes: Buffer, name = 'Mtest.ini') {
 describe('record fields', () => {
   it('diagnoses the Q198709 condition: State 4 and no NumSCerts', () => {
     const { record } = read(ansi('[Client]\r\nDN = /o=O/ou=S/cn=Recipients/cn=jdoe\r\nState = 4\r\n'));
-    expect(record).toMatchObject({ id: 'Mtest', state: 4, stateName: 'Recovery', numSCerts: null, affected: true, mailbox: '/o=O/ou=S/cn=Recipients/cn=jdoe' });
+    expect(record).toMatchObject({
+      id: 'Mtest',
+      state: 4,
+      stateName: 'Recovery',
+      numSCerts: null,
+      affected: true,
+      mailbox: '/o=O/ou=S/cn=Recipients/cn=jdoe',
+    });
     expectValid('record', record);
   });
 
@@ -90,11 +97,13 @@ describe('record fields', () => {
   });
 
   it('prefers a DN-shaped value, then alias-like keys', () => {
-    expect(read(ansi('DisplayName = John\nAlias = jdoe\nX = /o=O/cn=jdoe\n')).record).toMatchObject({ mailbox: '/o=O/cn=jdoe', mailboxKey: 'X' });
+    expect(read(ansi('DisplayName = John\nAlias = jdoe\nX = /o=O/cn=jdoe\n')).record).toMatchObject({
+      mailbox: '/o=O/cn=jdoe',
+      mailboxKey: 'X',
+    });
     expect(read(ansi('DisplayName = John\nalias = jdoe\n')).record).toMatchObject({ mailbox: 'jdoe', mailboxKey: 'alias' });
     expect(read(ansi('State = 4\n')).record.mailbox).toBeNull();
   });
-
 });
 
 describe('mailbox patterns', () => {

@@ -14,9 +14,17 @@ describe('backups', () => {
     const a = writeBackup(dir, 'Ma.ini', Buffer.from('first'), now);
     const b = writeBackup(dir, 'Ma.ini', Buffer.from('second'), now);
     const c = writeBackup(dir, 'Ma.ini', Buffer.from('third'), now);
-    expect([a, b, c].map((p) => p.slice(dir.length + 1))).toEqual(['Ma.ini.20261125T070000123Z.bak', 'Ma.ini.20261125T070000123Z-1.bak', 'Ma.ini.20261125T070000123Z-2.bak']);
+    expect([a, b, c].map((p) => p.slice(dir.length + 1))).toEqual([
+      'Ma.ini.20261125T070000123Z.bak',
+      'Ma.ini.20261125T070000123Z-1.bak',
+      'Ma.ini.20261125T070000123Z-2.bak',
+    ]);
     expect([a, b, c].map((p) => readFileSync(p, 'utf8'))).toEqual(['first', 'second', 'third']);
-    expect(readdirSync(dir).sort()).toEqual(['Ma.ini.20261125T070000123Z-1.bak', 'Ma.ini.20261125T070000123Z-2.bak', 'Ma.ini.20261125T070000123Z.bak']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'Ma.ini.20261125T070000123Z-1.bak',
+      'Ma.ini.20261125T070000123Z-2.bak',
+      'Ma.ini.20261125T070000123Z.bak',
+    ]);
   });
 
   it('name the record they were made of, and are never *.ini', () => {
@@ -78,7 +86,9 @@ describe('writing a record', () => {
     const file = join(tempDir(), 'Ma.ini');
     for (const now of ['State = 2\r\n', 'State = 4\r\nx', 'State = 4\r']) {
       writeFileSync(file, now);
-      expect(() => overwriteInPlace(file, Buffer.from('State = 4\r\n'), Buffer.from('State = 1\r\n'))).toThrow(/changed while it was being written/);
+      expect(() => overwriteInPlace(file, Buffer.from('State = 4\r\n'), Buffer.from('State = 1\r\n'))).toThrow(
+        /changed while it was being written/,
+      );
       expect(readFileSync(file, 'utf8')).toBe(now);
     }
   });

@@ -18,7 +18,10 @@ describe('recordFiles', () => {
   it('lists every *.ini name in the folder, any case, in string order', () => {
     const dir = folderOf(['Mb.ini', 'Ma.INI', 'MA.ini', 'M_1.ini', 'M-1.ini', 'M.ini.bak', 'Mnot.txt', 'x.Ini', '.ini', 'x.Ini.ini']);
     mkdirSync(join(dir, 'Msub.ini'));
-    expect(recordFiles(dir)).toEqual({ dir, names: ['.ini', 'M-1.ini', 'MA.ini', 'M_1.ini', 'Ma.INI', 'Mb.ini', 'Msub.ini', 'x.Ini', 'x.Ini.ini'] });
+    expect(recordFiles(dir)).toEqual({
+      dir,
+      names: ['.ini', 'M-1.ini', 'MA.ini', 'M_1.ini', 'Ma.INI', 'Mb.ini', 'Msub.ini', 'x.Ini', 'x.Ini.ini'],
+    });
   });
 
   it('lists one record file as its folder and its name', () => {

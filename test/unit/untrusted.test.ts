@@ -10,7 +10,16 @@ import { appendAudit, auditEntry, AuditLogError, LogPathError, readAuditLog, ret
 import { tempDir } from '../helpers/db.js';
 
 const entry = (id: string) =>
-  auditEntry({ event: 'reset', id, path: `/db/${id}.ini`, previousState: 4, state: 1, sha256Before: 'a'.repeat(64), sha256After: 'b'.repeat(64), backupPath: `/bk/${id}.ini.20260101T000000000Z.bak` });
+  auditEntry({
+    event: 'reset',
+    id,
+    path: `/db/${id}.ini`,
+    previousState: 4,
+    state: 1,
+    sha256Before: 'a'.repeat(64),
+    sha256After: 'b'.repeat(64),
+    backupPath: `/bk/${id}.ini.20260101T000000000Z.bak`,
+  });
 
 describe('the audit log', () => {
   it('reads back what it wrote, and names the first line that is not an entry', () => {
