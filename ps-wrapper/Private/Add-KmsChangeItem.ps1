@@ -23,7 +23,7 @@ function Add-KmsChangeItem {
         # names bind the remote cmdlet's parameters, since PowerShell binds without letter case.
         [System.Collections.IDictionary] $Fields = @{},
 
-        # What the result object is made with, besides kmsdb's result and the mailbox (see Convert in Initialize-KmsChangeQueue).
+        # What the result object is made with, besides kmsdb's result and the mailbox (see ConvertTo-KmsChangeResult).
         [hashtable] $ResultData = @{},
 
         [AllowNull()]

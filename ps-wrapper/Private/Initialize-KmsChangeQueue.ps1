@@ -2,20 +2,57 @@ function Initialize-KmsChangeQueue {
     <#
     .SYNOPSIS
     The pending work of one Reset-KmsEnrollment or Restore-KmsEnrollment call: confirmed records in batches, per database folder here and per origin elsewhere.
+
+    .DESCRIPTION
+    The options both cmdlets share are taken from the caller's bound
+    parameters here, once: -LockTimeout, -LogPath (resolved against the
+    caller's location for kmsdb, passed as given to other servers),
+    -Credential and -ConfigurationName. What only one command has comes in
+    -Request (kmsdb's request options) and -RemoteParameters (the same for
+    the cmdlet on other servers).
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
     param(
-        # What every batch passes on: Command (the kmsdb command), CmdletName (run on other servers),
-        # Request (the kmsdb request's options), RemoteParameters (the remote cmdlet's), Convert (the
-        # function that turns a kmsdb result into the cmdlet's output), BatchSize, ThrottleLimit, and
-        # Credential and ConfigurationName when given.
         [Parameter(Mandatory)]
-        [hashtable] $Options
+        [ValidateSet('reset', 'restore')]
+        [string] $Command,
+
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [System.Collections.IDictionary] $Request = [ordered]@{},
+
+        [hashtable] $RemoteParameters = @{},
+
+        [Parameter(Mandatory)]
+        [int] $BatchSize,
+
+        [Parameter(Mandatory)]
+        [int] $ThrottleLimit
     )
+    $bound = $Cmdlet.MyInvocation.BoundParameters
+    $options = @{
+        Command          = $Command
+        # The cmdlet that runs this command on other servers, and the objects it emits.
+        CmdletName       = @{ reset = 'Reset-KmsEnrollment'; restore = 'Restore-KmsEnrollment' }[$Command]
+        ResultType       = @{ reset = 'KmsEnrollment.ResetResult'; restore = 'KmsEnrollment.RestoreResult' }[$Command]
+        Request          = $Request
+        RemoteParameters = $RemoteParameters
+        BatchSize        = $BatchSize
+        ThrottleLimit    = $ThrottleLimit
+    }
+    if ($bound.ContainsKey('LockTimeout')) { $Request['wait'] = $bound['LockTimeout']; $RemoteParameters['LockTimeout'] = $bound['LockTimeout'] }
+    if ($bound['LogPath']) {
+        $Request['log'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($bound['LogPath'])
+        $RemoteParameters['LogPath'] = $bound['LogPath']
+    }
+    foreach ($name in 'Credential', 'ConfigurationName') {
+        if ($bound[$name]) { $options[$name] = $bound[$name] }
+    }
     return @{
-        Options = $Options
-        # Database folder -> entries of { Request; Input; Mailbox }.
+        Options = $options
+        # Database folder -> entries of { Request; Input; Mailbox; ResultData }.
         Local   = [ordered]@{}
         # Origin key (session or computer) -> the objects the remote cmdlet binds.
         Remote  = [ordered]@{}

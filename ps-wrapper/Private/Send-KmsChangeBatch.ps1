@@ -72,7 +72,7 @@ function Send-KmsChangeBatch {
             Write-KmsRefusal -Cmdlet $Cmdlet -Result $_ -TargetObject $entry.Input
         } else {
             $data = $entry.ResultData
-            & $options.Convert -Result $_ -Mailbox $entry.Mailbox @data
+            ConvertTo-KmsChangeResult -Result $_ -TypeName $options.ResultType -Mailbox $entry.Mailbox @data
         }
     }
 }

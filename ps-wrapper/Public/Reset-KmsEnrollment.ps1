@@ -180,21 +180,8 @@ function Reset-KmsEnrollment {
         $remote = @{}
         if ($AllowNumSCerts) { $request['allowNumSCerts'] = $true; $remote['AllowNumSCerts'] = $true }
         if ($AllowAmbiguous) { $request['allowAmbiguous'] = $true; $remote['AllowAmbiguous'] = $true }
-        if ($PSBoundParameters.ContainsKey('LockTimeout')) { $request['wait'] = $LockTimeout; $remote['LockTimeout'] = $LockTimeout }
         if ($BackupPath) { $request['backupDir'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupPath); $remote['BackupPath'] = $BackupPath }
-        if ($LogPath) { $request['log'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($LogPath); $remote['LogPath'] = $LogPath }
-        $options = @{
-            Command          = 'reset'
-            CmdletName       = 'Reset-KmsEnrollment'
-            Request          = $request
-            RemoteParameters = $remote
-            Convert          = 'ConvertTo-KmsResetResult'
-            BatchSize        = $BatchSize
-            ThrottleLimit    = $ThrottleLimit
-        }
-        if ($Credential) { $options['Credential'] = $Credential }
-        if ($ConfigurationName) { $options['ConfigurationName'] = $ConfigurationName }
-        $pending = Initialize-KmsChangeQueue -Options $options
+        $pending = Initialize-KmsChangeQueue -Command reset -Cmdlet $PSCmdlet -Request $request -RemoteParameters $remote -BatchSize $BatchSize -ThrottleLimit $ThrottleLimit
         $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
     }
 

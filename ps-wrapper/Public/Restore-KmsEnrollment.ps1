@@ -195,21 +195,8 @@ function Restore-KmsEnrollment {
         $request = [ordered]@{}
         $remote = @{}
         if ($AllowChangedSinceReset) { $request['force'] = $true; $remote['AllowChangedSinceReset'] = $true }
-        if ($PSBoundParameters.ContainsKey('LockTimeout')) { $request['wait'] = $LockTimeout; $remote['LockTimeout'] = $LockTimeout }
         if ($BackupFolder) { $request['backupDir'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupFolder); $remote['BackupFolder'] = $BackupFolder }
-        if ($LogPath) { $request['log'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($LogPath); $remote['LogPath'] = $LogPath }
-        $options = @{
-            Command          = 'restore'
-            CmdletName       = 'Restore-KmsEnrollment'
-            Request          = $request
-            RemoteParameters = $remote
-            Convert          = 'ConvertTo-KmsRestoreResult'
-            BatchSize        = $BatchSize
-            ThrottleLimit    = $ThrottleLimit
-        }
-        if ($Credential) { $options['Credential'] = $Credential }
-        if ($ConfigurationName) { $options['ConfigurationName'] = $ConfigurationName }
-        $pending = Initialize-KmsChangeQueue -Options $options
+        $pending = Initialize-KmsChangeQueue -Command restore -Cmdlet $PSCmdlet -Request $request -RemoteParameters $remote -BatchSize $BatchSize -ThrottleLimit $ThrottleLimit
         # Audit-log entries are chosen once all are in: a later line may supersede an earlier one.
         $logged = [System.Collections.Generic.List[object]]::new()
     }
@@ -225,7 +212,7 @@ function Restore-KmsEnrollment {
 
     end {
         if ($PSCmdlet.ParameterSetName -eq 'Log') {
-            $logFile = $request['log']
+            $logFile = $pending.Options.Request['log']
             $entries = @(Read-KmsAuditLog -Path $logFile -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-KmsLogEntry -Entry $_ })
             if ($Path) {
                 # As the file system compares: the log holds full paths, without a trailing separator.
@@ -249,7 +236,7 @@ function Restore-KmsEnrollment {
                 if ($match.Count -ne 1) {
                     $why = 'records no reset of {1} to restore'
                     if ($match.Count -gt 1) { $why = 'records resets of several records whose names differ from {1} only in letter case; name one exactly' }
-                    Write-KmsError -Cmdlet $PSCmdlet -Message (('The audit log {0} ' + $why + '.') -f $request['log'], $want) -ErrorId 'KmsRestoreNotFound' -Category ObjectNotFound -TargetObject $want
+                    Write-KmsError -Cmdlet $PSCmdlet -Message (('The audit log {0} ' + $why + '.') -f $pending.Options.Request['log'], $want) -ErrorId 'KmsRestoreNotFound' -Category ObjectNotFound -TargetObject $want
                     continue
                 }
                 foreach ($m in $match) { $byId[[string]$m.backupPath] = $m }

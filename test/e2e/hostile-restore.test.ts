@@ -1,35 +1,18 @@
 // Restore, the audit log and where it goes are input: forged, tampered or
 // misplaced, they must be refused, never written into the database.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChangeResult } from '../../src/change/reset-restore.js';
 import type { AuditEntry } from '../../src/safety/audit.js';
+import { backupDirOf, logOf, runChange, sha, snapshot, STUCK } from '../helpers/change.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
-
-const STUCK = '[Client]\r\nDN = /o=Contoso/ou=Site/cn=Recipients/cn=jdoe\r\nState = 4\r\n';
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const backupDirOf = (dir: string) => join(dirname(dir), `${basename(dir)}.kmsdb-backup`);
-const logOf = (dir: string) => join(backupDirOf(dir), 'kmsdb-audit.log');
-
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).map((n) => [n, sha(readFileSync(join(dir, n)))]));
-}
-
-async function run(args: string[], stdin?: string) {
-  const r = await runKmsdb([...args, '--format', 'ndjson'], stdin === undefined ? {} : { stdin });
-  const results = r.code === 0 || r.code === 1 ? ndjson<ChangeResult>(r.stdout) : [];
-  for (const x of results) expectValid('resetResult', x);
-  return { ...r, results };
-}
 
 /** A database with Ma reset by kmsdb (so a log and a backup exist) and Mb, Mc never touched. */
 async function resetOne() {
   const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'bob'), 'Mc.ini': 'State = 1\r\nName = carol\r\n' });
-  const r = await run(['reset', '--path', dir, '--id', 'Ma']);
+  const r = await runChange(['reset', '--path', dir, '--id', 'Ma']);
   expect(r.results[0]?.status).toBe('reset');
   const log = logOf(dir);
   const entry = ndjson<AuditEntry>(readFileSync(log, 'utf8'))[0]!;
@@ -52,7 +35,7 @@ describe('restore puts back only what kmsdb backed up', () => {
       entry,
     );
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
+    const r = await runChange(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
     expect(r.code).toBe(1);
     expect(r.results).toHaveLength(1);
     expect(r.results[0]).toMatchObject({ id: 'Mb', status: 'failed', code: 'backup-outside' });
@@ -73,9 +56,9 @@ describe('restore puts back only what kmsdb backed up', () => {
       entry,
     );
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
+    const r = await runChange(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
     expect(r.results[0]).toMatchObject({ status: 'failed', code: 'backup-outside' });
-    const byBackup = await run(['restore', '--path', dir, '--backup', planted]);
+    const byBackup = await runChange(['restore', '--path', dir, '--backup', planted]);
     expect(byBackup.results[0]).toMatchObject({ status: 'failed', code: 'backup-outside' });
     expect(snapshot(dir)).toEqual(before);
   });
@@ -85,7 +68,7 @@ describe('restore puts back only what kmsdb backed up', () => {
     const mb = join(dir, 'Mb.ini');
     forge(log, { id: 'Mb', path: mb, backupPath: backup, sha256After: sha(readFileSync(mb)) }, entry);
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
+    const r = await runChange(['restore', '--path', dir, '--from-log', log, '--id', 'Mb']);
     expect(r.results[0]).toMatchObject({ id: 'Mb', status: 'failed', code: 'backup-mismatch' });
     expect(snapshot(dir)).toEqual(before);
   });
@@ -95,7 +78,7 @@ describe('restore puts back only what kmsdb backed up', () => {
     const elsewhere = join(tempDir(), 'Mb.ini.20260101T000000000Z.bak');
     writeFileSync(elsewhere, ansi(STUCK.replace('jdoe', 'mallory')));
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--backup', elsewhere]);
+    const r = await runChange(['restore', '--path', dir, '--backup', elsewhere]);
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ id: 'Mb', status: 'failed', code: 'backup-outside' });
     expect(snapshot(dir)).toEqual(before);
@@ -108,7 +91,7 @@ describe('restore puts back only what kmsdb backed up', () => {
     writeFileSync(planted, 'State = 4\r\nPlanted = yes\r\n');
     forge(log, { id: 'Mb', path: mb, backupPath: planted, sha256Before: sha('something else'), sha256After: sha(readFileSync(mb)) }, entry);
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--from-log', log, '--id', 'Mb', '--force']);
+    const r = await runChange(['restore', '--path', dir, '--from-log', log, '--id', 'Mb', '--force']);
     expect(r.results[0]).toMatchObject({ status: 'failed', code: 'backup-mismatch' });
     expect(snapshot(dir)).toEqual(before);
   });
@@ -126,7 +109,7 @@ describe('a tampered backup is refused', () => {
     const { dir, log, backup } = await resetOne();
     writeFileSync(backup, bytes);
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--from-log', log]);
+    const r = await runChange(['restore', '--path', dir, '--from-log', log]);
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ id: 'Ma', status: 'failed', code: 'backup-mismatch' });
     expect(snapshot(dir)).toEqual(before);
@@ -136,7 +119,7 @@ describe('a tampered backup is refused', () => {
     const { dir, backup } = await resetOne();
     writeFileSync(backup, bytes);
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--backup', backup]);
+    const r = await runChange(['restore', '--path', dir, '--backup', backup]);
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ id: 'Ma', status: 'failed' });
     expect(['backup-mismatch', 'backup-not-a-record']).toContain(r.results[0]!.code);
@@ -149,7 +132,7 @@ describe('a tampered backup is refused', () => {
     const backup = join(backupDirOf(dir), 'Ma.ini.20260101T000000000Z.bak');
     writeFileSync(backup, bytes);
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--backup', backup]);
+    const r = await runChange(['restore', '--path', dir, '--backup', backup]);
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ id: 'Ma', status: 'failed', code: 'backup-not-a-record' });
     expect(snapshot(dir)).toEqual(before);
@@ -158,11 +141,11 @@ describe('a tampered backup is refused', () => {
 
   it('an untouched backup still restores, by --from-log and by --backup', async () => {
     const { dir, log, backup } = await resetOne();
-    const r = await run(['restore', '--path', dir, '--from-log', log]);
+    const r = await runChange(['restore', '--path', dir, '--from-log', log]);
     expect(r.results.map((x) => [x.id, x.status])).toEqual([['Ma', 'restored']]);
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
-    await run(['reset', '--path', dir, '--id', 'Ma']);
-    const again = await run(['restore', '--path', dir, '--backup', backup]);
+    await runChange(['reset', '--path', dir, '--id', 'Ma']);
+    const again = await runChange(['restore', '--path', dir, '--backup', backup]);
     expect(again.results[0]).toMatchObject({ status: 'restored', code: null });
   });
 });
@@ -297,13 +280,13 @@ describe('the log tells the truth', () => {
   it.each(['reset', 'restore'] as const)('a %s whose write fails is logged as failed, and restore does not undo it', async (command) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     let backup = '';
-    if (command === 'restore') backup = (await run(['reset', '--path', dir, '--id', 'Ma'])).results[0]!.backupPath!;
+    if (command === 'restore') backup = (await runChange(['reset', '--path', dir, '--id', 'Ma'])).results[0]!.backupPath!;
     const record = join(dir, 'Ma.ini');
     const before = readFileSync(record);
     if (!immutable(record, true)) return;
     let r;
     try {
-      r = await run(command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma'] : ['restore', '--path', dir, '--backup', backup]);
+      r = await runChange(command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma'] : ['restore', '--path', dir, '--backup', backup]);
     } finally {
       immutable(record, false);
     }
@@ -316,7 +299,7 @@ describe('the log tells the truth', () => {
     expect(events.at(-1)!.error).toMatch(/EPERM|not permitted/);
     if (command === 'reset') {
       // The log shows no change to undo: restore finds nothing, and the record stays as it is.
-      const undo = await run(['restore', '--path', dir, '--from-log', logOf(dir)]);
+      const undo = await runChange(['restore', '--path', dir, '--from-log', logOf(dir)]);
       expect(undo.code).toBe(0);
       expect(undo.results).toEqual([]);
     }
@@ -327,13 +310,13 @@ describe('the log tells the truth', () => {
     const record = join(dir, 'Ma.ini');
     if (!immutable(record, true)) return;
     try {
-      await run(['reset', '--path', dir, '--id', 'Ma']);
+      await runChange(['reset', '--path', dir, '--id', 'Ma']);
     } finally {
       immutable(record, false);
     }
-    const ok = await run(['reset', '--path', dir, '--id', 'Ma']);
+    const ok = await runChange(['reset', '--path', dir, '--id', 'Ma']);
     expect(ok.results[0]?.status).toBe('reset');
-    const undo = await run(['restore', '--path', dir, '--from-log', logOf(dir)]);
+    const undo = await runChange(['restore', '--path', dir, '--from-log', logOf(dir)]);
     expect(undo.results.map((x) => [x.status, x.message])).toEqual([['restored', `Restored from ${ok.results[0]!.backupPath}.`]]);
     expect(readFileSync(record, 'latin1')).toBe(STUCK);
   });

@@ -1,29 +1,12 @@
 // restore --stdin undoes what kmsdb reset printed, or what audit-log lines
 // record: the PowerShell module's Restore-KmsEnrollment sends it exactly that.
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChangeResult } from '../../src/change/reset-restore.js';
 import type { AuditEntry } from '../../src/safety/audit.js';
-import { expectValid } from '../helpers/contract.js';
+import { backupDirOf, logOf, runChange, sha, snapshot, STUCK } from '../helpers/change.js';
 import { makeDb, ndjson, runKmsdb, utf16 } from '../helpers/db.js';
-
-const STUCK = '[Client]\r\nDN = /o=Contoso/ou=Site/cn=Recipients/cn=jdoe\r\nState = 4\r\n';
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const backupDirOf = (dir: string) => join(dirname(dir), `${basename(dir)}.kmsdb-backup`);
-const logOf = (dir: string) => join(backupDirOf(dir), 'kmsdb-audit.log');
-
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).map((n) => [n, sha(readFileSync(join(dir, n)))]));
-}
-
-async function run(args: string[], stdin?: string) {
-  const r = await runKmsdb([...args, '--format', 'ndjson'], stdin === undefined ? {} : { stdin });
-  const results = r.code === 0 || r.code === 1 ? ndjson<ChangeResult>(r.stdout) : [];
-  for (const x of results) expectValid('resetResult', x);
-  return { ...r, results };
-}
 
 /** Three stuck records (ANSI and UTF-16LE) reset, and one already in State 1 (unchanged, no backup); the reset's ndjson output and the bytes before. */
 async function resetAll() {
@@ -44,7 +27,7 @@ describe('restore --stdin', () => {
     const { dir, before, resetOutput, results } = await resetAll();
     expect(results.filter((r) => r.status === 'reset')).toHaveLength(3);
     const changed = results.filter((r) => r.status === 'reset');
-    const r = await run(['restore', '--path', dir, '--stdin'], changed.map((x) => JSON.stringify(x)).join('\n'));
+    const r = await runChange(['restore', '--path', dir, '--stdin'], changed.map((x) => JSON.stringify(x)).join('\n'));
     expect(r.code).toBe(0);
     expect(r.results.map((x) => [x.id, x.status])).toEqual([
       ['Ma', 'restored'],
@@ -53,7 +36,7 @@ describe('restore --stdin', () => {
     ]);
     expect(snapshot(dir)).toEqual(before);
     // The whole output, unchanged Md and all: Md names no backup and is refused as such.
-    const again = await run(['restore', '--path', dir, '--stdin'], resetOutput);
+    const again = await runChange(['restore', '--path', dir, '--stdin'], resetOutput);
     expect(again.code).toBe(1);
     expect(again.results.find((x) => x.id === 'Md')).toMatchObject({ status: 'skipped', code: 'no-backup' });
     expect(again.results.filter((x) => x.id !== 'Md').map((x) => x.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
@@ -65,7 +48,7 @@ describe('restore --stdin', () => {
     const before = snapshot(dir);
     const reset = await runKmsdb(['reset', '--path', dir, '--id', 'Ma', '--format', 'json']);
     expect(reset.code).toBe(0);
-    const r = await run(['restore', '--path', dir, '--stdin'], reset.stdout);
+    const r = await runChange(['restore', '--path', dir, '--stdin'], reset.stdout);
     expect(r.code).toBe(0);
     expect(r.results[0]).toMatchObject({ id: 'Ma', status: 'restored' });
     expect(snapshot(dir)).toEqual(before);
@@ -78,7 +61,7 @@ describe('restore --stdin', () => {
     expect(entries.map((e) => e.event)).toEqual(['reset', 'reset', 'reset']);
     // A reset that the log then shows as failed is not undone.
     const failed = { ...entries[2]!, event: 'reset-failed', error: 'EIO' };
-    const r = await run(['restore', '--path', dir, '--stdin'], `${log}${JSON.stringify(failed)}\n`);
+    const r = await runChange(['restore', '--path', dir, '--stdin'], `${log}${JSON.stringify(failed)}\n`);
     expect(r.code).toBe(0);
     expect(r.results.map((x) => [x.id, x.status])).toEqual([
       ['Ma', 'restored'],
@@ -88,7 +71,7 @@ describe('restore --stdin', () => {
     // The log now also holds the restores' own lines; they are never undone by piping it again.
     const whole = readFileSync(logOf(dir), 'utf8');
     expect(ndjson<AuditEntry>(whole).filter((e) => e.event === 'restore')).toHaveLength(2);
-    const again = await run(['restore', '--path', dir, '--stdin'], whole);
+    const again = await runChange(['restore', '--path', dir, '--stdin'], whole);
     expect(again.results.map((x) => [x.id, x.status])).toEqual([
       ['Ma', 'unchanged'],
       ['Mb', 'unchanged'],
@@ -99,22 +82,22 @@ describe('restore --stdin', () => {
 
   it('refuses a record changed since its reset, unless --force', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
-    const reset = await run(['reset', '--path', dir, '--id', 'Ma']);
+    const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
     const edited = Buffer.from(readFileSync(join(dir, 'Ma.ini')).toString('latin1').replace('jdoe', 'jdoX'), 'latin1');
     writeFileSync(join(dir, 'Ma.ini'), edited);
     const input = JSON.stringify(reset.results[0]);
-    const r = await run(['restore', '--path', dir, '--stdin'], input);
+    const r = await runChange(['restore', '--path', dir, '--stdin'], input);
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
     expect(readFileSync(join(dir, 'Ma.ini'))).toEqual(edited);
-    const forced = await run(['restore', '--path', dir, '--stdin', '--force'], input);
+    const forced = await runChange(['restore', '--path', dir, '--stdin', '--force'], input);
     expect(forced.results[0]).toMatchObject({ status: 'restored' });
     expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toBe(STUCK);
   });
 
   it("vouches for a backup only by the log's hash: the input's hashes add checks and never lift one", async () => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'bob'), 'Mc.ini': STUCK.replace('jdoe', 'carol') });
-    const reset = await run(['reset', '--path', dir, '--id', 'Ma', '--id', 'Mb', '--id', 'Mc']);
+    const reset = await runChange(['reset', '--path', dir, '--id', 'Ma', '--id', 'Mb', '--id', 'Mc']);
     const [ma, mb, mc] = reset.results as [ChangeResult, ChangeResult, ChangeResult];
     // Ma: the log names the backup and vouches for it, but the input claims another hash: refused.
     const wrongClaim = { ...ma, sha256Before: sha('something else') };
@@ -127,7 +110,7 @@ describe('restore --stdin', () => {
     const copy = join(backupDirOf(dir), 'Mc.ini.20200101T000000000Z.bak');
     copyFileSync(mc.backupPath!, copy);
     const copyItem = { path: mc.path, backupPath: copy, sha256Before: mc.sha256Before };
-    const r = await run(
+    const r = await runChange(
       ['restore', '--path', dir, '--stdin'],
       [wrongClaim, plantedItem, copyItem].map((x) => JSON.stringify(x)).join('\n'),
     );
@@ -142,24 +125,24 @@ describe('restore --stdin', () => {
 
   it('takes what the record must still hold from the log when the input does not say', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
-    const reset = await run(['reset', '--path', dir, '--id', 'Ma']);
+    const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
     const file = join(dir, 'Ma.ini');
     const enrolled = Buffer.concat([readFileSync(file), Buffer.from('NumSCerts = 1\r\n', 'latin1')]);
     writeFileSync(file, enrolled);
-    const r = await run(['restore', '--path', dir, '--stdin'], JSON.stringify({ backupPath: reset.results[0]!.backupPath }));
+    const r = await runChange(['restore', '--path', dir, '--stdin'], JSON.stringify({ backupPath: reset.results[0]!.backupPath }));
     expect(r.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
-    const byHand = await run(['restore', '--path', dir, '--backup', reset.results[0]!.backupPath!]);
+    const byHand = await runChange(['restore', '--path', dir, '--backup', reset.results[0]!.backupPath!]);
     expect(byHand.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
     expect(readFileSync(file)).toEqual(enrolled);
   });
 
   it('refuses a backup outside the backup folder, and restores nothing from it', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
-    const reset = await run(['reset', '--path', dir, '--id', 'Ma']);
+    const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
     const outside = join(dirname(dir), basename(reset.results[0]!.backupPath!));
     copyFileSync(reset.results[0]!.backupPath!, outside);
     const before = snapshot(dir);
-    const r = await run(['restore', '--path', dir, '--stdin'], JSON.stringify({ ...reset.results[0], backupPath: outside }));
+    const r = await runChange(['restore', '--path', dir, '--stdin'], JSON.stringify({ ...reset.results[0], backupPath: outside }));
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ status: 'failed', code: 'backup-outside' });
     expect(snapshot(dir)).toEqual(before);
@@ -176,7 +159,7 @@ describe('restore --stdin', () => {
     ['a backup with no record name', '{"backupPath":"/x/notes.txt"}', /notes\.txt is not a kmsdb backup/],
   ])('refuses %s with exit 2 and restores nothing', async (_name, input, message) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
-    await run(['reset', '--path', dir, '--id', 'Ma']);
+    await runChange(['reset', '--path', dir, '--id', 'Ma']);
     const before = snapshot(dir);
     const log = readFileSync(logOf(dir));
     const r = await runKmsdb(['restore', '--path', dir, '--stdin'], { stdin: input });
@@ -198,7 +181,7 @@ describe('restore --stdin', () => {
   it('runs as a restore request with records, as the module sends it', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const before = snapshot(dir);
-    const reset = await run(['reset', '--path', dir, '--id', 'Ma']);
+    const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
     const request = {
       command: 'restore',
       path: dir,

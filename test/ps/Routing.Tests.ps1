@@ -68,7 +68,7 @@ Describe 'The KMS service check' {
         $warnings = & (Get-Module KmsEnrollment) {
             function Send-Test {
                 [CmdletBinding()] param()
-                $queue = Initialize-KmsChangeQueue -Options @{ Command = 'reset'; Request = @{}; RemoteParameters = @{}; Convert = 'ConvertTo-KmsResetResult'; BatchSize = 200; ThrottleLimit = 32 }
+                $queue = Initialize-KmsChangeQueue -Command reset -Cmdlet $PSCmdlet -BatchSize 200 -ThrottleLimit 32
                 $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'] = New-Object System.Collections.Generic.List[object]
                 $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'].Add([PSCustomObject]@{ Request = @{ path = 'x' }; Input = 'x'; Mailbox = $null; ResultData = @{} })
                 Send-KmsChangeQueue -Queue $queue -Cmdlet $PSCmdlet
