@@ -45,6 +45,7 @@ function Write-KmsRefusal {
     $action = switch ($Result.code) {
         'has-certificates' { 'The user has enrolled. Use -AllowNumSCerts only if the KMS administrator has decided to give up those certificates.' }
         'changed-since-read' { 'Read the record again with Get-KmsRecord, then retry.' }
+        'backup-outside' { 'If the reset was given -BackupPath (and -LogPath), pass that folder to Restore-KmsEnrollment as -BackupFolder (and the log as -LogPath).' }
         'ambiguous' { 'Inspect the file: State or NumSCerts occurs more than once. Fix it by hand, with a backup, or use -AllowAmbiguous where only the section differs.' }
         default { 'See about_KmsEnrollment for what each refusal means.' }
     }

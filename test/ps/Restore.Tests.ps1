@@ -184,6 +184,7 @@ Describe 'Restore-KmsEnrollment' {
         $reset = New-ResetDb -ResetOptions @{ BackupFolder = (Join-Path $elsewhere 'bak'); LogPath = $log }
         $null = $reset.Done | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
         @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) | Should -Be @('KmsBackupOutsideBackupFolder', 'KmsBackupOutsideBackupFolder')
+        $problems[0].ErrorDetails.RecommendedAction | Should -Match 'as -BackupFolder'
         $restored = @($reset.Done | Restore-KmsEnrollment -BackupFolder (Join-Path $elsewhere 'bak') -LogPath $log -Confirm:$false)
         $restored.Status | Should -Be @('Restored', 'Restored')
         Assert-AsBefore $reset
