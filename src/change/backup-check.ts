@@ -57,7 +57,7 @@ export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
     };
   }
   const named = backupRecordName(backupPath);
-  if (named === null || !(named === recordName || (process.platform === 'win32' && named.toLowerCase() === recordName.toLowerCase()))) {
+  if (named === null || !samePath(named, recordName)) {
     return { code: 'backup-mismatch', message: `${basename(backupPath)} is not a kmsdb backup of ${recordName}.` };
   }
   const reader = new FileReader();

@@ -18,9 +18,14 @@ export interface TargetRefusal {
   message: string;
 }
 
-/** Compares paths as the platform's file system does. */
+/** A path as the platform's file system tells paths apart: without letter case on Windows. */
+export function pathKey(path: string): string {
+  return process.platform === 'win32' ? path.toLowerCase() : path;
+}
+
+/** Compares paths (or file names) as the platform's file system does. */
 export function samePath(a: string, b: string): boolean {
-  return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+  return pathKey(a) === pathKey(b);
 }
 
 /**

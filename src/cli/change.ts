@@ -13,7 +13,7 @@ import { selectRecords } from '../scan/read-records.js';
 import { recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
-import { samePath } from '../change/target.js';
+import { pathKey, samePath } from '../change/target.js';
 import type { ServerSettings } from '../settings/index.js';
 import { checkLogPath, LogPathError, readAuditLog, AuditLogError, type AuditEntry } from '../safety/audit.js';
 import { removeStaleTemps } from '../safety/atomic.js';
@@ -295,11 +295,9 @@ function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: 
  */
 function loggedBackups(logPath: string): (backupPath: string) => { sha256Before: string; sha256After: string } | null {
   const logged = new Map<string, { sha256Before: string; sha256After: string }>();
-  // Keys compare as samePath does: without letter case on Windows.
-  const key = (path: string) => (process.platform === 'win32' ? path.toLowerCase() : path);
   if (existsSync(logPath))
-    for (const e of auditLog(logPath)) logged.set(key(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After });
-  return (backupPath) => logged.get(key(backupPath)) ?? null;
+    for (const e of auditLog(logPath)) logged.set(pathKey(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After });
+  return (backupPath) => logged.get(pathKey(backupPath)) ?? null;
 }
 
 /** The record a backup was taken of: NAME.ini.TIMESTAMP.bak is NAME.ini in the database folder. */
