@@ -323,7 +323,7 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
       backupPath,
       backupSha256: entry?.sha256Before ?? null,
       claimedBackupSha256: claimedBefore,
-      expectSha256: claimedAfter ?? entry?.sha256After ?? null,
+      expectSha256: entry?.sha256After ?? claimedAfter,
     };
   };
   const lines = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);

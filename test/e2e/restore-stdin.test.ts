@@ -123,7 +123,7 @@ describe('restore --stdin', () => {
     expect(readFileSync(join(dir, 'Mb.ini')).toString('latin1')).toContain('State = 1');
   });
 
-  it('takes what the record must still hold from the log when the input does not say', async () => {
+  it('takes what the record must still hold from the log, whatever the input says', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
     const file = join(dir, 'Ma.ini');
@@ -131,6 +131,10 @@ describe('restore --stdin', () => {
     writeFileSync(file, enrolled);
     const r = await runChange(['restore', '--path', dir, '--stdin'], JSON.stringify({ backupPath: reset.results[0]!.backupPath }));
     expect(r.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
+    // An input that claims the record's present hash as its sha256After does not lift the log's.
+    const claimed = { ...reset.results[0], sha256After: sha(enrolled) };
+    const forged = await runChange(['restore', '--path', dir, '--stdin'], JSON.stringify(claimed));
+    expect(forged.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
     const byHand = await runChange(['restore', '--path', dir, '--backup', reset.results[0]!.backupPath!]);
     expect(byHand.results[0]).toMatchObject({ status: 'skipped', code: 'changed-since-reset' });
     expect(readFileSync(file)).toEqual(enrolled);
