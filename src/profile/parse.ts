@@ -1,6 +1,8 @@
 /**
  * A reader of Windows profile (.ini) text with the semantics of
- * GetPrivateProfileString, keeping every position a byte-exact edit needs.
+ * GetPrivateProfileString on Windows 10, keeping every position a byte-exact
+ * edit needs. Where wine reads otherwise, Windows is followed; each such rule
+ * and its evidence is written once, in test/oracle/windows-rules.ts.
  */
 
 /**
@@ -21,7 +23,10 @@ export class ProfileEntry {
 
   constructor(
     private readonly text: ProfileText,
-    /** Section name as the API lists it: trimmed, up to any NUL; '' for keys before any section header. */
+    /**
+     * Section name as the API lists it: from after '[' to the first ']' or the
+     * line break, trimmed, up to any NUL; '' for keys before any section header.
+     */
     readonly section: string,
     /** Key name as the API compares it: trimmed, up to any NUL. */
     readonly key: string,
@@ -34,14 +39,19 @@ export class ProfileEntry {
     readonly line: number,
     /**
      * Whether the profile API can return this entry for some section name:
-     * it is in a named section, and in the first section of that name.
+     * it is in a named section whose name ends in no blank, and in the first
+     * section of that name (names compared in ASCII case).
      */
     readonly readable: boolean,
     /** Whether one pair of outer quotes was stripped from the value. */
     readonly quoted: boolean,
   ) {}
 
-  /** The value as the profile API returns it: trimmed, one pair of outer quotes removed. Null when the line has no '='. */
+  /**
+   * The value as the profile API returns it: trimmed, its first (length mod
+   * 65,536) characters, up to any NUL, one pair of outer quotes removed.
+   * Null when the line has no '='.
+   */
   get value(): string | null {
     if (this.decoded === undefined) this.decoded = this.hasValue ? this.text.slice(this.valueStart, this.valueEnd) : null;
     return this.decoded;
@@ -77,6 +87,68 @@ function upToNul(s: string): string {
   return nul === -1 ? s : s.slice(0, nul);
 }
 
+/**
+ * The API returns a value's first (length mod 65,536) characters: exactly
+ * 65,536 reads as empty, 65,537 as one character. Windows 10, measured on
+ * ANSI files (test/oracle/windows-rules.ts, value-wrap).
+ */
+export const VALUE_WRAP = 0x10000;
+
+/** A name as the API compares it: A-Z and a-z alike, every other character as itself. */
+export function foldName(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return name;
+}
+
+/** Whether `name` equals `folded` (already through foldName) in ASCII case, without building a string. */
+function sameName(name: string, folded: string): boolean {
+  if (name.length !== folded.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== folded.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function simpleCase(ch: string, upper: boolean): string {
+  const mapped = upper ? ch.toUpperCase() : ch.toLowerCase();
+  if (mapped.length === 1) return mapped;
+  // U+0130 lowers to i + U+0307 in full mapping; its simple mapping, the one a per-character table holds, is the i.
+  return !upper && mapped.charCodeAt(1) === 0x0307 ? mapped.charAt(0) : ch;
+}
+
+function mapName(name: string, upper: boolean): string {
+  let out = '';
+  for (const ch of name)
+    out += ch.length === 1 && ch.charCodeAt(0) < 0x80 ? (upper ? ch.toUpperCase() : ch.toLowerCase()) : simpleCase(ch, upper);
+  return out;
+}
+
+/**
+ * Whether two names differ in ASCII case folding but could be one name to a
+ * Windows that folds beyond ASCII (É and é, KELVIN SIGN and k, long s and s,
+ * dotless i and I). How Windows compares such names is not established by
+ * evidence (windows-rules.ts, non-ascii-case), so kmsdb reads them as two, as
+ * wine does, and calls a record that depends on them ambiguous.
+ */
+export function differOnlyBeyondAscii(a: string, b: string): boolean {
+  if (foldName(a) === foldName(b)) return false;
+  if (!hasNonAscii(a) && !hasNonAscii(b)) return false;
+  const la = mapName(a, false);
+  const lb = mapName(b, false);
+  const ua = mapName(a, true);
+  const ub = mapName(b, true);
+  return la === lb || ua === ub || mapName(ua, false) === mapName(ub, false);
+}
+
+export function hasNonAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return true;
+  return false;
+}
+
 export function parseProfile(text: ProfileText): Profile {
   const entries: ProfileEntry[] = [];
   const sections: string[] = [];
@@ -92,11 +164,16 @@ export function parseProfile(text: ProfileText): Profile {
   let pos = 0;
   const n = text.length;
 
-  // Native searches for the next CR and LF, each redone only once passed,
-  // keep long certificate lines from being walked character by character.
+  // Each search runs ahead once and is redone only when the walk has passed
+  // what it found, so the whole parse reads the text a fixed number of times:
+  // a search per line that ran to the end of the text made a file of
+  // `[` lines with no `]` quadratic. Native searches also keep long
+  // certificate lines from being walked character by character.
   let nextLF = text.indexOf('\n');
   let nextCR = text.indexOf('\r');
   let nextEq = text.indexOf('=');
+  let nextClose = text.indexOf(']');
+  let nextNul = text.indexOf('\0');
 
   while (pos < n) {
     line++;
@@ -130,16 +207,19 @@ export function parseProfile(text: ProfileText): Profile {
     const first = text.charCodeAt(start);
     if (first === 0x3b /* ; */) continue;
     if (first === 0x5b /* [ */) {
-      const close = text.lastIndexOf(']', stop - 1);
-      if (close > start) {
-        section = upToNul(trimBlanks(text.slice(start + 1, close)));
-        const folded = section.toLowerCase();
-        readable = section !== '' && !named.has(folded);
-        named.add(folded);
-        if (section !== '') sections.push(section);
-        continue;
-      }
-      // A '[' line with no ']' is not a header; the profile API reads it as a key line.
+      // Windows ends the name at the first ']' and ignores the rest of the
+      // line; a '[' line with no ']' is a header too, its name ending at the
+      // line break. (Wine takes the last ']', and reads a line with none as a key.)
+      if (nextClose !== -1 && nextClose < start) nextClose = text.indexOf(']', start);
+      const close = nextClose !== -1 && nextClose < stop ? nextClose : stop;
+      section = upToNul(trimBlanks(text.slice(start + 1, close)));
+      const folded = foldName(section);
+      // The API trims the name it is asked for, so a name that keeps a blank
+      // before its NUL can never be asked for; nor can an empty one.
+      readable = section !== '' && !isBlank(section.charCodeAt(section.length - 1)) && !named.has(folded);
+      named.add(folded);
+      if (section !== '') sections.push(section);
+      continue;
     }
 
     if (nextEq !== -1 && nextEq < start) nextEq = text.indexOf('=', start);
@@ -153,8 +233,9 @@ export function parseProfile(text: ProfileText): Profile {
     let valueStart = eq + 1;
     while (valueStart < stop && isBlank(text.charCodeAt(valueStart))) valueStart++;
     let valueEnd = stop;
-    const nul = text.indexOf('\0', valueStart);
-    if (nul !== -1 && nul < valueEnd) valueEnd = nul;
+    if (valueEnd - valueStart >= VALUE_WRAP) valueEnd = valueStart + ((valueEnd - valueStart) % VALUE_WRAP);
+    if (nextNul !== -1 && nextNul < valueStart) nextNul = text.indexOf('\0', valueStart);
+    if (nextNul !== -1 && nextNul < valueEnd) valueEnd = nextNul;
     const q = text.charCodeAt(valueStart);
     const quoted = valueEnd - valueStart >= 2 && (q === 0x22 || q === 0x27) && text.charCodeAt(valueEnd - 1) === q;
     if (quoted) {
@@ -170,15 +251,16 @@ export function parseProfile(text: ProfileText): Profile {
 }
 
 /**
- * Every entry the profile API can return whose key matches `name`
- * case-insensitively, in file order, whatever its section: the first is the
- * one kmsdb reads. Keys before the first section header, in a section with
- * an empty name, or in a later section of a name already used are never
- * returned by the API for any section name, so they are not found here.
+ * Every entry the profile API can return whose key matches `name` in ASCII
+ * case, in file order, whatever its section: the first is the one kmsdb
+ * reads. Keys before the first section header, in a section with an empty
+ * name, in a section whose name keeps a blank before a NUL, or in a later
+ * section of a name already used are never returned by the API for the
+ * names KMS asks for, so they are not found here.
  */
 export function findAll(profile: Profile, name: string): ProfileEntry[] {
-  const wanted = name.toLowerCase();
-  return profile.entries.filter((e) => e.readable && e.key.length === wanted.length && e.key.toLowerCase() === wanted);
+  const wanted = foldName(name);
+  return profile.entries.filter((e) => e.readable && sameName(e.key, wanted));
 }
 
 /** GetPrivateProfileInt's reading of a value: null for the caller's default, else the integer and whether any digit was read. */

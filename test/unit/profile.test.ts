@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../src/profile/encoding.js';
-import { findAll, parseProfile, readProfileInt } from '../../src/profile/parse.js';
+import { findAll, parseProfile, readProfileInt, type ProfileText } from '../../src/profile/parse.js';
 
 /** A record's text inside a section, where the profile API finds keys. */
 const inSection = (text: string) => `[Client]\n${text}`;
@@ -116,10 +116,141 @@ describe('profile reader: lines', () => {
     expect(findAll(p, 'State')[0]?.line).toBe(3);
   });
 
-  it('reads a section header with text after "]" and a "[" line without "]" as a key', () => {
-    const p = parseProfile('[Client] trailing\nState = 4\n[Broken\n');
+  it('reads a section header with text after "]", ignoring that text', () => {
+    const p = parseProfile('[Client] trailing\nState = 4\n');
     expect(findAll(p, 'State')[0]?.section).toBe('Client');
-    expect(findAll(p, '[Broken')[0]?.value).toBeNull();
+  });
+});
+
+// Each of these is a rule of test/oracle/windows-rules.ts, where its evidence is named.
+describe('profile reader: section headers as Windows reads them', () => {
+  it('ends a section name at the first "]"', () => {
+    const p = parseProfile('[Client]]\nState = 4\n[a]b]\nAlias = x\n[Other] x]\nDN = y\n');
+    expect(p.sections).toEqual(['Client', 'a', 'Other']);
+    expect(findAll(p, 'State')[0]?.section).toBe('Client');
+    expect(findAll(p, 'Alias')[0]?.section).toBe('a');
+  });
+
+  it('reads a "[" line without "]" as a header whose name ends at the line break', () => {
+    const p = parseProfile('[Client   \r\nState=4\r\n[Broken\r\n');
+    expect(p.sections).toEqual(['Client', 'Broken']);
+    expect(findAll(p, 'State').map((e) => [e.section, e.value])).toEqual([['Client', '4']]);
+    expect(findAll(p, '[Broken')).toEqual([]);
+  });
+
+  it('keeps a "[" inside a name', () => {
+    expect(parseProfile('[[Client]\nState = 4\n').sections).toEqual(['[Client']);
+  });
+
+  it('never reads a repeat of a section whose first header had no "]"', () => {
+    const p = parseProfile('[client   \nState=1\n[Client]\nState=4\n');
+    expect(findAll(p, 'State').map((e) => e.value)).toEqual(['1']);
+  });
+
+  it('never reads a section whose name ends in blanks before a NUL: the API trims the name it is asked for', () => {
+    const p = parseProfile('[Client \0]\nState=4\n[Other\t\0x]\nNumSCerts=1\n');
+    expect(p.sections).toEqual(['Client ', 'Other\t']);
+    expect(findAll(p, 'State')).toEqual([]);
+    expect(findAll(p, 'NumSCerts')).toEqual([]);
+  });
+
+  it('tells sections apart by ASCII case only, as the oracle reads them', () => {
+    const p = parseProfile('[\u00c9]\nState=1\n[\u00e9]\nState=4\n[\u212a]\nNumSCerts=1\n[k]\nNumSCerts=2\n[CLIENT]\nA=1\n[client]\nA=2\n');
+    expect(findAll(p, 'State').map((e) => [e.section, e.value])).toEqual([
+      ['\u00c9', '1'],
+      ['\u00e9', '4'],
+    ]);
+    expect(findAll(p, 'NumSCerts').map((e) => e.value)).toEqual(['1', '2']);
+    expect(findAll(p, 'A').map((e) => e.value)).toEqual(['1']);
+  });
+});
+
+describe('profile reader: values past 65,535 characters', () => {
+  const value = (length: number, head = '') =>
+    findAll(parseProfile(`[Client]\r\nV=${head}${'x'.repeat(length - head.length)}\r\n`), 'V')[0]!;
+  it('reads a value of 65,535 characters in full', () => {
+    expect(value(65_535).value).toHaveLength(65_535);
+  });
+
+  it('reads a value of exactly 65,536 characters as empty, and wraps a longer one modulo 65,536', () => {
+    expect(value(65_536, '1').value).toBe('');
+    expect(value(65_537, '1').value).toBe('1');
+    expect(value(65_536 * 2 + 3, '4').value).toBe('4xx');
+    expect(readProfileInt(value(65_536, '1'))).toBeNull();
+    expect(readProfileInt(value(65_537, '1'))).toEqual({ value: 1, digits: true });
+  });
+
+  it('keeps the wrapped value where the edit writes', () => {
+    const text = `[Client]\nV = 4${'x'.repeat(65_536)}\n`;
+    const e = findAll(parseProfile(text), 'V')[0]!;
+    expect(text.slice(e.valueStart, e.valueEnd)).toBe('4');
+  });
+});
+
+describe('profile reader: work linear in the input', () => {
+  /**
+   * Counts every character the parser touches through ProfileText: each one
+   * read, each one a search passes over, each one sliced. A count is exact on
+   * any machine, where a wall clock on a busy one is not, so the bound can be
+   * tight: 4 times the input may cost at most 6 times the work.
+   */
+  class CountingText implements ProfileText {
+    touched = 0;
+    constructor(private readonly inner: string) {}
+    get length() {
+      return this.inner.length;
+    }
+    charCodeAt(i: number) {
+      this.touched++;
+      return this.inner.charCodeAt(i);
+    }
+    indexOf(c: string, from = 0) {
+      const r = this.inner.indexOf(c, from);
+      this.touched += (r === -1 ? this.inner.length : r + 1) - Math.max(0, from);
+      return r;
+    }
+    lastIndexOf(c: string, from = this.inner.length) {
+      const r = this.inner.lastIndexOf(c, from);
+      this.touched += Math.min(from, this.inner.length - 1) + 1 - (r === -1 ? 0 : r);
+      return r;
+    }
+    slice(start: number, end: number) {
+      this.touched += Math.max(0, end - start);
+      return this.inner.slice(start, end);
+    }
+  }
+
+  // Shapes that made a reader quadratic, or could: a search per line that runs to the end of the text.
+  const shapes: Record<string, (n: number) => string> = {
+    '"[" lines with no "]"': (n) => '[x\n'.repeat(n / 3),
+    'value lines with no NUL': (n) => '[C]\n' + 'a=b\n'.repeat(n / 4),
+    'key lines with no "="': (n) => '[C]\n' + 'a\n'.repeat(n / 2),
+    'many "=" on one line': (n) => '[C]\nK' + '='.repeat(n),
+    'one long line': (n) => '[C]\nK=' + 'x'.repeat(n),
+    'many sections': (n) => Array.from({ length: n / 8 }, (_, i) => `[s${i}]\n`).join(''),
+    'NULs around names and values': (n) => '[C \0]\n' + ' a\0 = \0b\n'.repeat(n / 9),
+    'lines of "]" and "["': (n) => '[C]\n' + ']\n[\n'.repeat(n / 4),
+    'blank lines and lone CRs': (n) => '[C]\n' + ' \t\r\r\n'.repeat(n / 5),
+  };
+  const n = 64 * 1024;
+
+  it.each(Object.entries(shapes))('%s: 4 times the input costs at most 6 times the work', (_name, shape) => {
+    const work = (text: string) => {
+      const counted = new CountingText(text);
+      findAll(parseProfile(counted), 'State');
+      return counted.touched;
+    };
+    const small = work(shape(n));
+    const large = work(shape(4 * n));
+    expect(large, `${small} characters touched at ${n}, ${large} at ${4 * n}`).toBeLessThanOrEqual(6 * small);
+  });
+
+  it('reads a 1 MiB record of "[" lines with no "]" in well under a second', () => {
+    // The shape that took minutes when the search for "]" ran to the start of the text on every line.
+    const text = '[x\n'.repeat((1 << 20) / 3);
+    const t = performance.now();
+    parseProfile(text);
+    expect(performance.now() - t).toBeLessThan(2_000);
   });
 });
 
