@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { AnsiText, decode, type DecodedText, type Encoding } from '../profile/encoding.js';
-import { findAll, parseProfile, readProfileInt, type LineEnding, type Profile, type ProfileEntry } from '../profile/parse.js';
+import {
+  differOnlyBeyondAscii,
+  findAll,
+  foldName,
+  hasNonAscii,
+  parseProfile,
+  readProfileInt,
+  type LineEnding,
+  type Profile,
+  type ProfileEntry,
+} from '../profile/parse.js';
 
 /** Recovery and Undefined are the only states KB Q198709 names. */
 export const STATE_UNDEFINED = 1;
@@ -55,9 +65,13 @@ export interface Diagnosis {
   affected: boolean;
   /**
    * State or NumSCerts is in more than one section. KMS's section name is not
-   * public, so kmsdb reads the first; KMS may read another.
+   * public, so kmsdb reads the first; KMS may read another. Also set where the
+   * reading hangs on names that differ only in non-ASCII case, which Windows
+   * may or may not tell apart (caseBeyondAscii).
    */
   ambiguousSection: boolean;
+  /** Names that differ only in non-ASCII case decide where State or NumSCerts is read from. */
+  caseBeyondAscii: boolean;
 }
 
 /** Keys that name the user, best first; a DN-shaped value anywhere beats them all. */
@@ -142,7 +156,29 @@ export function sha256(bytes: Uint8Array): string {
 
 /** Whether entries of one key sit in more than one section. */
 function inSeveralSections(entries: ProfileEntry[]): boolean {
-  return entries.some((e) => e.section.toLowerCase() !== entries[0]?.section.toLowerCase());
+  const first = entries[0] && foldName(entries[0].section);
+  return entries.some((e) => foldName(e.section) !== first);
+}
+
+const KEYS = ['state', 'numscerts'];
+
+/**
+ * Whether a Windows that folds case beyond ASCII could read State or
+ * NumSCerts elsewhere than kmsdb does: a section that holds one shares its
+ * name, up to non-ASCII case, with another header, or a key spells State or
+ * NumSCerts with a non-ASCII letter (NumſCerts). kmsdb compares as wine does,
+ * in ASCII case; what Windows does is not established (windows-rules.ts).
+ */
+function dependsOnCaseBeyondAscii(profile: Profile, found: ProfileEntry[]): boolean {
+  if (found.length > 0 && profile.sections.some(hasNonAscii)) {
+    const holding = new Set(found.map((e) => e.section));
+    for (const s of holding) if (profile.sections.some((other) => differOnlyBeyondAscii(s, other))) return true;
+  }
+  for (const e of profile.entries) {
+    if (e.readable && (e.key.length === 5 || e.key.length === 9) && hasNonAscii(e.key) && KEYS.some((k) => differOnlyBeyondAscii(e.key, k)))
+      return true;
+  }
+  return false;
 }
 
 export function diagnose(bytes: Buffer): Diagnosis {
@@ -152,6 +188,7 @@ export function diagnose(bytes: Buffer): Diagnosis {
   const numSCertsEntries = findAll(profile, 'NumSCerts');
   const state = readProfileInt(stateEntries[0])?.value ?? null;
   const numSCerts = readProfileInt(numSCertsEntries[0])?.value ?? null;
+  const caseBeyondAscii = dependsOnCaseBeyondAscii(profile, [...stateEntries, ...numSCertsEntries]);
   return {
     decoded,
     profile,
@@ -160,7 +197,8 @@ export function diagnose(bytes: Buffer): Diagnosis {
     state,
     numSCerts,
     affected: state === STATE_RECOVERY && numSCerts === null,
-    ambiguousSection: inSeveralSections(stateEntries) || inSeveralSections(numSCertsEntries),
+    ambiguousSection: inSeveralSections(stateEntries) || inSeveralSections(numSCertsEntries) || caseBeyondAscii,
+    caseBeyondAscii,
   };
 }
 
@@ -209,7 +247,10 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
     const where = [...d.stateEntries, ...d.numSCertsEntries].map((e) => `${e.key} in [${e.section}] line ${e.line}`).join(', ');
     warnings.push({
       code: 'ambiguous-section',
-      message: `State or NumSCerts is in more than one section (${where}); kmsdb reads the first, KMS reads its own section.`,
+      message: d.caseBeyondAscii
+        ? `Section or key names that differ only in non-ASCII case decide where State or NumSCerts is read (${where || 'none read'}); ` +
+          'kmsdb tells them apart, and Windows may not.'
+        : `State or NumSCerts is in more than one section (${where}); kmsdb reads the first, KMS reads its own section.`,
     });
   }
 

@@ -73,6 +73,66 @@ describe('record fields', () => {
     expect(read(ansi('[Client]\nState = 4\n[Other]\nNumSCerts = 2\n')).record.warnings.map((w) => w.code)).toEqual([]);
   });
 
+  it('reads State under a "[" line with no "]", as Windows does: a stuck user is not missed', () => {
+    expect(read(ansi('[Client\r\nState=4\r\n')).record).toMatchObject({ state: 4, affected: true, warnings: [] });
+  });
+
+  it('never reads a repeat of a section whose first header had no "]"', () => {
+    const { record } = read(ansi('[client   \r\nState=1\r\n[Client]\r\nState=4\r\n'));
+    expect(record).toMatchObject({ state: 1, affected: false, warnings: [] });
+  });
+
+  it('ends a section name at the first "]": NumSCerts in [Client]] is in [Client]', () => {
+    const { record } = read(ansi('[Client]]\r\nState=4\r\n[Client]\r\nNumSCerts=1\r\n'));
+    expect(record).toMatchObject({ state: 4, numSCerts: null, affected: true, warnings: [] });
+  });
+
+  it('does not read State from a section whose name ends in blanks before a NUL', () => {
+    const { record } = read(ansi('[Client \0]\r\nState=4\r\n'));
+    expect(record).toMatchObject({ state: null, affected: false });
+    expect(record.warnings.map((w) => w.code)).toEqual(['binary']);
+  });
+
+  it('reads NumSCerts of exactly 65,536 characters as nothing: the user is stuck', () => {
+    const { record } = read(ansi(`[Client]\r\nState = 4\r\nNumSCerts = 1${'x'.repeat(65_535)}\r\n`));
+    expect(record).toMatchObject({ state: 4, numSCerts: null, affected: true });
+    expect(read(ansi(`[Client]\r\nState = 4\r\nNumSCerts = 1${'x'.repeat(65_536)}\r\n`)).record).toMatchObject({
+      numSCerts: 1,
+      affected: false,
+    });
+  });
+
+  describe('names that differ only in non-ASCII case: how Windows compares them is not established, so the record is ambiguous', () => {
+    it.each([
+      ['[\u00c9] and [\u00e9]', '[\u00c9]\r\nAlias=x\r\n[\u00e9]\r\nState=4\r\n', { state: 4, affected: true }],
+      [
+        '[\u00e9] and [\u00c9], NumSCerts first',
+        '[\u00e9]\r\nNumSCerts=1\r\n[\u00c9]\r\nState=4\r\n',
+        { state: 4, numSCerts: 1, affected: false },
+      ],
+      ['KELVIN SIGN and k', '[k]\r\nAlias=x\r\n[\u212a]\r\nState=4\r\n', { state: 4, affected: true }],
+      ['long s and s', '[s]\r\nAlias=x\r\n[\u017f]\r\nState=4\r\n', { state: 4, affected: true }],
+      ['a key in long s', '[Client]\r\nState=4\r\nNum\u017fCerts=1\r\n', { state: 4, numSCerts: null, affected: true }],
+    ])('%s', (_name, text, fields) => {
+      const { record } = read(utf16(text));
+      expect(record).toMatchObject(fields);
+      expect(record.warnings.map((w) => w.code)).toContain('ambiguous-section');
+      expectValid('record', record);
+    });
+
+    it('in ANSI files too', () => {
+      const { record } = read(Buffer.from('[\xc9]\r\nAlias=x\r\n[\xe9]\r\nState=4\r\n', 'latin1'));
+      expect(record).toMatchObject({ state: 4, affected: true });
+      expect(record.warnings.map((w) => w.code)).toEqual(['ambiguous-section']);
+    });
+
+    it('but not for names that differ in ASCII case only, or not at all beyond it', () => {
+      expect(read(utf16('[CLIENT]\r\nAlias=x\r\n[client]\r\nState=4\r\n')).record.warnings).toEqual([]);
+      expect(read(utf16('[\u00c9]\r\nState=4\r\n[\u00c8]\r\nAlias=x\r\n')).record.warnings).toEqual([]);
+      expect(read(utf16('[\u00e9]\r\nState=4\r\n[\u00e9]\r\nAlias=x\r\n')).record.warnings).toEqual([]);
+    });
+  });
+
   it('reads a State with no digits as 0, with a warning', () => {
     const { record } = read(ansi('[Client]\nState = four\n'));
     expect(record.state).toBe(0);
