@@ -291,7 +291,10 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
       loaded,
       'skipped',
       'ambiguous',
-      'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.',
+      diagnosis.caseBeyondAscii
+        ? 'Section or key names that differ only in non-ASCII case decide where State or NumSCerts is read, and Windows may read them ' +
+            'otherwise; use --allow-ambiguous to reset it anyway.'
+        : 'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.',
     );
   }
   if (!first || diagnosis.state === null)

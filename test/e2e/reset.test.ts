@@ -142,6 +142,18 @@ describe('kmsdb reset: rules', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('refuses a record whose State hangs on section names that differ only in non-ASCII case, unless --allow-ambiguous', async () => {
+    const dir = makeDb({ 'Mcase.ini': Buffer.from('[\xc9]\r\nAlias = x\r\n[\xe9]\r\nState = 4\r\n', 'latin1') });
+    const before = snapshot(dir);
+    const r = await reset(dir, ['--id', 'Mcase']);
+    expect(r.code).toBe(1);
+    expect(r.results[0]).toMatchObject({ status: 'skipped', code: 'ambiguous' });
+    expect(r.results[0]?.message).toMatch(/non-ASCII case/);
+    expect(snapshot(dir)).toEqual(before);
+    const forced = await reset(dir, ['--allow-ambiguous', '--id', 'Mcase']);
+    expect(forced.results[0]).toMatchObject({ status: 'reset' });
+  });
+
   it('refuses binary content', async () => {
     const dir = makeDb({ 'Mbin.ini': Buffer.from('State = 4\r\n\0\0\0', 'latin1') });
     const r = await reset(dir, ['--id', 'Mbin']);
