@@ -1,7 +1,9 @@
 /**
  * kmsdb's reading of State and NumSCerts against the Windows profile API's
  * own (GetPrivateProfileIntW / GetPrivateProfileStringW, run by probe.c under
- * wine), on thousands of generated records, one section at a time.
+ * wine), on thousands of generated records, one section at a time. Where wine
+ * reads otherwise than Windows 10, the probe reads a file rewritten to hold
+ * what Windows reads (windows-rules.ts), so the comparison is with Windows.
  *
  * `npm run oracle` runs this file alone; KMSDB_ORACLE_SEED and
  * KMSDB_ORACLE_FILES choose other files than the default set.
@@ -10,11 +12,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decode } from '../../src/profile/encoding.js';
-import { findAll, readProfileInt, type Profile } from '../../src/profile/parse.js';
+import { findAll, foldName } from '../../src/profile/parse.js';
 import { diagnose } from '../../src/records/record.js';
 import { generate, type GeneratedFile } from './generate.js';
-import { setUpOracle, type ApiReading, type ApiSection } from './oracle.js';
+import { apiAmbiguous, kmsdbReading, requested, setUpOracle, type ApiSection } from './oracle.js';
+import { asWindowsReads, WINDOWS_RULES } from './windows-rules.js';
 
 const SEED = Number(process.env.KMSDB_ORACLE_SEED ?? 15);
 const COUNT = Number(process.env.KMSDB_ORACLE_FILES ?? 3000);
@@ -29,26 +31,6 @@ if ('missing' in oracle) {
 
 const work = mkdtempSync(join(tmpdir(), 'kmsdb-oracle-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/**
- * The bytes the oracle reads. Windows 10 reads a file with a UTF-8 or
- * UTF-16BE BOM as ANSI, BOM included; wine decodes both. For those files
- * the oracle gets the same text as Windows sees it, as UTF-16LE, which both
- * read alike.
- */
-function asWindowsReads(bytes: Buffer): Buffer {
-  const utf8 = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const utf16be = bytes[0] === 0xfe && bytes[1] === 0xff;
-  if (!utf8 && !utf16be) return bytes;
-  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(decode(bytes).text.toString(), 'utf16le')]);
-}
-
-/** kmsdb's reading of a key inside one section: the first entry the API could return for that name. */
-function kmsdbReading(profile: Profile, section: string, key: string): ApiReading {
-  const wanted = section.toLowerCase();
-  const entry = findAll(profile, key).find((e) => e.section.toLowerCase() === wanted);
-  return { int: readProfileInt(entry)?.value ?? null, str: entry?.value ?? null };
-}
 
 interface Difference {
   what: string;
@@ -65,9 +47,10 @@ function compare(file: GeneratedFile, api: ApiSection[]): Difference[] {
     diffs.push({ what: 'section names', kmsdb: kmsdbSections, api: apiNames });
   const seen = new Set<string>();
   for (const s of api) {
-    // The API reads only the first of several sections with one name.
-    if (seen.has(s.name.toLowerCase())) continue;
-    seen.add(s.name.toLowerCase());
+    // The API reads only the first of several sections with one name, and trims the name it is asked for.
+    const name = foldName(requested(s.name));
+    if (seen.has(name)) continue;
+    seen.add(name);
     for (const key of KEYS) {
       const ours = kmsdbReading(d.profile, s.name, key);
       const theirs = s[key];
@@ -81,12 +64,15 @@ function compare(file: GeneratedFile, api: ApiSection[]): Difference[] {
     ['NumSCerts', d.numSCerts],
   ] as const) {
     const first = findAll(d.profile, key)[0];
-    const section = first && api.find((s) => s.name.toLowerCase() === first.section.toLowerCase());
+    const section = first && api.find((s) => foldName(requested(s.name)) === foldName(first.section));
     const expected = !first ? null : section ? section[key].int : `[${first.section}] is not a section the API lists`;
     if (value !== expected) diffs.push({ what: `record ${key}`, kmsdb: value, api: expected });
   }
   const affected = d.state === 4 && d.numSCerts === null;
   if (d.affected !== affected) diffs.push({ what: 'affected', kmsdb: d.affected, api: affected });
+  const ambiguous = apiAmbiguous(api);
+  if (ambiguous !== null && d.ambiguousSection !== ambiguous)
+    diffs.push({ what: 'ambiguous-section', kmsdb: d.ambiguousSection, api: ambiguous });
   return diffs;
 }
 
@@ -127,4 +113,25 @@ describe.skipIf('missing' in oracle)('the reader against the Windows profile API
     );
     expect(failures, `${differing} of ${files.length} files read differently:\n\n${failures.join('\n\n')}`).toEqual([]);
   }, 300_000);
+
+  it("reads each Windows rule's fixture, rewritten, as Windows reads the original", () => {
+    if ('missing' in oracle) return;
+    // The probe asks only for listed sections, never for "".
+    const established = (w: { section: string; value: unknown }) => w.value !== 'not established' && w.section !== '';
+    const rules = WINDOWS_RULES.filter((r) => r.fixture.windows.some(established));
+    const paths = rules.map((r) => {
+      const path = join(work, `rule-${r.id}.ini`);
+      writeFileSync(path, asWindowsReads(r.fixture.bytes));
+      return path;
+    });
+    const api = oracle.read(paths, work);
+    const got = rules.map((r, i) =>
+      r.fixture.windows.filter(established).map((w) => {
+        const section = api[i]!.find((s) => foldName(requested(s.name)) === foldName(w.section));
+        const reading = section && (w.key === 'State' || w.key === 'NumSCerts') ? section[w.key].str : null;
+        return { rule: r.id, ...w, value: reading };
+      }),
+    );
+    expect(got).toEqual(rules.map((r) => r.fixture.windows.filter(established).map((w) => ({ rule: r.id, ...w }))));
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { differOnlyBeyondAscii, findAll, foldName, hasNonAscii, readProfileInt, type Profile } from '../../src/profile/parse.js';
 import { ROOT } from '../helpers/root.js';
 import { setUpWine, winePath } from '../helpers/wine.js';
 
@@ -14,8 +15,54 @@ export interface ApiReading {
 
 export interface ApiSection {
   name: string;
+  /** Key names GetPrivateProfileSectionW returns for the section. */
+  keys: string[];
+  keysTruncated?: boolean;
   State: ApiReading;
   NumSCerts: ApiReading;
+}
+
+const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x1a;
+
+/** A section name as the API looks it up: it trims the name it is asked for. */
+export function requested(name: string): string {
+  let start = 0;
+  let end = name.length;
+  while (start < end && isBlank(name.charCodeAt(start))) start++;
+  while (end > start && isBlank(name.charCodeAt(end - 1))) end--;
+  return name.slice(start, end);
+}
+
+/** kmsdb's reading of a key when a caller asks for one section by name: the first entry the API could return there. */
+export function kmsdbReading(profile: Profile, section: string, key: string): ApiReading {
+  const wanted = foldName(requested(section));
+  const entry = findAll(profile, key).find((e) => foldName(e.section) === wanted);
+  return { int: readProfileInt(entry)?.value ?? null, str: entry?.value ?? null };
+}
+
+const RECORD_KEYS = ['State', 'NumSCerts'];
+
+/**
+ * Whether the API's own listing makes the record ambiguous by kmsdb's rules:
+ * State or NumSCerts in more than one section (each name's first, as the API
+ * finds it), or in a section another header matches only beyond ASCII case,
+ * or a key that spells one of them with a non-ASCII letter. Null when a
+ * section's keys did not fit the probe's buffer.
+ */
+export function apiAmbiguous(api: ApiSection[]): boolean | null {
+  const firsts = new Map<string, ApiSection>();
+  for (const s of api) {
+    const name = foldName(requested(s.name));
+    if (name !== '' && !firsts.has(name)) firsts.set(name, s);
+  }
+  if ([...firsts.values()].some((s) => s.keysTruncated)) return null;
+  const names = api.map((s) => s.name);
+  for (const key of RECORD_KEYS) {
+    const holders = [...firsts.values()].filter((s) => s.keys.some((k) => foldName(k) === foldName(key)));
+    if (holders.length > 1) return true;
+    if (holders.some((h) => names.some((other) => differOnlyBeyondAscii(requested(h.name), other)))) return true;
+  }
+  return [...firsts.values()].some((s) => s.keys.some((k) => hasNonAscii(k) && RECORD_KEYS.some((key) => differOnlyBeyondAscii(k, key))));
 }
 
 export interface Oracle {

@@ -4,8 +4,10 @@
  *
  * probe.exe LISTFILE
  *   LISTFILE holds one record path a line (UTF-8). For each, one JSON line:
- *   {"file":N,"sections":[{"name":"...","State":R,"NumSCerts":R},...]}
+ *   {"file":N,"sections":[{"name":"...","keys":["..."],"State":R,"NumSCerts":R},...]}
  *   with R = {"int":I|null,"str":"..."|null}; null is the caller's default.
+ *   keys are the key names GetPrivateProfileSectionW returns for the section
+ *   (with "keysTruncated":true when they did not fit).
  * Every character outside printable ASCII is written as \uXXXX, so the
  * output does not depend on any code page.
  */
@@ -18,6 +20,7 @@
 
 static WCHAR names[BIG];
 static WCHAR value[BIG];
+static WCHAR lines[BIG];
 
 static void put_json_string(const WCHAR *s, size_t n)
 {
@@ -58,6 +61,21 @@ static void probe_key(const WCHAR *section, const WCHAR *key, const WCHAR *file)
     putchar('}');
 }
 
+/* Each line of the section is key=value, or a key alone; only the key is printed. */
+static void probe_keys(const WCHAR *section, const WCHAR *file)
+{
+    DWORD n = GetPrivateProfileSectionW(section, lines, BIG, file);
+    const WCHAR *s;
+    printf("\"keys\":[");
+    for (s = lines; *s; s += wcslen(s) + 1) {
+        const WCHAR *eq = wcschr(s, '=');
+        if (s != lines) putchar(',');
+        put_json_string(s, eq ? (size_t)(eq - s) : wcslen(s));
+    }
+    putchar(']');
+    if (n >= BIG - 2) printf(",\"keysTruncated\":true");
+}
+
 int main(int argc, char **argv)
 {
     FILE *list;
@@ -90,6 +108,8 @@ int main(int argc, char **argv)
             if (s != names) putchar(',');
             printf("{\"name\":");
             put_json_string(s, wcslen(s));
+            putchar(',');
+            probe_keys(s, file);
             printf(",\"State\":");
             probe_key(s, L"State", file);
             printf(",\"NumSCerts\":");
