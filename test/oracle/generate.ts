@@ -127,6 +127,10 @@ const VALUES = [
 const UNICODE_VALUES = ['٤', '４', '\u30004', '\u20284', '\u{1d7dc}', '4\u0301'];
 
 const SECTIONS = ['Client', 'client', 'CLIENT', 'Other', 'KMS', 'Security', 'Mxclfr4zqvktn', 'Sécurité', 'a]b', 'x'];
+/** Names that differ from another only in non-ASCII case, in Windows-1252 (ANSI files can hold them). */
+const ANSI_CASE_SECTIONS = ['É', 'é', 'SÉCURITÉ', 'sécurité', 'Š', 'š', 'Ÿ', 'ÿ', 'ß', 'Ä', 'ä'];
+/** And in UTF-16 only: KELVIN SIGN and k, long s and s, dotted and dotless i, Greek. */
+const UNICODE_CASE_SECTIONS = ['\u212a', 'k', 'K', '\u017f', 's', 'S', '\u0130', 'i', '\u0131', 'I', 'Ω', 'ω', 'Ａ', 'ａ'];
 const HEADER_FORMS = [
   (n: string) => `[${n}]`,
   (n: string) => `[${n}]`,
@@ -135,11 +139,33 @@ const HEADER_FORMS = [
   (n: string) => `[\t${n}\x0b]`,
   (n: string) => `[${n}] trailing`,
   (n: string) => `[${n}]]`,
+  (n: string) => `[${n}]x]`,
+  (n: string) => `[${n}] ]`,
   (n: string) => `[${n}`,
+  (n: string) => `[${n}   `,
+  (n: string) => ` [ ${n}`,
+  (n: string) => `[${n} = 4`,
   (n: string) => `[[${n}]`,
+  (n: string) => `[a[${n}]`,
+  (n: string) => `[${n}[]`,
+  (n: string) => `[${n}\0]`,
+  (n: string) => `[${n} \0]`,
+  (n: string) => `[${n}\t\0x]`,
+  (n: string) => `[\0${n}]`,
+  (n: string) => `[ ${n}\0 x]`,
   () => '[]',
   () => '[ ]',
+  () => '[',
   (n: string) => `;[${n}]`,
+];
+/** Another spelling of a section name, for a header that repeats an earlier one. */
+const RESPELL = [
+  (n: string) => n.toLowerCase(),
+  (n: string) => n.toUpperCase(),
+  (n: string) => n,
+  (n: string) => ` ${n}\t`,
+  (n: string) => `${n}\0`,
+  (n: string) => `${n} \0`,
 ];
 
 const FILLER = [
@@ -163,10 +189,20 @@ const FILLER = [
   '',
 ];
 
+/** Keys with NULs and blanks around the name. */
+const NUL_KEY_FORMS = [(k: string) => `${k}\0x`, (k: string) => `${k} \0`, (k: string) => `\0${k}`, (k: string) => `${k}\0 `];
+
+/** Values at and past the 65,536-character wrap, each starting with a digit the wrap may keep. */
+function longValue(r: Rand): string {
+  const length = pick(r, [65_534, 65_535, 65_536, 65_537, 65_538, 65_536 + 29, 131_072, 131_073]);
+  return pick(r, ['1', '4', '0x4', '']).padEnd(length, pick(r, ['x', '0', '4']));
+}
+
 function keyLine(r: Rand, key: 'State' | 'NumSCerts', unicode: boolean): string {
   const spellings = unicode && chance(r, 0.1) ? UNICODE_KEY_SPELLINGS[key]! : KEY_SPELLINGS[key]!;
-  const spelled = chance(r, 0.6) ? key : pick(r, spellings);
-  const value = unicode && chance(r, 0.05) ? pick(r, UNICODE_VALUES) : pick(r, VALUES);
+  let spelled = chance(r, 0.6) ? key : pick(r, spellings);
+  if (chance(r, 0.03)) spelled = pick(r, NUL_KEY_FORMS)(spelled);
+  const value = chance(r, 0.01) ? longValue(r) : unicode && chance(r, 0.05) ? pick(r, UNICODE_VALUES) : pick(r, VALUES);
   if (chance(r, 0.05)) return spelled; // no '='
   const b = () => (chance(r, 0.5) ? '' : pick(r, BLANKS));
   return `${b()}${spelled}${b()}=${b()}${value}${b()}`;
@@ -183,8 +219,14 @@ function recordText(r: Rand, unicode: boolean): string {
   const lines: string[] = [];
   if (chance(r, 0.15)) lines.push(keyLine(r, pick(r, ['State', 'NumSCerts'] as const), unicode)); // outside any section
   const sections = 1 + Math.floor(r() * (chance(r, 0.7) ? 1 : 4));
+  const caseNames = unicode && chance(r, 0.5) ? UNICODE_CASE_SECTIONS : ANSI_CASE_SECTIONS;
+  const names = chance(r, 0.15) ? caseNames : SECTIONS;
+  let previous = pick(r, names);
   for (let s = 0; s < sections; s++) {
-    lines.push(pick(r, HEADER_FORMS)(pick(r, SECTIONS)));
+    // Repeated sections, spelt otherwise: only the first of a name is read, and what counts as one name is the question.
+    const name = s > 0 && chance(r, 0.3) ? pick(r, RESPELL)(previous) : pick(r, names);
+    previous = name;
+    lines.push(pick(r, HEADER_FORMS)(name));
     const n = Math.floor(r() * 7);
     for (let i = 0; i < n; i++) {
       const k = r();
@@ -206,7 +248,7 @@ function recordText(r: Rand, unicode: boolean): string {
 
 /** Windows-1252 bytes of text that holds only characters 1252 has (the generator's ANSI pools). */
 function ansi(text: string): Buffer {
-  const high: Record<string, number> = { '€': 0x80, '‚': 0x82, '–': 0x96, '“': 0x93, '”': 0x94, '…': 0x85 };
+  const high: Record<string, number> = { '€': 0x80, '‚': 0x82, '–': 0x96, '“': 0x93, '”': 0x94, '…': 0x85, Š: 0x8a, š: 0x9a, Ÿ: 0x9f };
   const out = Buffer.alloc(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

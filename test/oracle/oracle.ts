@@ -52,7 +52,11 @@ const RECORD_KEYS = ['State', 'NumSCerts'];
 export function apiAmbiguous(api: ApiSection[]): boolean | null {
   const firsts = new Map<string, ApiSection>();
   for (const s of api) {
-    const name = foldName(requested(s.name));
+    // GetPrivateProfileSectionW finds a listed name that keeps a blank before its NUL, but a value
+    // lookup trims the name it is asked for and so never reads that section; the trimmed name, if a
+    // header has it, is listed on its own.
+    if (requested(s.name) !== s.name) continue;
+    const name = foldName(s.name);
     if (name !== '' && !firsts.has(name)) firsts.set(name, s);
   }
   if ([...firsts.values()].some((s) => s.keysTruncated)) return null;
