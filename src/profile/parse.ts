@@ -96,11 +96,14 @@ export const VALUE_WRAP = 0x10000;
 
 /** A name as the API compares it: A-Z and a-z alike, every other character as itself. */
 export function foldName(name: string): string {
+  let upper = false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    // toLowerCase would fold non-ASCII letters too; only then is the slower, ASCII-only replace needed.
+    if (c >= 0x80) return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (c >= 0x41 && c <= 0x5a) upper = true;
   }
-  return name;
+  return upper ? name.toLowerCase() : name;
 }
 
 /** Whether `name` equals `folded` (already through foldName) in ASCII case, without building a string. */

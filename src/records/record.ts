@@ -156,6 +156,7 @@ export function sha256(bytes: Uint8Array): string {
 
 /** Whether entries of one key sit in more than one section. */
 function inSeveralSections(entries: ProfileEntry[]): boolean {
+  if (entries.length < 2) return false;
   const first = entries[0] && foldName(entries[0].section);
   return entries.some((e) => foldName(e.section) !== first);
 }
@@ -175,7 +176,9 @@ function dependsOnCaseBeyondAscii(profile: Profile, found: ProfileEntry[]): bool
     for (const s of holding) if (profile.sections.some((other) => differOnlyBeyondAscii(s, other))) return true;
   }
   for (const e of profile.entries) {
-    if (e.readable && (e.key.length === 5 || e.key.length === 9) && hasNonAscii(e.key) && KEYS.some((k) => differOnlyBeyondAscii(e.key, k)))
+    // The length test first: it turns away almost every key before any other work.
+    const length = e.key.length;
+    if ((length === 5 || length === 9) && e.readable && hasNonAscii(e.key) && KEYS.some((k) => differOnlyBeyondAscii(e.key, k)))
       return true;
   }
   return false;
