@@ -284,7 +284,7 @@ interface RecordResets {
  * log that repeats one line is read in linear time. Every check of the
  * backup and the record is left to restoreRecord, which refuses per record.
  */
-class LoggedResets {
+export class LoggedResets {
   private readonly byPath = new Map<string, RecordResets>();
 
   constructor(private readonly dbReal: string) {}

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import ini from 'ini';
 import type { ErrorObject } from 'ajv';
 import { validator } from '../contract/index.js';
 import { describeFsError } from '../fs-errors.js';
 import { InputError, readBounded, sizeText } from '../input/bounded.js';
+import { DottedSectionError, parseIni } from './ini.js';
 
 /** What the settings file gives one server. */
 export interface ServerSettings {
@@ -78,32 +78,9 @@ function shown(name: string): string {
 }
 
 /**
- * Refuses a section name with a dot, escaped (`[HOST\.corp]`) or not, before
- * the ini package reads the file: it splits such names into nested sections,
- * as deep as the name has parts, and a name like the host's full name would
- * never be the section kmsdb looks for. Section lines are found as the ini
- * package finds them, one character at a time.
- */
-function refuseDottedSections(file: string, text: string): void {
-  let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0x0a;
-    if (c !== 0x0a && c !== 0x0d) continue;
-    if (text.charCodeAt(start) === 0x5b) {
-      const section = /^\[([^\]]*)\]\s*$/.exec(text.slice(start, i));
-      if (section && ini.unsafe(section[1] ?? '').includes('.'))
-        throw usage(
-          `settings file ${file}: [${shown(section[1] ?? '')}] has a dot in its name; name a server's section by its short name, like [KMS01].`,
-        );
-    }
-    start = i + 1;
-  }
-}
-
-/**
  * Reads the settings for this server: from `explicit` (--config), else
  * KMSDB_CONFIG, else the default location if a file is there. The file is
- * INI, parsed by the ini package; key names are case-insensitive. It is
+ * INI, read as the ini package reads it (src/settings/ini.ts); key names are case-insensitive. It is
  * validated against schemas/settings.schema.json, and any fault is a usage
  * error naming the file, the section and the key.
  */
@@ -121,8 +98,16 @@ export function loadSettings(explicit: string | undefined, host = hostname()): S
     throw usage(`settings file ${file} cannot be read: ${describeFsError(err)}.`);
   }
   const text = settingsText(file, bytes);
-  refuseDottedSections(file, text);
-  const parsed = ini.parse(text) as Record<string, unknown>;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parseIni(text);
+  } catch (err) {
+    if (err instanceof DottedSectionError)
+      throw usage(
+        `settings file ${file}: [${shown(err.written)}] has a dot in its name; name a server's section by its short name, like [KMS01].`,
+      );
+    throw err;
+  }
   const lowered: Record<string, unknown> = {};
   for (const [name, section] of Object.entries(parsed)) {
     lowered[name] =
@@ -138,7 +123,7 @@ export function loadSettings(explicit: string | undefined, host = hostname()): S
   const server = Object.entries(sections).find(([name]) => name.toLowerCase() === short)?.[1];
   const merged = { ...sections.defaults, ...server };
   for (const [key, value] of Object.entries(merged)) {
-    // The ini package reads "\\" as an escaped "\": a UNC path written \\server\share arrives as \server\share.
+    // INI reads "\\" as an escaped "\": a UNC path written \\server\share arrives as \server\share.
     if (/^\\[^\\]/.test(value)) {
       throw usage(
         `settings file ${file}: ${key} = ${value} looks like a UNC path that lost a backslash; write \\\\\\\\server\\share or //server/share.`,
