@@ -300,7 +300,9 @@ export class LoggedResets {
       const open = record.open.get(key) ?? { at: [], next: 0 };
       record.open.set(key, open);
       open.at.push(record.resets.length);
-      record.resets.push(e);
+      // Only what a restore needs: a log of many resets keeps no more than it must.
+      const { event, id, path, backupPath, sha256Before, sha256After } = e;
+      record.resets.push({ event, id, path, backupPath, sha256Before, sha256After });
       return;
     }
     const open = record?.open.get(key);
