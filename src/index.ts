@@ -1,8 +1,14 @@
 import { EXIT, exitErrorOf } from './cli/errors.js';
 import { main } from './cli/main.js';
+import { printable } from './cli/terminal.js';
 import { trace } from './trace.js';
 
 const argv = process.argv.slice(2);
+
+// A stderr that cannot be written (a full disk, a reader gone) must not end the run with
+// Node's exit 1 in the middle of a change, holding the lock: the message is lost, and the
+// exit code, which is what scripts read, still says what happened.
+process.stderr.on('error', () => {});
 
 // The one place that decides the exit code. It never calls process.exit(),
 // which would cut off output still draining into a pipe.
@@ -17,7 +23,7 @@ function finish(code: number): void {
 main(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(finish, (err: unknown) => {
   const exit = exitErrorOf(err);
   if (exit) {
-    process.stderr.write(`kmsdb: ${exit.message}\n`);
+    process.stderr.write(`kmsdb: ${printable(exit.message)}\n`);
     finish(exit.code);
     return;
   }
@@ -29,6 +35,7 @@ main(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stder
     : err instanceof Error
       ? err.message
       : String(err);
-  process.stderr.write(`kmsdb: internal error: ${detail}\n`);
+  // One line for users; the stack of KMSDB_DEBUG keeps its lines, each made printable.
+  process.stderr.write(`kmsdb: internal error: ${(detail ?? '').split('\n').map(printable).join('\n')}\n`);
   finish(EXIT.INTERNAL);
 });

@@ -3,7 +3,8 @@ import { basename, dirname } from 'node:path';
 import { backupRecordName } from '../safety/backup.js';
 import { buildRecord, diagnose, sha256, STATE_RECOVERY, STATE_UNDEFINED } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
-import { FileReader, RecordTooLargeError } from '../scan/file-reader.js';
+import { RECORD_SIZE_LIMIT } from '../scan/file-reader.js';
+import { InputError, readBounded } from '../input/bounded.js';
 import { samePath } from './target.js';
 
 export type BackupRefusalCode = 'no-backup' | 'backup-outside' | 'backup-mismatch' | 'backup-not-a-record';
@@ -60,17 +61,15 @@ export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
   if (named === null || !samePath(named, recordName)) {
     return { code: 'backup-mismatch', message: `${basename(backupPath)} is not a kmsdb backup of ${recordName}.` };
   }
-  const reader = new FileReader();
   let bytes: Buffer;
   try {
-    bytes = Buffer.from(reader.read(real));
-    if (!reader.stat().isFile()) return { code: 'backup-not-a-record', message: `The backup ${backupPath} is not a regular file.` };
+    ({ bytes } = readBounded(real, RECORD_SIZE_LIMIT));
   } catch (err) {
-    if (err instanceof RecordTooLargeError)
-      return { code: 'backup-not-a-record', message: `The backup ${backupPath} is larger than any record (${err.limit} bytes).` };
+    if (err instanceof InputError && err.reason === 'size')
+      return { code: 'backup-not-a-record', message: `The backup ${backupPath} is larger than any record (${RECORD_SIZE_LIMIT} bytes).` };
+    if (err instanceof InputError)
+      return { code: 'backup-not-a-record', message: `The backup ${backupPath} ${err.message}; only kmsdb's own backups are restored.` };
     return { code: 'no-backup', message: `The backup ${backupPath} cannot be read: ${describeFsError(err)}.` };
-  } finally {
-    reader.close();
   }
   if (claim.sha256 !== null) {
     if (sha256(bytes) !== claim.sha256) {

@@ -15,7 +15,7 @@ import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
 import type { ServerSettings } from '../settings/index.js';
-import { checkLogPath, LogPathError, readAuditLog, AuditLogError, type AuditEntry } from '../safety/audit.js';
+import { checkLogPath, LogPathError, forEachAuditEntry, AuditLogError, type AuditEntry } from '../safety/audit.js';
 import { removeStaleTemps } from '../safety/atomic.js';
 import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
 import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
@@ -97,16 +97,24 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
   const backupDir = backupOption !== undefined ? resolve(backupOption) : defaultBackupDir(dbReal);
   // The backup folder may not exist yet: the first backup makes it.
   const backupReal = nearestReal(backupDir);
-  const from = (option: string, key: string, viaCli: boolean) =>
-    viaCli ? `--${option}` : `${key} (settings file ${settings?.file ?? ''})`;
+  // Where a folder or log came from, as the user gave it: an option, the settings file, or neither (the default).
+  const from = (option: string, key: string, viaCli: boolean, fromSettings: boolean, byDefault: string) =>
+    viaCli ? `--${option}` : fromSettings && settings ? `${key} (settings file ${settings.file})` : byDefault;
   if (isInside(backupReal, dbReal)) {
+    const backupWhere = from(
+      'backup-dir',
+      'backupDir',
+      args['backup-dir'] !== undefined,
+      backupOption !== undefined,
+      'the default backup folder',
+    );
     throw usage(
-      `${command}: ${from('backup-dir', 'backupDir', args['backup-dir'] !== undefined)} must not be the database folder nor be inside it, ` +
+      `${command}: ${backupWhere} must not be the database folder nor be inside it, ` +
         `and ${backupDir} is inside the database folder ${dbReal}; backups stay out of it.`,
     );
   }
   const logPath = logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log');
-  const logWhere = from('log', 'log', args.log !== undefined);
+  const logWhere = from('log', 'log', args.log !== undefined, logOption !== undefined, 'the default audit log');
   if (isInside(nearestReal(logPath), dbReal))
     throw usage(`${command}: ${logWhere} ${logPath} is inside the database folder ${dbReal}; the audit log stays out of it.`);
   try {
@@ -225,10 +233,10 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   return runChanges('reset', setup, select, (r) => resetRecord(setup.ctx, r), io);
 }
 
-/** An audit log's entries; any line that is not one makes the whole log unusable (exit 2). */
-function auditLog(logPath: string): AuditEntry[] {
+/** Reads an audit log's entries one at a time; any line that is not one makes the whole log unusable (exit 2). */
+function auditLog(logPath: string, onEntry: (entry: AuditEntry) => void): void {
   try {
-    return readAuditLog(logPath);
+    forEachAuditEntry(logPath, onEntry);
   } catch (err) {
     if (err instanceof AuditLogError) throw usage(`restore: ${err.message}; nothing was restored.`);
     throw err;
@@ -261,31 +269,68 @@ export function matchIds<T>(
 /** What a log, or piped log lines, can say about a reset: enough to undo it. */
 type LoggedChange = Pick<AuditEntry, 'event' | 'id' | 'path' | 'backupPath' | 'sha256Before' | 'sha256After'>;
 
+/** One record's resets, in log order; a reset that a later reset-failed line takes back is left as a hole. */
+interface RecordResets {
+  resets: (LoggedChange | null)[];
+  /** Per backup and hash after: where its resets not yet taken back are, and how many of them are. */
+  open: Map<string, { at: number[]; next: number }>;
+}
+
 /**
  * What log entries say to undo: the latest reset of each record in this
- * database that the entries do not also show as failed. Every check of the
+ * database that the entries do not also show as failed. A reset-failed line
+ * takes back the earliest reset with its backup and hash that is not yet
+ * taken back. Each entry costs the same however many came before it, so a
+ * log that repeats one line is read in linear time. Every check of the
  * backup and the record is left to restoreRecord, which refuses per record.
  */
-function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
-  // A shared log may name other databases' records: those are not this run's to restore.
-  const entries = all.filter((e) => samePath(dirname(e.path), dbReal));
-  const resets = new Map<string, LoggedChange[]>();
-  for (const e of entries) {
-    if (e.event === 'reset') resets.set(e.path, [...(resets.get(e.path) ?? []), e]);
-    if (e.event === 'reset-failed') {
-      const list = resets.get(e.path) ?? [];
-      const at = list.findIndex((r) => r.backupPath === e.backupPath && r.sha256After === e.sha256After);
-      if (at >= 0) list.splice(at, 1);
+export class LoggedResets {
+  private readonly byPath = new Map<string, RecordResets>();
+
+  constructor(private readonly dbReal: string) {}
+
+  add(e: LoggedChange): void {
+    if (e.event !== 'reset' && e.event !== 'reset-failed') return;
+    // A shared log may name other databases' records: those are not this run's to restore.
+    if (!samePath(dirname(e.path), this.dbReal)) return;
+    const key = `${e.backupPath}\0${e.sha256After}`;
+    let record = this.byPath.get(e.path);
+    if (e.event === 'reset') {
+      if (!record) this.byPath.set(e.path, (record = { resets: [], open: new Map() }));
+      const open = record.open.get(key) ?? { at: [], next: 0 };
+      record.open.set(key, open);
+      open.at.push(record.resets.length);
+      // Only what a restore needs: a log of many resets keeps no more than it must.
+      const { event, id, path, backupPath, sha256Before, sha256After } = e;
+      record.resets.push({ event, id, path, backupPath, sha256Before, sha256After });
+      return;
     }
+    const open = record?.open.get(key);
+    if (!record || !open || open.next >= open.at.length) return;
+    record.resets[open.at[open.next++] as number] = null;
   }
-  let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is LoggedChange => e !== undefined);
-  if (ids) {
-    const wanted = new Set(
-      [...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])),
-    );
-    latest = latest.filter((e) => wanted.has(e));
+
+  requests(ids: readonly string[] | undefined): RestoreRequest[] {
+    let latest: LoggedChange[] = [];
+    for (const { resets } of this.byPath.values()) {
+      let at = resets.length - 1;
+      while (at >= 0 && resets[at] === null) at--;
+      if (at >= 0) latest.push(resets[at] as LoggedChange);
+    }
+    if (ids) {
+      const wanted = new Set(
+        [...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])),
+      );
+      latest = latest.filter((e) => wanted.has(e));
+    }
+    return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
   }
-  return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
+}
+
+function restoresFromEntries(all: Iterable<LoggedChange>, dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
+  const resets = new LoggedResets(dbReal);
+  for (const e of all) resets.add(e);
+  return resets.requests(ids);
 }
 
 /**
@@ -296,7 +341,7 @@ function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: 
 function loggedBackups(logPath: string): (backupPath: string) => { sha256Before: string; sha256After: string } | null {
   const logged = new Map<string, { sha256Before: string; sha256After: string }>();
   if (existsSync(logPath))
-    for (const e of auditLog(logPath)) logged.set(pathKey(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After });
+    auditLog(logPath, (e) => logged.set(pathKey(e.backupPath), { sha256Before: e.sha256Before, sha256After: e.sha256After }));
   return (backupPath) => logged.get(pathKey(backupPath)) ?? null;
 }
 
@@ -378,7 +423,9 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     // Bad input must fail before the lock is taken or anything is read.
     requests = restoresFromItems(parseRestoreItems(await readAll(io.stdin)), setup);
   } else {
-    requests = restoresFromEntries(auditLog(resolve(args['from-log'] as string)), setup.ctx.dbReal, args.id);
+    const resets = new LoggedResets(setup.ctx.dbReal);
+    auditLog(resolve(args['from-log'] as string), (e) => resets.add(e));
+    requests = resets.requests(args.id);
   }
   return runChanges(
     'restore',

@@ -4,11 +4,14 @@ import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.
 import { EXIT, usage } from './errors.js';
 import type { Io } from './io.js';
 import { ItemWriter, ProgressReporter, TextSink } from './output.js';
+import { printable } from './terminal.js';
 
 /** Files kmsdb cannot name are not read; say so rather than leave them out in silence. */
 function warnUndecodable(io: Io, dir: string, names: readonly string[] | undefined): void {
   for (const name of names ?? []) {
-    io.stderr.write(`kmsdb: warning: ${dir} holds ${name}, whose name is not valid UTF-8; it is not read. Rename it to read it.\n`);
+    io.stderr.write(
+      `kmsdb: warning: ${printable(`${dir} holds ${name}`)}, whose name is not valid UTF-8; it is not read. Rename it to read it.\n`,
+    );
   }
 }
 

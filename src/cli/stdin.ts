@@ -1,22 +1,28 @@
 import { explain, MAX_DEPTH, nestsDeeperThan, validator } from '../contract/index.js';
 import type { ChangeRequest } from '../change/reset-restore.js';
 import { usage } from './errors.js';
+import { checkStdin, forEachTextLine, InputError, readStream } from '../input/bounded.js';
 
 /** The most stdin a request may hold; kmsdb get prints about 500 bytes a record. */
 export const STDIN_LIMIT = 128 * 1024 * 1024;
 
+/**
+ * All of stdin as text. Standard input must be a pipe, a terminal or a file
+ * (not a device like /dev/zero), and hold at most `limit` bytes: more is
+ * refused as soon as it arrives.
+ */
 export async function readAll(stream: NodeJS.ReadableStream, limit = STDIN_LIMIT): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += b.length;
-    if (size > limit) throw usage(`stdin holds more than ${limit / 1024 / 1024} MiB; send the records in smaller batches.`);
-    chunks.push(b);
+  const tooLarge = () => usage(`stdin holds more than ${limit / 1024 / 1024} MiB; send the records in smaller batches.`);
+  let bytes: Buffer;
+  try {
+    if (stream === process.stdin) checkStdin(limit);
+    bytes = await readStream(stream, limit);
+  } catch (err) {
+    if (err instanceof InputError && err.reason === 'size') throw tooLarge();
+    if (err instanceof InputError) throw usage(`stdin ${err.message}; pipe the input into kmsdb.`);
+    throw err;
   }
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 type ItemSchema = 'resetRequest' | 'restoreRequest';
@@ -44,12 +50,13 @@ function parseItems(text: string, schema: ItemSchema): unknown[] {
   try {
     whole = JSON.parse(trimmed);
   } catch {
-    // Not one JSON value: NDJSON, read line by line below.
-    return trimmed
-      .split(/\r?\n/)
-      .map((line, i) => ({ line: line.trim(), where: `stdin line ${i + 1}` }))
-      .filter(({ line }) => line !== '')
-      .map(({ line, where }) => item(parseLine(line, where, schema), where, schema));
+    // Not one JSON value: NDJSON, read a line at a time, so that the first bad line ends the work.
+    const items: unknown[] = [];
+    forEachTextLine(text, (line, number) => {
+      const where = `stdin line ${number}`;
+      items.push(item(parseLine(line.trim(), where, schema), where, schema));
+    });
+    return items;
   }
   const lists = schema === 'resetRequest' ? ['records'] : ['records', 'results'];
   if (whole !== null && typeof whole === 'object' && !Array.isArray(whole) && lists.some((key) => key in whole)) {

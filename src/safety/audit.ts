@@ -1,9 +1,10 @@
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { explain, validator } from '../contract/index.js';
 import { writeAllAndSync } from './atomic.js';
 import { errorCode } from '../fs-errors.js';
+import { forEachLine, InputError, sizeText } from '../input/bounded.js';
 
 export type AuditEvent = 'reset' | 'restore' | 'reset-failed' | 'restore-failed';
 
@@ -54,6 +55,9 @@ export class AuditLogError extends Error {
 
 /** The largest audit log restore reads: years of changes to a large database fit many times over. */
 export const AUDIT_LOG_LIMIT = 256 * 1024 * 1024;
+
+/** The longest line restore reads from an audit log: two of the longest Windows paths, and an error, fit in it. */
+export const AUDIT_LINE_LIMIT = 1024 * 1024;
 
 export function currentUser(): string {
   try {
@@ -153,44 +157,34 @@ function parseLine(line: string): unknown {
 }
 
 /**
- * Reads and validates a whole audit log: every line must be an entry as
- * kmsdb writes it (schemas/audit-entry.schema.json), or none is returned.
+ * Reads and validates a whole audit log, a line at a time: every line must be
+ * an entry as kmsdb writes it (schemas/audit-entry.schema.json). Each entry
+ * goes to `onEntry` as it is read, and the first line that is not one throws,
+ * so a caller acts on none of them until this returns.
  */
-export function readAuditLog(path: string): AuditEntry[] {
-  let fd: number;
+export function forEachAuditEntry(path: string, onEntry: (entry: AuditEntry) => void): void {
+  const validate = validator('auditEntry');
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    forEachLine(path, { size: AUDIT_LOG_LIMIT, line: AUDIT_LINE_LIMIT }, (line, number) => {
+      const value = parseLine(line);
+      if (value === undefined) throw new AuditLogError(path, number, 'is not an audit entry: it is not JSON');
+      if (!validate(value)) throw new AuditLogError(path, number, `is not an audit entry: ${explain(validate.errors, 'it')}`);
+      onEntry(value as AuditEntry);
+    });
   } catch (err) {
+    if (err instanceof AuditLogError) throw err;
+    if (err instanceof InputError && err.reason === 'size')
+      throw new AuditLogError(path, null, `is larger than ${sizeText(AUDIT_LOG_LIMIT)}; split it and restore from each part`);
+    if (err instanceof InputError && err.reason === 'line')
+      throw new AuditLogError(path, err.line, `is not an audit entry: it is longer than ${sizeText(AUDIT_LINE_LIMIT)}`);
+    if (err instanceof InputError) throw new AuditLogError(path, null, err.message);
     throw new AuditLogError(path, null, `cannot be read: ${errorCode(err) ?? String(err)}`);
   }
-  let bytes: Buffer;
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new AuditLogError(path, null, 'is not a regular file');
-    if (st.size > AUDIT_LOG_LIMIT)
-      throw new AuditLogError(path, null, `is larger than ${AUDIT_LOG_LIMIT / 1024 / 1024} MiB; split it and restore from each part`);
-    bytes = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    bytes = bytes.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-  const validate = validator('auditEntry');
+}
+
+/** A whole audit log's entries (see forEachAuditEntry). */
+export function readAuditLog(path: string): AuditEntry[] {
   const entries: AuditEntry[] = [];
-  bytes
-    .toString('utf8')
-    .split(/\r?\n/)
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      const value = parseLine(line);
-      if (value === undefined) throw new AuditLogError(path, i + 1, 'is not an audit entry: it is not JSON');
-      if (!validate(value)) throw new AuditLogError(path, i + 1, `is not an audit entry: ${explain(validate.errors, 'it')}`);
-      entries.push(value as AuditEntry);
-    });
+  forEachAuditEntry(path, (entry) => entries.push(entry));
   return entries;
 }

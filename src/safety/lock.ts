@@ -1,12 +1,16 @@
-import { lstatSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFileWith, linkNew } from './atomic.js';
 import { errorCode } from '../fs-errors.js';
 import { isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
+import { readBounded } from '../input/bounded.js';
 
 export const LOCK_NAME = '.kmsdb.lock';
+
+/** The most of a lock file that is read: what kmsdb writes is about 100 bytes. */
+const LOCK_SIZE_LIMIT = 4096;
 
 /** What a lock file records about its owner. */
 export interface LockOwner {
@@ -58,9 +62,10 @@ export class LockBusyError extends Error {
   }
 }
 
+/** The lock's owner; null for a lock that is not one kmsdb wrote (not a regular file, too large, not its JSON). */
 function readOwner(path: string): LockOwner | null {
   try {
-    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    const owner = JSON.parse(readBounded(path, LOCK_SIZE_LIMIT).bytes.toString('utf8')) as LockOwner;
     return typeof owner.pid === 'number' && typeof owner.host === 'string' ? owner : null;
   } catch {
     return null;

@@ -26,13 +26,19 @@ const WINDOW = 16;
 // keeps its memory down at no cost in speed (npm run bench -- --only scan).
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
+// The workers print nothing. Left to default, each one's stdout and stderr are piped into the
+// process's, and every pipe adds listeners there: with 11 or more workers, a write that
+// waits for 'drain' makes Node warn of a listener leak (MaxListenersExceededWarning).
+const WORKER_STDIO = { stdout: true, stderr: true };
+
 /** The scan worker's code: a SEA carries it as an asset; the bundle finds it beside itself. */
 function startWorker(): Worker {
   // node:sea exists only in the executables' Node 22, so it is asked for when a worker starts, not imported.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sea = require('node:sea') as { isSea(): boolean; getAsset(key: string, encoding: string): string };
-  if (sea.isSea()) return new Worker(sea.getAsset('scan-worker.cjs', 'utf8'), { eval: true, resourceLimits: WORKER_LIMITS });
-  return new Worker(join(__dirname, 'kmsdb-scan-worker.cjs'), { resourceLimits: WORKER_LIMITS });
+  if (sea.isSea())
+    return new Worker(sea.getAsset('scan-worker.cjs', 'utf8'), { eval: true, resourceLimits: WORKER_LIMITS, ...WORKER_STDIO });
+  return new Worker(join(__dirname, 'kmsdb-scan-worker.cjs'), { resourceLimits: WORKER_LIMITS, ...WORKER_STDIO });
 }
 
 /** A run of passing records, serialised and joined by the requested separator, in UTF-8. */

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import ini from 'ini';
 import type { ErrorObject } from 'ajv';
 import { validator } from '../contract/index.js';
 import { describeFsError } from '../fs-errors.js';
+import { InputError, readBounded, sizeText } from '../input/bounded.js';
+import { DottedSectionError, parseIni } from './ini.js';
 
 /** What the settings file gives one server. */
 export interface ServerSettings {
@@ -44,8 +45,6 @@ const SETTINGS_LIMIT = 1024 * 1024;
  */
 function settingsText(file: string, bytes: Buffer): string {
   const save = 'save it as UTF-8 (or as Unicode with a BOM)';
-  if (bytes.length > SETTINGS_LIMIT)
-    throw usage(`settings file ${file} is larger than ${SETTINGS_LIMIT / 1024 / 1024} MiB; it is not a kmsdb settings file.`);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2, bytes.length - (bytes.length % 2)).toString('utf16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff)
     return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
@@ -73,22 +72,15 @@ function sentence(file: string, e: ErrorObject | undefined): string {
   return `settings file ${file}: ${e?.instancePath ? `[${section}] ${e.instancePath.split('/')[2] ?? ''} ` : ''}${e?.message ?? 'is not valid'}.`;
 }
 
-/** The ini package splits section names at dots into nested objects: the first such name, put back together. */
-function dottedSection(parsed: Record<string, unknown>, prefix = ''): string | null {
-  for (const [name, value] of Object.entries(parsed)) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
-    const inner = Object.entries(value as Record<string, unknown>).find(
-      ([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v),
-    );
-    if (inner) return dottedSection({ [inner[0]]: inner[1] }, `${prefix}${name}.`) ?? `${prefix}${name}.${inner[0]}`;
-  }
-  return null;
+/** What a section name is shown as in a message: the start of it, when it is long. */
+function shown(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}...` : name;
 }
 
 /**
  * Reads the settings for this server: from `explicit` (--config), else
  * KMSDB_CONFIG, else the default location if a file is there. The file is
- * INI, parsed by the ini package; key names are case-insensitive. It is
+ * INI, read as the ini package reads it (src/settings/ini.ts); key names are case-insensitive. It is
  * validated against schemas/settings.schema.json, and any fault is a usage
  * error naming the file, the section and the key.
  */
@@ -98,15 +90,24 @@ export function loadSettings(explicit: string | undefined, host = hostname()): S
   if (!named && !existsSync(file)) return null;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    ({ bytes } = readBounded(file, SETTINGS_LIMIT));
   } catch (err) {
+    if (err instanceof InputError && err.reason === 'size')
+      throw usage(`settings file ${file} is larger than ${sizeText(SETTINGS_LIMIT)}; it is not a kmsdb settings file.`);
+    if (err instanceof InputError) throw usage(`settings file ${file} ${err.message}; name the settings file itself.`);
     throw usage(`settings file ${file} cannot be read: ${describeFsError(err)}.`);
   }
   const text = settingsText(file, bytes);
-  const parsed = ini.parse(text) as Record<string, unknown>;
-  const dotted = dottedSection(parsed);
-  if (dotted)
-    throw usage(`settings file ${file}: [${dotted}] has a dot in its name; name a server's section by its short name, like [KMS01].`);
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parseIni(text);
+  } catch (err) {
+    if (err instanceof DottedSectionError)
+      throw usage(
+        `settings file ${file}: [${shown(err.written)}] has a dot in its name; name a server's section by its short name, like [KMS01].`,
+      );
+    throw err;
+  }
   const lowered: Record<string, unknown> = {};
   for (const [name, section] of Object.entries(parsed)) {
     lowered[name] =
@@ -122,7 +123,7 @@ export function loadSettings(explicit: string | undefined, host = hostname()): S
   const server = Object.entries(sections).find(([name]) => name.toLowerCase() === short)?.[1];
   const merged = { ...sections.defaults, ...server };
   for (const [key, value] of Object.entries(merged)) {
-    // The ini package reads "\\" as an escaped "\": a UNC path written \\server\share arrives as \server\share.
+    // INI reads "\\" as an escaped "\": a UNC path written \\server\share arrives as \server\share.
     if (/^\\[^\\]/.test(value)) {
       throw usage(
         `settings file ${file}: ${key} = ${value} looks like a UNC path that lost a backslash; write \\\\\\\\server\\share or //server/share.`,

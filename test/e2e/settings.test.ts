@@ -70,6 +70,12 @@ describe('the settings file', () => {
       '[defaults]\nlog = /l\n[kms01.contoso.com]\ndatabase = /x\n',
       /\[kms01\.contoso\.com\] has a dot in its name; name a server's section by its short name/,
     ],
+    [
+      // The ini package reads [KMS01\.corp] as a section named "KMS01.corp", which no host's short name matches.
+      'a server named with an escaped dot',
+      '[defaults]\nlog = /l\n[kms01\\.contoso]\ndatabase = /x\n',
+      /\[kms01\\\.contoso\] has a dot in its name; name a server's section by its short name/,
+    ],
     ['an empty value', '[defaults]\ndatabase =\n', /\[defaults\] database must NOT have fewer than 1 characters/],
     ['a UNC path that lost a backslash', '[defaults]\ndatabase = \\\\kms01\\d$\\Clients\n', /looks like a UNC path that lost a backslash/],
   ])('refuses %s with exit 2, naming the file', async (_, text, message) => {
