@@ -1,7 +1,8 @@
 // npm run bench: speed and memory figures, each against a named peer measured in the same run.
 // Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--only startup,scan,reset] [--kmsdb PATH] [--baseline PATH]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeBinary, pinnedNodeVersion } from './lib/node-dist.mjs';
@@ -15,11 +16,25 @@ const { values: opts } = parseArgs({
     sizes: { type: 'string', default: '100000' },
     only: { type: 'string' },
     kmsdb: { type: 'string' },
-    // Another kmsdb (say, built from an earlier commit) that the reset bench runs alternately with this one.
+    // Another kmsdb (say, built from an earlier commit) that the start-up, scan and reset benches run alternately with this one.
     baseline: { type: 'string' },
   },
 });
 const RUNS = Number(opts.runs);
+// A median of fewer runs says little on a shared machine: start-up and the scan always take at least this many.
+const MIN_RUNS = 5;
+const BASELINE = (() => {
+  if (opts.baseline === undefined) return null;
+  const path = resolve(opts.baseline);
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new Error(`--baseline ${path} is not an executable kmsdb`);
+  }
+  const r = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`--baseline ${path} --version exited ${r.status}: ${r.stderr}`);
+  return path;
+})();
 // The standalone executable by default; --kmsdb dist/kmsdb.cjs measures the bundle under this node.
 const KMSDB = (() => {
   const chosen = resolve(opts.kmsdb ?? join(ROOT, 'dist/KmsEnrollment/bin/linux-x64/kmsdb'));
@@ -65,11 +80,18 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** The load averages over 1, 5 and 15 minutes: figures taken under a high load are to be measured again. */
+function load() {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+}
+
 /** Alternates the commands run by run, so drift on a noisy machine hits each alike. */
-function race(commands) {
+function race(commands, runs = RUNS) {
   const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, { wall: [], rss: [] }]));
   for (const argv of Object.values(commands)) measure(argv); // warm the page cache
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     for (const [name, argv] of Object.entries(commands)) {
       const m = measure(argv);
       samples[name].wall.push(m.wall);
@@ -84,27 +106,45 @@ function row(cells) {
 }
 
 function benchScan() {
-  console.log(`\n## Scan: kmsdb get vs grep -rlE '^State = 4' (median of ${RUNS} alternating runs, warm cache)\n`);
-  console.log('`--threads 1` is the first implementation: one thread, files read one after another.\n');
-  row(['records', 'command', 'wall s', 'ratio to grep', 'peak RSS MiB']);
-  row(['---:', '---', '---:', '---:', '---:']);
+  const runs = Math.max(RUNS, MIN_RUNS);
+  console.log(`\n## Scan: kmsdb get vs grep -rlE '^State = 4' (median of ${runs} alternating runs, warm cache; load ${load()})\n`);
+  console.log('`--threads 1` is the first implementation: one thread, files read one after another.');
+  if (BASELINE) console.log(`"baseline" rows run ${BASELINE}; the last column is kmsdb's wall time over the baseline's.`);
+  console.log('');
+  row(['records', 'command', 'wall s', 'ratio to grep', 'peak RSS MiB', ...(BASELINE ? ['over baseline'] : [])]);
+  row(['---:', '---', '---:', '---:', '---:', ...(BASELINE ? ['---:'] : [])]);
   const peak = {};
   for (const size of opts.sizes.split(',').map(Number)) {
     const dir = database(size);
     const files = readdirSync(dir).length;
     if (files !== size) throw new Error(`${dir} holds ${files} files, not ${size}`);
-    const results = race({
-      grep: ['grep', '-rlE', '^State = 4', dir],
-      'kmsdb get --affected': [...KMSDB, 'get', '--path', dir, '--affected', '--format', 'ndjson'],
-      'kmsdb get --affected --threads 1': [...KMSDB, 'get', '--path', dir, '--affected', '--format', 'ndjson', '--threads', '1'],
-      'kmsdb get (all)': [...KMSDB, 'get', '--path', dir, '--format', 'ndjson'],
-      'kmsdb get (all) --threads 1': [...KMSDB, 'get', '--path', dir, '--format', 'ndjson', '--threads', '1'],
-    });
+    const gets = {
+      'get --affected': ['get', '--path', dir, '--affected', '--format', 'ndjson'],
+      'get --affected --threads 1': ['get', '--path', dir, '--affected', '--format', 'ndjson', '--threads', '1'],
+      'get (all)': ['get', '--path', dir, '--format', 'ndjson'],
+      'get (all) --threads 1': ['get', '--path', dir, '--format', 'ndjson', '--threads', '1'],
+    };
+    const commands = { grep: ['grep', '-rlE', '^State = 4', dir] };
+    for (const [name, args] of Object.entries(gets)) {
+      commands[`kmsdb ${name}`] = [...KMSDB, ...args];
+      if (BASELINE) commands[`baseline ${name}`] = [BASELINE, ...args];
+    }
+    const results = race(commands, runs);
     for (const [name, r] of Object.entries(results)) {
-      row([size, name, r.wall.toFixed(3), (r.wall / results.grep.wall).toFixed(2), r.rss.toFixed(1)]);
+      const overBaseline =
+        name.startsWith('kmsdb ') && BASELINE ? [(r.wall / results[name.replace(/^kmsdb/, 'baseline')].wall).toFixed(2)] : [];
+      row([
+        size,
+        name,
+        r.wall.toFixed(3),
+        (r.wall / results.grep.wall).toFixed(2),
+        r.rss.toFixed(1),
+        ...(BASELINE ? [overBaseline[0] ?? ''] : []),
+      ]);
       (peak[name] ??= {})[size] = r.rss;
     }
   }
+  console.log(`\nLoad after the scan: ${load()}`);
   if (peak.grep[10000] && peak.grep[100000]) {
     console.log('\nPeak RSS at 100,000 records over peak RSS at 10,000:\n');
     for (const [name, bySize] of Object.entries(peak)) console.log(`- ${name}: ${(bySize[100000] / bySize[10000]).toFixed(2)}`);
@@ -135,7 +175,7 @@ function benchReset() {
     return `${kmsdb} get --path ${q(clients)} --affected --format ndjson | ${kmsdb} reset --path ${q(clients)} --stdin --format ndjson`;
   };
   const commands = { kmsdb: pipeline(KMSDB) };
-  if (opts.baseline) commands.baseline = pipeline([resolve(opts.baseline)]);
+  if (BASELINE) commands.baseline = pipeline([BASELINE]);
   const walls = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const [name, command] of Object.entries(commands)) {
@@ -152,13 +192,13 @@ function benchReset() {
   spawnSync('rm', ['-rf', work]);
   console.log(
     `\n## Reset: get --affected | reset --stdin on ${count} stuck records ` +
-      `(median of ${RUNS} runs, each on a fresh copy${opts.baseline ? ', alternating with the baseline' : ''})\n`,
+      `(median of ${RUNS} runs, each on a fresh copy${BASELINE ? ', alternating with the baseline' : ''}; load ${load()})\n`,
   );
   row(['kmsdb', 'records', 'wall s', 'records/s']);
   row(['---', '---:', '---:', '---:']);
   for (const [name, w] of Object.entries(walls)) {
     const wall = median(w);
-    row([name === 'baseline' ? `baseline ${opts.baseline}` : KMSDB.at(-1), count, wall.toFixed(2), Math.round(count / wall)]);
+    row([name === 'baseline' ? `baseline ${BASELINE}` : KMSDB.at(-1), count, wall.toFixed(2), Math.round(count / wall)]);
   }
 }
 
@@ -166,18 +206,24 @@ function benchStartup() {
   const exe = join(ROOT, 'dist/KmsEnrollment/bin/linux-x64/kmsdb');
   const node = nodeBinary('linux-x64');
   const runs = Math.max(RUNS, 21);
-  const walls = { node: [], kmsdb: [] };
-  for (let i = 0; i < runs; i++) {
-    walls.node.push(measure([node, '-e', '0']).wall);
-    walls.kmsdb.push(measure([exe, '--version']).wall);
-  }
+  const commands = { node: [node, '-e', '0'], kmsdb: [exe, '--version'] };
+  if (BASELINE) commands.baseline = [BASELINE, '--version'];
+  const walls = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (const argv of Object.values(commands)) measure(argv); // page in each binary once
+  for (let i = 0; i < runs; i++) for (const [name, argv] of Object.entries(commands)) walls[name].push(measure(argv).wall);
   const n = median(walls.node);
-  const k = median(walls.kmsdb);
-  console.log(`\n## Start-up: kmsdb --version vs the same pinned Node running node -e 0 (median of ${runs} alternating runs)\n`);
-  row(['command', 'wall ms', 'ratio']);
+  console.log(
+    `\n## Start-up: kmsdb --version vs the same pinned Node running node -e 0 (median of ${runs} alternating runs; load ${load()})\n`,
+  );
+  row(['command', 'wall ms', 'ratio to node -e 0']);
   row(['---', '---:', '---:']);
   row([`node ${pinnedNodeVersion()} -e 0`, (n * 1000).toFixed(1), '1.00']);
-  row(['kmsdb --version', (k * 1000).toFixed(1), (k / n).toFixed(2)]);
+  row(['kmsdb --version', (median(walls.kmsdb) * 1000).toFixed(1), (median(walls.kmsdb) / n).toFixed(2)]);
+  if (BASELINE) {
+    const b = median(walls.baseline);
+    row([`baseline --version (${BASELINE})`, (b * 1000).toFixed(1), (b / n).toFixed(2)]);
+    console.log(`\nkmsdb over the baseline: ${(median(walls.kmsdb) / b).toFixed(2)}`);
+  }
   const size = (p) => `${(statSync(p).size / 1024 / 1024).toFixed(1)} MiB`;
   console.log(`\nSizes: linux-x64/kmsdb ${size(exe)}, win-x64/kmsdb.exe ${size(join(ROOT, 'dist/KmsEnrollment/bin/win-x64/kmsdb.exe'))}`);
 }

@@ -20,7 +20,22 @@ function finish(code: number): void {
   if (argv[0] === '--request') process.stderr.write(`${JSON.stringify({ type: 'exit', code })}\n`);
 }
 
-main(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(finish, (err: unknown) => {
+// Node makes each standard stream when it is first asked for (stdin, a pipe or
+// a file, loads the stream and file-stream modules): only a command that reads
+// or writes one pays for it, and `--version` never makes stdin.
+const io = {
+  get stdin() {
+    return process.stdin;
+  },
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+};
+
+main(argv, io).then(finish, (err: unknown) => {
   const exit = exitErrorOf(err);
   if (exit) {
     process.stderr.write(`kmsdb: ${printable(exit.message)}\n`);

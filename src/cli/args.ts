@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { exitCodeRows, usage, type CommandName } from './errors.js';
 import type { Format } from './output.js';
-import { loadSettings, SettingsError, type ServerSettings } from '../settings/index.js';
+import type { ServerSettings } from '../settings/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -57,8 +57,12 @@ function parseOrExplain<T extends Options>(command: CommandName, argv: string[],
   }
 }
 
-/** The settings for this server; a settings file that cannot be used is a usage error (exit 2). */
-export function settingsFor(config: string | undefined): ServerSettings | null {
+/**
+ * The settings for this server; a settings file that cannot be used is a usage error (exit 2).
+ * The settings code (the ini reader and the schema validators) is loaded only when settings are read.
+ */
+export async function settingsFor(config: string | undefined): Promise<ServerSettings | null> {
+  const { loadSettings, SettingsError } = await import('../settings/index.js');
   try {
     return loadSettings(config);
   } catch (err) {

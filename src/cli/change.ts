@@ -84,8 +84,8 @@ type Override = { force?: boolean; 'allow-numscerts'?: boolean; 'allow-ambiguous
 type ChangeArgs = Partial<Record<keyof typeof CHANGE_OPTIONS, string | boolean | (string | boolean)[]>> & Override;
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
-function databaseOption(command: string, args: ChangeArgs): { path: string; settings: ServerSettings | null } {
-  const settings = settingsFor(args.config as string | undefined);
+async function databaseOption(command: string, args: ChangeArgs): Promise<{ path: string; settings: ServerSettings | null }> {
+  const settings = await settingsFor(args.config as string | undefined);
   return { path: requirePath(command, (args.path as string | undefined) ?? settings?.database), settings };
 }
 
@@ -206,7 +206,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     mailbox: { type: 'string', multiple: true },
     stdin: { type: 'boolean' },
   });
-  const database = databaseOption('reset', args);
+  const database = await databaseOption('reset', args);
   const sources = [args.id !== undefined, args.mailbox !== undefined, args.stdin === true].filter(Boolean).length;
   if (sources !== 1) throw usage("reset: name the records with exactly one of --id, --mailbox or --stdin. See 'kmsdb --help'.");
   const setup = changeSetup('reset', args, database);
@@ -400,7 +400,7 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     id: { type: 'string', multiple: true },
     stdin: { type: 'boolean' },
   });
-  const database = databaseOption('restore', args);
+  const database = await databaseOption('restore', args);
   const sources = [args.backup !== undefined, args['from-log'] !== undefined, args.stdin === true].filter(Boolean).length;
   if (sources !== 1)
     throw usage("restore: name what to restore with exactly one of --backup FILE, --from-log FILE or --stdin. See 'kmsdb --help'.");

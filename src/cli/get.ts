@@ -28,7 +28,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   const format = parseFormat('get', args.format);
   const query = { mailbox: args.mailbox ?? [], affected: args.affected ?? false };
   const paths = args.path ?? [];
-  if (paths.length === 0) paths.push(requirePath('get', settingsFor(args.config)?.database));
+  if (paths.length === 0) paths.push(requirePath('get', (await settingsFor(args.config))?.database));
   const threads = args.threads === undefined ? undefined : Number(args.threads);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64))
     throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);

@@ -1,15 +1,21 @@
-import { helpText, HelpRequested } from './args.js';
-import { runReset, runRestore } from './change.js';
 import { COMMAND_NAMES, EXIT, ExitError, usage, type CommandName } from './errors.js';
-import { runGet } from './get.js';
 import type { Io } from './io.js';
 import { TextSink } from './output.js';
-import { fromRequest } from './request.js';
 import { trace } from '../trace.js';
 
 declare const KMSDB_VERSION: string;
 
-const COMMANDS: Record<CommandName, (argv: string[], io: Io) => Promise<number>> = { get: runGet, reset: runReset, restore: runRestore };
+// Each command's code is loaded when it runs, not at start-up: every scheduled
+// task and remote batch starts kmsdb, and `--version` or `get` should not pay
+// for evaluating what reset, restore and the validators need
+// (npm run bench -- --only startup).
+const COMMANDS: Record<CommandName, (argv: string[], io: Io) => Promise<number>> = {
+  get: async (argv, io) => (await import('./get.js')).runGet(argv, io),
+  reset: async (argv, io) => (await import('./change.js')).runReset(argv, io),
+  restore: async (argv, io) => (await import('./change.js')).runRestore(argv, io),
+};
+
+const help = async (command?: CommandName): Promise<string> => (await import('./args.js')).helpText(command);
 
 const isCommand = (name: string | undefined): name is CommandName => COMMAND_NAMES.includes(name as CommandName);
 
@@ -22,12 +28,12 @@ async function print(io: Io, text: string): Promise<number> {
 }
 
 /** `kmsdb help [COMMAND]`, as git and npm have it. */
-function helpCommand(rest: string[]): string {
+async function helpCommand(rest: string[]): Promise<string> {
   const [name, ...extra] = rest;
-  if (name === undefined) return helpText();
+  if (name === undefined) return help();
   if (!isCommand(name) || extra.length > 0)
     throw usage(`help: there is no command '${rest.join(' ')}'; the commands are ${COMMAND_NAMES.join(', ')}. See 'kmsdb --help'.`);
-  return helpText(name);
+  return help(name);
 }
 
 /** Runs one kmsdb command and returns its exit code; commands throw ExitError for failures. */
@@ -36,6 +42,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (command === '--request') {
     if (rest.length !== 1 || rest[0] !== '-')
       throw new ExitError(EXIT.USAGE, "--request takes '-' (the request is read from stdin) and nothing else.");
+    const { fromRequest } = await import('./request.js');
     const request = await fromRequest(io);
     return main(request.argv, request.io);
   }
@@ -46,7 +53,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     try {
       return await COMMANDS[command](rest, io);
     } catch (err) {
-      if (err instanceof HelpRequested) return print(io, helpText(err.command));
+      const { HelpRequested } = await import('./args.js');
+      if (err instanceof HelpRequested) return print(io, await help(err.command));
       throw err;
     }
   }
@@ -56,11 +64,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return print(io, `${typeof KMSDB_VERSION === 'string' ? KMSDB_VERSION : 'dev'}\n`);
     case '--help':
     case '-h':
-      return print(io, helpText());
+      return print(io, await help());
     case 'help':
-      return print(io, helpCommand(rest));
+      return print(io, await helpCommand(rest));
     case undefined:
-      io.stderr.write(helpText());
+      io.stderr.write(await help());
       return EXIT.USAGE;
     default:
       throw new ExitError(EXIT.USAGE, `Unknown command '${command}'. See 'kmsdb --help'.`);

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { KmsRecord } from '../records/record.js';
 import type { RecordFiles } from './listing.js';
 import { selectRecords, type RecordQuery } from './read-records.js';
-import { ScanPool, type EncodedRecords } from './scan-pool.js';
+import type { EncodedRecords } from './scan-pool.js';
 import { shareNames } from './shared-names.js';
 
 /** Below this many files in a folder, starting reader threads costs more than it saves. */
@@ -58,7 +58,8 @@ export function scanRecords(paths: readonly string[], query: Pick<RecordQuery, '
     folders,
     total: folders.reduce((n, f) => n + f.names.length, 0),
     async *records(onRead) {
-      const pool = folders.some(parallel) ? new ScanPool(threads) : null;
+      // Worker threads' code is loaded only for a folder that gets reader threads.
+      const pool = folders.some(parallel) ? new (await import('./scan-pool.js')).ScanPool(threads) : null;
       try {
         let before = 0;
         for (const selection of selections) {
