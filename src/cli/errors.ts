@@ -31,7 +31,7 @@ const INTERNAL = 'A bug in kmsdb; please report it. KMSDB_DEBUG=1 shows the deta
 
 /**
  * The one table of exit codes. The README, `kmsdb --help`, each command's
- * help and about_KmsEnrollment are checked against it by test/unit/exit-codes.test.ts.
+ * help and about_KmsEnrollment are checked against it by test/e2e/exit-codes.test.ts.
  */
 export const EXIT_CODES: Record<keyof typeof EXIT, ExitCodeDoc> = {
   OK: {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { IN_CI } from '../../scripts/lib/ci.mjs';
 import { decode } from '../../src/profile/encoding.js';
 import { findAll, readProfileInt, type Profile } from '../../src/profile/parse.js';
 import { diagnose } from '../../src/records/record.js';
@@ -23,7 +24,7 @@ const KEYS = ['State', 'NumSCerts'] as const;
 const oracle = setUpOracle();
 if ('missing' in oracle) {
   // CI must prove the reader against the API; elsewhere a loud skip.
-  if (process.env.CI) throw new Error(`the profile API oracle cannot run in CI: ${oracle.missing}`);
+  if (IN_CI) throw new Error(`the profile API oracle cannot run in CI: ${oracle.missing}`);
   console.warn(`\n!!! READER NOT CHECKED AGAINST THE PROFILE API: ${oracle.missing} !!!\n`);
 }
 
