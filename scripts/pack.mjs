@@ -14,7 +14,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { zip } from './lib/zip.mjs';
+import { sourceDate, zip } from './lib/zip.mjs';
+
+// ZIP's DOS times are local times; the packages are written in UTC so that they are the same
+// bytes wherever they are built (see lib/zip.mjs).
+process.env.TZ = 'UTC';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -37,7 +41,8 @@ const WORK = join(OUT, '.pack');
 const STAGE = join(WORK, 'KmsEnrollment');
 
 function* files(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  // By UTF-16 code units, not localeCompare, whose order follows the build machine's locale.
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) yield* files(path);
     else yield path;
@@ -50,8 +55,7 @@ function entries(prefix, skip = () => false) {
   for (const path of files(STAGE)) {
     const rel = relative(STAGE, path).split(sep).join('/');
     if (skip(rel)) continue;
-    const st = statSync(path);
-    out.push({ name: `${prefix}${rel}`, data: readFileSync(path), mode: st.mode, mtime: st.mtime });
+    out.push({ name: `${prefix}${rel}`, data: readFileSync(path), executable: (statSync(path).mode & 0o111) !== 0 });
   }
   return out;
 }
@@ -120,8 +124,8 @@ ${optional('ProjectUri', 'projectUrl')}    <description>${xml(value('Description
 }
 
 /** The parts of the Open Packaging Conventions that NuGet writes into every package. */
-function nupkgParts(now) {
-  const part = (name, text) => ({ name, data: Buffer.from(text, 'utf8'), mode: 0o644, mtime: now });
+function nupkgParts() {
+  const part = (name, text) => ({ name, data: Buffer.from(text, 'utf8') });
   return [
     part(
       '[Content_Types].xml',
@@ -148,21 +152,23 @@ try {
     console.log(`signed ${signed.length} files${opts.timestamp ? `, timestamped by ${opts.timestamp}` : ''}`);
   }
   const written = [];
+  const mtime = sourceDate();
   for (const platform of PLATFORMS) {
     const out = join(OUT, `KmsEnrollment-${version}-${platform}.zip`);
-    writeFileSync(out, zip(entries('KmsEnrollment/', (rel) => rel.startsWith('bin/') && !rel.startsWith(`bin/${platform}/`))));
+    writeFileSync(
+      out,
+      await zip(
+        entries('KmsEnrollment/', (rel) => rel.startsWith('bin/') && !rel.startsWith(`bin/${platform}/`)),
+        mtime,
+      ),
+    );
     written.push(out);
   }
   const manifest = readFileSync(join(STAGE, 'KmsEnrollment.psd1'), 'utf8');
   const nupkg = join(OUT, `KmsEnrollment.${version}.nupkg`);
-  const now = new Date();
   writeFileSync(
     nupkg,
-    zip([
-      ...nupkgParts(now),
-      { name: 'KmsEnrollment.nuspec', data: Buffer.from(nuspec(manifest), 'utf8'), mode: 0o644, mtime: now },
-      ...entries(''),
-    ]),
+    await zip([...nupkgParts(), { name: 'KmsEnrollment.nuspec', data: Buffer.from(nuspec(manifest), 'utf8') }, ...entries('')], mtime),
   );
   written.push(nupkg);
   for (const out of written) console.log(`${relative(process.cwd(), out)}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);

@@ -1,6 +1,7 @@
 // Runs the module's Pester tests (test/ps) against dist/KmsEnrollment in both lanes: PowerShell 7
 // for Linux, then PowerShell 7 for Windows under wine (the Windows lane, against kmsdb.exe).
-// Under CI a lane that cannot run fails the run.
+// Under CI a lane that cannot run fails the run; the Pester tests learn whether this is CI from
+// KMSDB_TEST_IN_CI, so that scripts/lib/ci.mjs stays the one place that decides it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,7 +32,7 @@ if (only !== 'windows') {
     stdio: 'inherit',
     cwd: ROOT,
     // Tests that need a PowerShell of their own start this one.
-    env: { ...process.env, KMSDB_TEST_PWSH: pwsh, KMSDB_TEST_STUB: buildStub('gcc', 'kmsdb-stub') },
+    env: { ...process.env, KMSDB_TEST_PWSH: pwsh, KMSDB_TEST_STUB: buildStub('gcc', 'kmsdb-stub'), KMSDB_TEST_IN_CI: IN_CI ? '1' : '' },
     timeout: 900_000,
   });
   if (r.status !== 0) failures.push(`the Linux lane failed (exit ${r.status ?? r.signal})`);
@@ -49,7 +50,11 @@ if (only !== 'linux') {
     const r = runInLane(['-NoProfile', '-NonInteractive', '-File', winePath(RUNNER), '-PesterPath', winePath(pester)], {
       timeoutMs: 900_000,
       echo: true,
-      env: { KMSDB_TEST_PWSH: LANE_PWSH, KMSDB_TEST_STUB: winePath(buildStub('x86_64-w64-mingw32-gcc', 'kmsdb-stub.exe')) },
+      env: {
+        KMSDB_TEST_PWSH: LANE_PWSH,
+        KMSDB_TEST_STUB: winePath(buildStub('x86_64-w64-mingw32-gcc', 'kmsdb-stub.exe')),
+        KMSDB_TEST_IN_CI: IN_CI ? '1' : '',
+      },
     });
     if (r.stderr.trim()) process.stderr.write(`${r.stderr.trim()}\n`);
     console.log(`== the Windows lane took ${((Date.now() - started) / 1000).toFixed(1)} s`);

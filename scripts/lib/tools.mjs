@@ -11,8 +11,7 @@ export const PWSH_VERSION = '7.6.9';
 export const PESTER_VERSION = '5.7.1';
 
 const exe = (name) => (process.platform === 'win32' ? `${name}.exe` : name);
-/** True under CI, where a check that cannot run must fail the run rather than skip. */
-export const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
+export { IN_CI } from './ci.mjs';
 
 const onPath = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 

@@ -1,61 +1,54 @@
-// A small ZIP writer (deflate, CRC-32 from zlib) that keeps the build free of a
-// zip tool; entries keep their Unix mode, so executables keep their exec bit.
-import { crc32, deflateRawSync } from 'node:zlib';
+// ZIP archives for npm run pack, written by yazl. They are reproducible: their bytes depend on the
+// entries' names and contents only. Every entry gets one mtime (sourceDate) and a fixed mode, so
+// neither the clock, the umask, the checkout's file times nor the time zone reaches the archive.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import yazl from 'yazl';
 
-/** DOS date and time fields of a Date. */
-function dosTime(d) {
-  return {
-    time: (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1),
-    date: ((d.getFullYear() - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate(),
-  };
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The time every entry carries: SOURCE_DATE_EPOCH (seconds) when set, as reproducible-builds.org
+ * asks, else the time of the commit being built, else 1980-01-01, the first time a ZIP can hold.
+ */
+export function sourceDate() {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== '') {
+    if (!/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, not '${epoch}'`);
+    return new Date(Number(epoch) * 1000);
+  }
+  try {
+    const seconds = execFileSync('git', ['log', '-1', '--format=%ct'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    if (/^\d+$/.test(seconds)) return new Date(Number(seconds) * 1000);
+  } catch {
+    // Not a git checkout (a source archive): the fixed date below.
+  }
+  return new Date(Date.UTC(1980, 0, 1));
 }
 
-/** The bytes of a ZIP archive of `entries`: `{ name, data, mode, mtime }`, names with forward slashes. */
-export function zip(entries) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
+/**
+ * The bytes of a ZIP archive of `entries` (`{ name, data, executable }`, names with forward
+ * slashes), each stamped with `mtime`. Modes are 0755 for executables and 0644 otherwise, so the
+ * Linux kmsdb keeps its exec bit whatever umask the checkout had.
+ */
+export function zip(entries, mtime) {
+  // yazl writes the DOS time fields in the process's time zone: the same instant gives other
+  // bytes in another zone. UTC makes them the same wherever the build runs; a ZIP's DOS time has
+  // no zone anyway, and the extended-timestamp field yazl adds beside it is UTC.
+  if (new Date(mtime).getTimezoneOffset() !== 0) throw new Error('zip() needs TZ=UTC (set process.env.TZ first)');
+  const archive = new yazl.ZipFile();
   for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const packed = deflateRawSync(entry.data);
-    const crc = crc32(entry.data);
-    const { time, date } = dosTime(entry.mtime);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, packed);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode below is honoured
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(((0o100000 | (entry.mode & 0o777)) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + packed.length;
+    archive.addBuffer(entry.data, entry.name, { mtime, mode: entry.executable ? 0o100755 : 0o100644, compress: true });
   }
-  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  archive.end();
+  return new Promise((resolvePromise, reject) => {
+    const chunks = [];
+    archive.outputStream.on('data', (chunk) => chunks.push(chunk));
+    archive.outputStream.on('error', reject);
+    archive.outputStream.on('end', () => resolvePromise(Buffer.concat(chunks)));
+  });
 }

@@ -106,14 +106,15 @@ const COMMAND_HELP: Record<CommandName, { usage: string; options: string }> = {
                 [--format json|ndjson] [--progress] [--threads N] [--config FILE]
 `,
     options: `get       Reads every *.ini record directly inside DIR (or the one FILE)
-          and prints it as JSON.
+          and prints it as JSON (as a table at a terminal).
   --path       The Security\\Mgrent\\Clients folder, or one record file.
                Repeat it to read several.
   --mailbox    A mailbox to find: a whole value in the record, or the last
                cn= of a DN. '*' and '?' are wildcards; case-insensitive.
                Repeat it to find several.
   --affected   Only records stuck by Q198709: State = 4 and no NumSCerts.
-  --format     json (default): one document; ndjson: one record per line.
+  --format     json: one document; ndjson: one record per line. Without
+               --format: a table and a count at a terminal, json elsewhere.
   --progress   Progress as JSON lines on stderr.
   --threads    How many threads read a large folder (default: one per
                core, up to 4); 1 reads one file after another.

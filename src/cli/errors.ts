@@ -30,8 +30,8 @@ const OUTPUT = 'The output could not be written (a full disk, say); a reader tha
 const INTERNAL = 'A bug in kmsdb; please report it. KMSDB_DEBUG=1 shows the details.';
 
 /**
- * The one table of exit codes. The README, `kmsdb --help`, each command's
- * help and about_KmsEnrollment are checked against it by test/unit/exit-codes.test.ts.
+ * The one table of exit codes. docs/cli.md, `kmsdb --help`, each command's
+ * help and about_KmsEnrollment are checked against it by test/e2e/exit-codes.test.ts.
  */
 export const EXIT_CODES: Record<keyof typeof EXIT, ExitCodeDoc> = {
   OK: {

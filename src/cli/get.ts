@@ -3,7 +3,7 @@ import { isEncoded, scanRecords, type Scan } from '../scan/scan-records.js';
 import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, usage } from './errors.js';
 import type { Io } from './io.js';
-import { ItemWriter, ProgressReporter, TextSink } from './output.js';
+import { isTerminal, ItemWriter, ProgressReporter, RecordTable, TextSink } from './output.js';
 import { printable } from './terminal.js';
 
 /** Files kmsdb cannot name are not read; say so rather than leave them out in silence. */
@@ -26,6 +26,8 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     config: { type: 'string' },
   });
   const format = parseFormat('get', args.format);
+  // A person at a terminal gets a table; a pipe, a file or --format gets JSON, as programs expect.
+  const table = args.format === undefined && isTerminal(io.stdout);
   const query = { mailbox: args.mailbox ?? [], affected: args.affected ?? false };
   const paths = args.path ?? [];
   if (paths.length === 0) paths.push(requirePath('get', (await settingsFor(args.config))?.database));
@@ -37,7 +39,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     scan = scanRecords(
       paths.map((path) => requirePath('get', path)),
       query,
-      { threads, separator: ItemWriter.separator(format) },
+      { threads, separator: ItemWriter.separator(table ? 'ndjson' : format) },
     );
   } catch (err) {
     if (err instanceof PathKindError) throw usage(`get: --path ${err.message}; give the database folder or one record file.`);
@@ -46,7 +48,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   for (const folder of scan.folders) warnUndecodable(io, folder.dir, folder.undecodable);
 
   const sink = new TextSink(io.stdout);
-  const out = new ItemWriter(sink, format, 'records');
+  const out = table ? new RecordTable(sink, scan.total, query.mailbox.length > 0) : new ItemWriter(sink, format, 'records');
   const progress = args.progress ? new ProgressReporter(io.stderr, scan.total, 'Reading KMS records') : null;
   progress?.update(0);
   await out.begin();

@@ -1,3 +1,4 @@
+import type { KmsRecord } from '../records/record.js';
 import { Utf8Builder } from '../scan/utf8-builder.js';
 import { EXIT, ExitError } from './errors.js';
 
@@ -156,5 +157,94 @@ export class ProgressReporter {
     if (done < this.total && now - this.last < 100) return;
     this.last = now;
     this.stream.write(`${JSON.stringify({ type: 'progress', activity: this.activity, done, total: this.total })}\n`);
+  }
+}
+
+/** True when `stream` is a terminal: a person reads it, not a program. */
+export function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: unknown }).isTTY === true;
+}
+
+// Column widths of the table; with the gaps it stays within 100 columns. STATE and NUMSCERTS hold
+// any 32-bit value whole (-2147483648), so a number is never cut.
+const COLUMNS = [
+  { title: 'ID', width: 16 },
+  { title: 'MAILBOX', width: 34 },
+  { title: 'STATE', width: 11 },
+  { title: 'NUMSCERTS', width: 11 },
+  { title: 'STUCK', width: 5 },
+  { title: 'WARNINGS', width: 13 },
+] as const;
+const GAP = '  ';
+
+/**
+ * Control characters and bidirectional overrides in a record's values would reach the terminal
+ * as commands (a colour, a cleared screen, text shown reversed); each is shown as `?`.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what is replaced
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` fitted to `width` characters: cut at the end, or at the start where the end says more (a DN's last cn=). */
+function fit(text: string, width: number, keepEnd = false): string {
+  const chars = Array.from(text.replace(UNPRINTABLE, '?'));
+  if (chars.length <= width) return chars.join('').padEnd(width);
+  return keepEnd ? `…${chars.slice(chars.length - width + 1).join('')}` : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/**
+ * What `get` prints for a person at a terminal: one line per record, as the scan reads them,
+ * then how many are stuck. Programs get JSON (ItemWriter); this view is never parsed.
+ */
+export class RecordTable {
+  private shown = 0;
+  private stuck = 0;
+  private readonly decoder = new TextDecoder();
+
+  constructor(
+    private readonly sink: TextSink,
+    /** How many records the scan reads. */
+    private readonly total: number,
+    /** True when --mailbox chooses the records shown. */
+    private readonly byMailbox: boolean,
+  ) {}
+
+  async begin(): Promise<void> {
+    await this.line(COLUMNS.map((c) => c.title));
+  }
+
+  async item(r: KmsRecord): Promise<void> {
+    this.shown++;
+    if (r.affected) this.stuck++;
+    const state = r.state === null ? '-' : r.stateName === null ? String(r.state) : `${r.state} ${r.stateName}`;
+    await this.line([
+      r.id,
+      r.mailbox ?? '-',
+      state,
+      r.numSCerts === null ? '-' : String(r.numSCerts),
+      r.affected ? 'yes' : 'no',
+      r.warnings.map((w) => w.code).join(','),
+    ]);
+  }
+
+  /** Records the reader threads serialised as NDJSON (ItemWriter.separator('ndjson')). */
+  async encoded(bytes: Uint8Array): Promise<void> {
+    for (const json of this.decoder.decode(bytes).split('\n')) if (json !== '') await this.item(JSON.parse(json) as KmsRecord);
+  }
+
+  async end(): Promise<void> {
+    await this.sink.write(`${this.summary()}\n`);
+    await this.sink.end();
+  }
+
+  private summary(): string {
+    const are = (n: number) => (n === 1 ? 'is' : 'are');
+    const records = (n: number) => `${n} record${n === 1 ? '' : 's'}`;
+    if (this.byMailbox) return `${this.shown} of ${records(this.total)} match --mailbox; ${this.stuck} of them ${are(this.stuck)} stuck.`;
+    return `${this.stuck} of ${records(this.total)} ${are(this.stuck)} stuck.`;
+  }
+
+  private async line(cells: readonly string[]): Promise<void> {
+    const text = cells.map((cell, i) => fit(cell, COLUMNS[i]?.width ?? 0, i === 1)).join(GAP);
+    await this.sink.write(`${text.trimEnd()}\n`);
   }
 }

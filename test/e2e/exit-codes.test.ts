@@ -42,11 +42,11 @@ function textRows(text: string, heading: string): Row[] {
   return rows.map((r) => ({ ...r, meaning: oneLine(r.meaning) }));
 }
 
-/** The rows of the first Markdown table after `heading`, in the README section it starts. */
+/** The rows of the first Markdown table after `heading`, in the section it starts. */
 function markdownRows(markdown: string, heading: string): Row[] {
   const lines = markdown.split('\n');
   const at = lines.indexOf(heading);
-  expect(at, `no heading '${heading}' in the README`).toBeGreaterThanOrEqual(0);
+  expect(at, `no heading '${heading}' in docs/cli.md`).toBeGreaterThanOrEqual(0);
   const table = lines.slice(at + 1).findIndex((l) => l.startsWith('|'));
   const rows: Row[] = [];
   const cells = (l: string) =>
@@ -67,7 +67,7 @@ function markdownRows(markdown: string, heading: string): Row[] {
   return rows;
 }
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const CLI_DOC = readFileSync(join(ROOT, 'docs/cli.md'), 'utf8');
 const ABOUT = readFileSync(join(ROOT, 'ps-wrapper/en-US/about_KmsEnrollment.help.txt'), 'utf8');
 
 describe('the exit codes: one table, and every document that lists them', () => {
@@ -79,12 +79,12 @@ describe('the exit codes: one table, and every document that lists them', () => 
     for (const command of ['reset', 'restore'] as const) expect(exitCodeRows(command).map((r) => r.code)).toEqual([0, 1, 2, 3, 4, 70, 74]);
   });
 
-  it("the README's table of exit codes is the table", () => {
-    expect(markdownRows(README, '## Exit codes')).toEqual(expected(undefined, true));
+  it("docs/cli.md's table of exit codes is the table", () => {
+    expect(markdownRows(CLI_DOC, '## Exit codes')).toEqual(expected(undefined, true));
   });
 
-  it.each(COMMAND_NAMES)("the README's section on kmsdb %s gives that command's exit codes", (command) => {
-    expect(markdownRows(README, `### Exit codes of \`kmsdb ${command}\``)).toEqual(expected(command));
+  it.each(COMMAND_NAMES)("docs/cli.md's section on kmsdb %s gives that command's exit codes", (command) => {
+    expect(markdownRows(CLI_DOC, `### Exit codes of \`kmsdb ${command}\``)).toEqual(expected(command));
   });
 
   it('about_KmsEnrollment lists the table', () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -339,5 +339,41 @@ describe('kmsdb get: reading on several threads', () => {
     const r = await runKmsdb(['get', '--path', '.', '--threads', 'many']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--threads must be a whole number from 1 to 64/);
+  });
+});
+
+describe('kmsdb get: at a terminal', () => {
+  const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+  /** Runs kmsdb with stdout on a pseudo-terminal (util-linux's script), as at a console; the terminal ends lines in CRLF. */
+  function atTerminal(args: string[]): { code: number | null; stdout: string } {
+    const r = spawnSync('script', ['-qec', [...KMSDB, ...args].map(quote).join(' '), '/dev/null'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    expect(r.error, 'script (util-linux) is needed to give kmsdb a terminal').toBeUndefined();
+    return { code: r.status, stdout: r.stdout.replace(/\r\n/g, '\n') };
+  }
+
+  it('prints a table and how many records are stuck', () => {
+    const dir = makeDb({ 'Ma.ini': AFFECTED, 'Mb.ini': '[Client]\r\nAlias = bob\r\nState = 1\r\n' });
+    const r = atTerminal(['get', '--path', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'ID                MAILBOX                             STATE        NUMSCERTS    STUCK  WARNINGS',
+      'Ma                …oso/ou=Site/cn=Recipients/cn=jdoe  4 Recovery   -            yes',
+      'Mb                bob                                 1 Undefined  -            no',
+      '1 of 2 records is stuck.',
+      '',
+    ]);
+  });
+
+  it('prints JSON with --format, byte for byte what a pipe gets', async () => {
+    const dir = makeDb({ 'Ma.ini': AFFECTED, 'Mb.ini': utf16('[Client]\r\nState = 1\r\n') });
+    for (const format of ['json', 'ndjson']) {
+      const piped = await runKmsdb(['get', '--path', dir, '--format', format]);
+      expect(atTerminal(['get', '--path', dir, '--format', format]).stdout).toBe(piped.stdout);
+    }
+    expect((await runKmsdb(['get', '--path', dir])).stdout).toBe((await runKmsdb(['get', '--path', dir, '--format', 'json'])).stdout);
   });
 });

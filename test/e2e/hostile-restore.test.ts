@@ -3,11 +3,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import type { AuditEntry } from '../../src/safety/audit.js';
 import { backupDirOf, logOf, runChange, sha, snapshot, STUCK } from '../helpers/change.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
+import { cannotRun } from '../helpers/tools.js';
 
 /** A database with Ma reset by kmsdb (so a log and a backup exist) and Mb, Mc never touched. */
 async function resetOne() {
@@ -264,55 +265,60 @@ describe('the log follows no planted symlink', () => {
   });
 });
 
-/** Makes a file immutable (root on ext4/XFS/tmpfs), so that any write to it fails as on a full or broken disk. */
-function immutable(path: string, on: boolean): boolean {
+/**
+ * Makes a file immutable (root on ext4/XFS/tmpfs), so that any write to it fails as on a full or
+ * broken disk. Where chattr cannot, the test cannot make a write fail: it is skipped (failed under CI).
+ */
+function immutable(ctx: TestContext, path: string): void {
   try {
-    execFileSync('chattr', [on ? '+i' : '-i', path], { stdio: 'ignore' });
-    return true;
+    execFileSync('chattr', ['+i', path], { stdio: 'ignore' });
   } catch {
-    if (process.env.CI === 'true') throw new Error('chattr +i is needed to make a write fail; run the tests as root');
-    console.warn('WARNING: chattr +i is unavailable (not root?): the failed-write audit tests are skipped');
-    return false;
+    cannotRun(ctx, 'chattr +i is unavailable (run the tests as root): nothing else makes a write fail');
   }
 }
 
-describe('the log tells the truth', () => {
-  it.each(['reset', 'restore'] as const)('a %s whose write fails is logged as failed, and restore does not undo it', async (command) => {
-    const dir = makeDb({ 'Ma.ini': STUCK });
-    let backup = '';
-    if (command === 'restore') backup = (await runChange(['reset', '--path', dir, '--id', 'Ma'])).results[0]!.backupPath!;
-    const record = join(dir, 'Ma.ini');
-    const before = readFileSync(record);
-    if (!immutable(record, true)) return;
-    let r;
-    try {
-      r = await runChange(command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma'] : ['restore', '--path', dir, '--backup', backup]);
-    } finally {
-      immutable(record, false);
-    }
-    expect(r.code).toBe(1);
-    expect(r.results[0]).toMatchObject({ status: 'failed', code: 'write-failed' });
-    expect(readFileSync(record)).toEqual(before);
-    const events = ndjson<AuditEntry>(readFileSync(logOf(dir), 'utf8'));
-    for (const e of events) expectValid('auditEntry', e);
-    expect(events.map((e) => e.event)).toEqual(command === 'reset' ? ['reset', 'reset-failed'] : ['reset', 'restore', 'restore-failed']);
-    expect(events.at(-1)!.error).toMatch(/EPERM|not permitted/);
-    if (command === 'reset') {
-      // The log shows no change to undo: restore finds nothing, and the record stays as it is.
-      const undo = await runChange(['restore', '--path', dir, '--from-log', logOf(dir)]);
-      expect(undo.code).toBe(0);
-      expect(undo.results).toEqual([]);
-    }
-  });
+const mutable = (path: string) => execFileSync('chattr', ['-i', path], { stdio: 'ignore' });
 
-  it('after a failed reset, a later successful one is the one restore undoes', async () => {
+describe('the log tells the truth', () => {
+  it.for(['reset', 'restore'] as const)(
+    'a %s whose write fails is logged as failed, and restore does not undo it',
+    async (command, ctx) => {
+      const dir = makeDb({ 'Ma.ini': STUCK });
+      let backup = '';
+      if (command === 'restore') backup = (await runChange(['reset', '--path', dir, '--id', 'Ma'])).results[0]!.backupPath!;
+      const record = join(dir, 'Ma.ini');
+      const before = readFileSync(record);
+      immutable(ctx, record);
+      let r;
+      try {
+        r = await runChange(command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma'] : ['restore', '--path', dir, '--backup', backup]);
+      } finally {
+        mutable(record);
+      }
+      expect(r.code).toBe(1);
+      expect(r.results[0]).toMatchObject({ status: 'failed', code: 'write-failed' });
+      expect(readFileSync(record)).toEqual(before);
+      const events = ndjson<AuditEntry>(readFileSync(logOf(dir), 'utf8'));
+      for (const e of events) expectValid('auditEntry', e);
+      expect(events.map((e) => e.event)).toEqual(command === 'reset' ? ['reset', 'reset-failed'] : ['reset', 'restore', 'restore-failed']);
+      expect(events.at(-1)!.error).toMatch(/EPERM|not permitted/);
+      if (command === 'reset') {
+        // The log shows no change to undo: restore finds nothing, and the record stays as it is.
+        const undo = await runChange(['restore', '--path', dir, '--from-log', logOf(dir)]);
+        expect(undo.code).toBe(0);
+        expect(undo.results).toEqual([]);
+      }
+    },
+  );
+
+  it('after a failed reset, a later successful one is the one restore undoes', async (ctx) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const record = join(dir, 'Ma.ini');
-    if (!immutable(record, true)) return;
+    immutable(ctx, record);
     try {
       await runChange(['reset', '--path', dir, '--id', 'Ma']);
     } finally {
-      immutable(record, false);
+      mutable(record);
     }
     const ok = await runChange(['reset', '--path', dir, '--id', 'Ma']);
     expect(ok.results[0]?.status).toBe('reset');

@@ -36,12 +36,42 @@ function listing(archive: string): Record<string, string> {
   );
 }
 
+const PACKAGES = [`KmsEnrollment-${version}-win-x64.zip`, `KmsEnrollment-${version}-linux-x64.zip`, `KmsEnrollment.${version}.nupkg`];
+
+/** Packs the current build into a new folder, in time zone `tz`; SOURCE_DATE_EPOCH left to the commit. */
+function pack(tz: string): string {
+  const dir = tempDir();
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: tz };
+  delete env.SOURCE_DATE_EPOCH;
+  execFileSync(process.execPath, [join(ROOT, 'scripts/pack.mjs'), '--out', dir], { cwd: ROOT, stdio: 'pipe', env });
+  return dir;
+}
+
 describe('npm run pack', { tags: ['slow'] }, () => {
   let out: string;
   beforeAll(() => {
-    out = tempDir();
-    execFileSync(process.execPath, [join(ROOT, 'scripts/pack.mjs'), '--out', out], { cwd: ROOT, stdio: 'pipe' });
+    out = pack('Pacific/Auckland');
   }, 300_000);
+
+  it('makes the same bytes in another time zone, at another time: every entry dated by the commit', { timeout: 300_000 }, () => {
+    const again = pack('America/Los_Angeles');
+    for (const name of PACKAGES) expect(readFileSync(join(again, name)).equals(readFileSync(join(out, name))), name).toBe(true);
+    const commit = Number(execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: ROOT, encoding: 'utf8' }).trim());
+    // A ZIP's DOS time has two-second steps and no zone: the packages write it in UTC.
+    const utc = new Date(Math.floor(commit / 2) * 2000).toISOString().slice(0, 19);
+    const times = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print("%04d-%02d-%02dT%02d:%02d:%02d" % i.date_time)',
+        join(out, PACKAGES[0]!),
+      ],
+      { encoding: 'utf8' },
+    )
+      .stdout.trim()
+      .split('\n');
+    expect(new Set(times)).toEqual(new Set([utc]));
+  });
 
   it('makes one zip per platform, each with its own executable only', () => {
     const win = listing(join(out, `KmsEnrollment-${version}-win-x64.zip`));

@@ -2,23 +2,27 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'vitest';
+import { IN_CI } from '../../scripts/lib/ci.mjs';
 import { ROOT } from './db.js';
 
-/** True under CI, where a check that cannot run must fail the run rather than skip. */
-export const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
+export { IN_CI };
 
 /**
- * Skips the test, loudly, when a program it needs is missing; under CI the
- * test fails instead.
+ * The test cannot check what it is for, because of `why`: under CI that fails it; elsewhere it is
+ * skipped, loudly, with the reason as the skip's note, so that the report counts it as a skip.
  */
+export function cannotRun(ctx: TestContext, why: string): never {
+  if (IN_CI) throw new Error(why);
+  console.warn(`\n!!! NOT CHECKED: ${ctx.task.name}: ${why} !!!\n`);
+  return ctx.skip(why);
+}
+
+/** Skips the test, loudly, when a program it needs is missing; under CI the test fails instead. */
 export function needTools(ctx: TestContext, tools: Array<{ cmd: string; args?: string[]; pkg: string }>): void {
   for (const t of tools) {
     const r = spawnSync(t.cmd, t.args ?? ['--version'], { stdio: 'ignore', timeout: 60_000 });
     if (r.error === undefined && r.status === 0) continue;
-    const why = `${t.cmd} is missing (apt-get install -y ${t.pkg})`;
-    if (IN_CI) throw new Error(why);
-    console.warn(`\n!!! NOT CHECKED: ${ctx.task.name}: ${why} !!!\n`);
-    ctx.skip();
+    cannotRun(ctx, `${t.cmd} is missing (apt-get install -y ${t.pkg})`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { IN_CI } from '../../scripts/lib/ci.mjs';
 import { ensureWinePrefix, wineEnv, winePath } from '../../scripts/lib/wine.mjs';
 
 export { winePath };
@@ -18,7 +19,7 @@ export interface Wine {
 export function setUpWine(): Wine | string {
   const reason = ensureWinePrefix();
   if (reason !== null) {
-    if (process.env.CI && process.env.CI !== 'false') throw new Error(`The Windows executable cannot be checked under CI: ${reason}`);
+    if (IN_CI) throw new Error(`The Windows executable cannot be checked under CI: ${reason}`);
     return reason;
   }
   return {

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { IN_CI } from '../../scripts/lib/ci.mjs';
 import { findAll, foldName } from '../../src/profile/parse.js';
 import { diagnose } from '../../src/records/record.js';
 import { generate, type GeneratedFile } from './generate.js';
@@ -25,7 +26,7 @@ const KEYS = ['State', 'NumSCerts'] as const;
 const oracle = setUpOracle();
 if ('missing' in oracle) {
   // CI must prove the reader against the API; elsewhere a loud skip.
-  if (process.env.CI) throw new Error(`the profile API oracle cannot run in CI: ${oracle.missing}`);
+  if (IN_CI) throw new Error(`the profile API oracle cannot run in CI: ${oracle.missing}`);
   console.warn(`\n!!! READER NOT CHECKED AGAINST THE PROFILE API: ${oracle.missing} !!!\n`);
 }
 
