@@ -43,7 +43,16 @@ export type RefusalCode =
   | 'backup-mismatch'
   | 'backup-not-a-record'
   | 'too-large'
-  | 'ambiguous-name';
+  | 'ambiguous-name'
+  | 'not-logged'
+  | 'other-computer';
+
+/**
+ * The request option that lifts a refusal, named as in a request (schemas/request.schema.json).
+ * Each front end words it in its own dialect: `--allow-numscerts` on the command line,
+ * `-AllowNumSCerts` in PowerShell; the core's messages name none.
+ */
+export type Override = 'allowNumSCerts' | 'allowAmbiguous' | 'force';
 
 /** The outcome for one requested record (schemas/reset-result.schema.json). */
 export interface ChangeResult {
@@ -58,6 +67,8 @@ export interface ChangeResult {
   mailbox: string | null;
   sha256Before: string | null;
   sha256After: string | null;
+  /** Only on a refusal that an override lifts. */
+  override?: Override;
 }
 
 export interface ChangeContext {
@@ -131,9 +142,18 @@ function outcome(loaded: LoadedRecord, status: ChangeStatus, message: string, ch
 }
 
 /** A record left alone: one that was read keeps its State and hash; one that could not be read has only its path. */
-function refuse(subject: LoadedRecord | { path: string }, status: 'skipped' | 'failed', code: RefusalCode, message: string): ChangeResult {
-  if ('record' in subject) return outcome(subject, status, message, { from: subject.record.state, to: subject.record.state, code });
-  return result(subject.path, { status, code, message });
+function refuse(
+  subject: LoadedRecord | { path: string },
+  status: 'skipped' | 'failed',
+  code: RefusalCode,
+  message: string,
+  override?: Override,
+): ChangeResult {
+  const refused =
+    'record' in subject
+      ? outcome(subject, status, message, { from: subject.record.state, to: subject.record.state, code })
+      : result(subject.path, { status, code, message });
+  return override ? { ...refused, override } : refused;
 }
 
 /** A request refused before its record is read: one that names nothing kmsdb can change. */
@@ -291,7 +311,8 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
       loaded,
       'skipped',
       'ambiguous',
-      'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.',
+      'State or NumSCerts is in more than one section and KMS may read another one than the first.',
+      'allowAmbiguous',
     );
   }
   if (!first || diagnosis.state === null)
@@ -311,7 +332,8 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
       loaded,
       'skipped',
       'has-certificates',
-      `State is 4 but NumSCerts is ${diagnosis.numSCerts}: the user has enrolled. Use --allow-numscerts to reset it anyway.`,
+      `State is 4 but NumSCerts is ${diagnosis.numSCerts}: the user has enrolled.`,
+      'allowNumSCerts',
     );
   }
 
@@ -344,6 +366,8 @@ export interface RestoreRequest {
   backupSha256?: string | null;
   /** A sha256Before the input gives (piped results or log lines): checked as well, trusted for nothing. */
   claimedBackupSha256?: string | null;
+  /** The hash the record had when the restore was planned: a record changed since is refused. */
+  sha256?: string | null;
 }
 
 /**
@@ -351,7 +375,7 @@ export interface RestoreRequest {
  * write as a reset, and only a backup that kmsdb wrote (readVerifiedBackup).
  */
 export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): ChangeResult {
-  const loaded = load(ctx, { path: request.path });
+  const loaded = load(ctx, { path: request.path, sha256: request.sha256 ?? null });
   if (!('target' in loaded)) return loaded;
   const backup = readVerifiedBackup({
     backupPath: request.backupPath,
@@ -364,12 +388,7 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   const states = { from: loaded.record.state, to: diagnose(backup).state };
   if (backup.equals(loaded.bytes)) return outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states);
   if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
-    return refuse(
-      loaded,
-      'skipped',
-      'changed-since-reset',
-      'The record has changed since the logged change; use --force to restore it anyway.',
-    );
+    return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change.', 'force');
   }
   if (ctx.whatIf)
     return outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, {

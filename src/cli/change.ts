@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
@@ -7,6 +8,7 @@ import {
   type ChangeContext,
   type ChangeRequest,
   type ChangeResult,
+  type Override,
   type RestoreRequest,
 } from '../change/reset-restore.js';
 import { selectRecords } from '../scan/read-records.js';
@@ -80,8 +82,8 @@ function databaseFolder(command: string, path: string): string {
 }
 
 /** The one override each command has: reset, of NumSCerts; restore, of a record changed since its reset. */
-type Override = { force?: boolean; 'allow-numscerts'?: boolean; 'allow-ambiguous'?: boolean };
-type ChangeArgs = Partial<Record<keyof typeof CHANGE_OPTIONS, string | boolean | (string | boolean)[]>> & Override;
+type OverrideArgs = { force?: boolean; 'allow-numscerts'?: boolean; 'allow-ambiguous'?: boolean };
+type ChangeArgs = Partial<Record<keyof typeof CHANGE_OPTIONS, string | boolean | (string | boolean)[]>> & OverrideArgs;
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
 function databaseOption(command: string, args: ChangeArgs): { path: string; settings: ServerSettings | null } {
@@ -136,19 +138,100 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
   };
 }
 
+/** How the command line names each override (schemas/reset-result.schema.json). */
+const OVERRIDE_OPTION: Record<Override, { option: string; verb: string }> = {
+  allowNumSCerts: { option: '--allow-numscerts', verb: 'reset' },
+  allowAmbiguous: { option: '--allow-ambiguous', verb: 'reset' },
+  force: { option: '--force', verb: 'restore' },
+};
+
+/** A result as the command line says it: a refusal names the option that lifts it. A requester words that itself. */
+function worded(result: ChangeResult, io: Io): ChangeResult {
+  if (!result.override || io.request) return result;
+  const { option, verb } = OVERRIDE_OPTION[result.override];
+  return { ...result, message: `${result.message} Use ${option} to ${verb} it anyway.` };
+}
+
+const refused = (r: ChangeResult) => r.status === 'skipped' || r.status === 'failed';
+
+/**
+ * The requester's answer to a plan: the indexes of the planned records to
+ * change, each one whose plan changes it or leaves it unchanged. The end of
+ * its input is an answer too: change nothing.
+ */
+async function confirmedIndexes(reply: () => Promise<string | null>, plan: readonly ChangeResult[]): Promise<number[]> {
+  const line = await reply();
+  if (line === null) return [];
+  let answer: unknown;
+  try {
+    answer = JSON.parse(line);
+  } catch {
+    throw usage('the answer to the plan is not JSON; nothing was changed.');
+  }
+  const list = (answer as { confirm?: unknown } | null)?.confirm;
+  if (!Array.isArray(list) || list.some((i) => !Number.isInteger(i)))
+    throw usage('the answer to the plan must be {"confirm":[i, ...]}, the indexes of the records to change; nothing was changed.');
+  const seen = new Set<number>();
+  for (const i of list as number[]) {
+    const planned = plan[i];
+    if (planned === undefined || refused(planned) || seen.has(i))
+      throw usage(`the answer to the plan names record ${i}, which the plan does not offer to change (once); nothing was changed.`);
+    seen.add(i);
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
 /**
  * Runs changes one record at a time under the database lock (none for
  * --what-if), writing each result as it is made. The records are selected
  * once the lock is held, so that a run that waited sees the database as the
  * run before it left it. Exit 1 when any record was skipped or failed.
+ *
+ * A request with `confirm` plans first, without the lock: it prints what
+ * --what-if would print, then waits for the requester's answer and changes
+ * exactly the records confirmed, each only while it still has the hash that
+ * was planned (the rest of the rules are applied again).
  */
-async function runChanges<T>(
+async function runChanges<T extends { sha256?: string | null }>(
   command: string,
   setup: ChangeSetup,
-  select: () => T[],
-  apply: (request: T) => ChangeResult,
+  select: () => (T | ChangeResult)[],
+  apply: (request: T, ctx: ChangeContext) => ChangeResult,
   io: Io,
 ): Promise<number> {
+  const sink = new TextSink(io.stdout);
+  const out = new ItemWriter(sink, setup.format, 'results');
+  const activity = command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records';
+  const run = (request: T | ChangeResult, ctx: ChangeContext) => ('status' in request ? request : apply(request, ctx));
+  const reply = io.request?.reply;
+  let refusals = 0;
+  let requests: (T | ChangeResult)[] | null = null;
+  if (reply) {
+    if (setup.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
+    const planCtx = { ...setup.ctx, whatIf: true };
+    requests = select();
+    await out.begin();
+    const progress = setup.progress ? new ProgressReporter(io.stderr, requests.length, `Planning: ${activity}`) : null;
+    const plan: ChangeResult[] = [];
+    for (const [i, request] of requests.entries()) {
+      const planned = run(request, planCtx);
+      plan.push(planned);
+      await out.item(worded(planned, io));
+      progress?.update(i + 1);
+    }
+    await sink.write('{"type":"plan-end"}\n');
+    await sink.flush();
+    refusals = plan.filter(refused).length;
+    const chosen = await confirmedIndexes(reply, plan);
+    if (chosen.length === 0 || setup.ctx.whatIf) {
+      await out.end();
+      return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
+    }
+    const planned = requests;
+    // What was planned is what may be changed: the record must still hold the bytes it was planned on.
+    requests = chosen.map((i) => ({ ...(planned[i] as T), sha256: plan[i]!.sha256Before }));
+  }
+
   let lock = null;
   if (!setup.ctx.whatIf) {
     try {
@@ -167,23 +250,20 @@ async function runChanges<T>(
       removeLockLeftovers(setup.ctx.dbReal);
       removeBackupLeftovers(setup.ctx.backupDir);
     }
-    const requests = select();
-    const sink = new TextSink(io.stdout);
-    const out = new ItemWriter(sink, setup.format, 'results');
-    const progress = setup.progress
-      ? new ProgressReporter(io.stderr, requests.length, command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records')
-      : null;
+    if (requests === null) {
+      requests = select();
+      await out.begin();
+    }
+    const progress = setup.progress ? new ProgressReporter(io.stderr, requests.length, activity) : null;
     progress?.update(0);
-    let refused = 0;
-    await out.begin();
-    for (let i = 0; i < requests.length; i++) {
-      const r = apply(requests[i] as T);
-      if (r.status === 'skipped' || r.status === 'failed') refused++;
-      await out.item(r);
+    for (const [i, request] of requests.entries()) {
+      const r = run(request, setup.ctx);
+      if (refused(r)) refusals++;
+      await out.item(worded(r, io));
       progress?.update(i + 1);
     }
     await out.end();
-    return refused > 0 ? EXIT.REFUSED : EXIT.OK;
+    return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
   } finally {
     lock?.release();
   }
@@ -222,7 +302,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     const mailbox = args.mailbox ?? [];
     select = () => [...selectRecords({ path: setup.ctx.dbReal, mailbox }).records()].map((r) => ({ path: r.path }));
   }
-  return runChanges('reset', setup, select, (r) => resetRecord(setup.ctx, r), io);
+  return runChanges('reset', setup, select, (r: ChangeRequest, ctx) => resetRecord(ctx, r), io);
 }
 
 /** An audit log's entries; any line that is not one makes the whole log unusable (exit 2). */
@@ -258,34 +338,65 @@ export function matchIds<T>(
   return out;
 }
 
-/** What a log, or piped log lines, can say about a reset: enough to undo it. */
-type LoggedChange = Pick<AuditEntry, 'event' | 'id' | 'path' | 'backupPath' | 'sha256Before' | 'sha256After'>;
+/** What a log, or piped log lines, can say about a reset: enough to undo it, and where it was made. */
+type LoggedChange = Pick<AuditEntry, 'event' | 'id' | 'path' | 'backupPath' | 'sha256Before' | 'sha256After'> & { host?: string };
+
+/** This computer's names as a log's `host` may give them: the name, or the name with its domain. */
+function isThisComputer(host: string): boolean {
+  const here = hostname().toLowerCase();
+  const name = host.toLowerCase();
+  return name === here || name.split('.')[0] === here.split('.')[0];
+}
 
 /**
  * What log entries say to undo: the latest reset of each record in this
- * database that the entries do not also show as failed. Every check of the
- * backup and the record is left to restoreRecord, which refuses per record.
+ * database that the entries do not also show as failed, made on this computer
+ * (a log's paths are those of the computer that wrote it). With `ids`, only
+ * those records, each of which must be in the log. Every check of the backup
+ * and the record is left to restoreRecord, which refuses per record.
  */
-function restoresFromEntries(all: readonly LoggedChange[], dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
+function restoresFromEntries(
+  all: readonly LoggedChange[],
+  dbReal: string,
+  ids: readonly string[] | undefined,
+  source: string | null,
+): (RestoreRequest | ChangeResult)[] {
   // A shared log may name other databases' records: those are not this run's to restore.
   const entries = all.filter((e) => samePath(dirname(e.path), dbReal));
-  const resets = new Map<string, LoggedChange[]>();
-  for (const e of entries) {
-    if (e.event === 'reset') resets.set(e.path, [...(resets.get(e.path) ?? []), e]);
-    if (e.event === 'reset-failed') {
-      const list = resets.get(e.path) ?? [];
-      const at = list.findIndex((r) => r.backupPath === e.backupPath && r.sha256After === e.sha256After);
-      if (at >= 0) list.splice(at, 1);
-    }
-  }
-  let latest = [...resets.values()].map((list) => list.at(-1)).filter((e): e is LoggedChange => e !== undefined);
+  // A backup's name is unique to its reset, so a failed reset is known by its backup and hash.
+  const change = (e: LoggedChange) => `${pathKey(e.backupPath)}\n${e.sha256After}`;
+  const failed = new Set(entries.filter((e) => e.event === 'reset-failed').map(change));
+  const latestOf = new Map<string, LoggedChange>();
+  for (const e of entries) if (e.event === 'reset' && !failed.has(change(e))) latestOf.set(pathKey(e.path), e);
+  let latest = [...latestOf.values()];
+  const out: (RestoreRequest | ChangeResult)[] = [];
+  if (source !== null && entries.length === 0 && !ids)
+    out.push(refusal(dbReal, 'not-logged', `The audit log ${source} records no change of a record in ${dbReal}.`));
   if (ids) {
-    const wanted = new Set(
-      [...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])),
-    );
+    const wanted = new Set<LoggedChange>();
+    for (const [id, m] of matchIds(ids, latest, (e) => e.id)) {
+      if (m.exact || m.matches.length === 1) for (const e of m.matches) wanted.add(e);
+      else if (m.matches.length === 0)
+        out.push(refusal(join(dbReal, `${id}.ini`), 'not-logged', `The audit log records no reset of ${id} in ${dbReal} to restore.`));
+      else
+        out.push(
+          refusal(
+            join(dbReal, `${id}.ini`),
+            'ambiguous-name',
+            `The audit log records resets of several records whose names differ from ${id} only in letter case; name one exactly.`,
+          ),
+        );
+    }
     latest = latest.filter((e) => wanted.has(e));
   }
-  return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
+  for (const e of latest) {
+    if (e.host !== undefined && !isThisComputer(e.host)) {
+      out.push(refusal(e.path, 'other-computer', `It was reset on ${e.host}, and the log's paths are that computer's; restore it there.`));
+      continue;
+    }
+    out.push({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before });
+  }
+  return out;
 }
 
 /**
@@ -327,8 +438,8 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
     };
   };
   const lines = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
-  const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined).map((r) =>
-    request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null),
+  const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined, null).map((r) =>
+    'status' in r ? r : request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null),
   );
   const fromResults = items
     .filter((i) => i.event === undefined)
@@ -378,13 +489,14 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     // Bad input must fail before the lock is taken or anything is read.
     requests = restoresFromItems(parseRestoreItems(await readAll(io.stdin)), setup);
   } else {
-    requests = restoresFromEntries(auditLog(resolve(args['from-log'] as string)), setup.ctx.dbReal, args.id);
+    const log = resolve(args['from-log'] as string);
+    requests = restoresFromEntries(auditLog(log), setup.ctx.dbReal, args.id, log);
   }
   return runChanges(
     'restore',
     setup,
     () => requests,
-    (r) => ('status' in r ? r : restoreRecord(setup.ctx, r)),
+    (r: RestoreRequest, ctx) => restoreRecord(ctx, r),
     io,
   );
 }
