@@ -181,93 +181,128 @@ async function confirmedIndexes(reply: () => Promise<string | null>, plan: reado
   return [...seen].sort((a, b) => a - b);
 }
 
+/** One database's part of a run: its setup, and the records to change once its lock is held. */
+interface ChangeGroup<T> {
+  setup: ChangeSetup;
+  select: () => (T | ChangeResult)[];
+}
+
+/** Takes a database's lock, and clears what earlier runs left when they were killed or failed, and only that. */
+async function lockDatabase(command: string, setup: ChangeSetup) {
+  let lock;
+  try {
+    lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
+  } catch (err) {
+    if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
+    if (err instanceof LockPathError)
+      throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
+    throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
+  }
+  try {
+    removeStaleTemps(setup.ctx.dbReal);
+    removeLockLeftovers(setup.ctx.dbReal);
+    removeBackupLeftovers(setup.ctx.backupDir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  return lock;
+}
+
 /**
- * Runs changes one record at a time under the database lock (none for
+ * Runs changes one record at a time under each database's lock (none for
  * --what-if), writing each result as it is made. The records are selected
  * once the lock is held, so that a run that waited sees the database as the
  * run before it left it. Exit 1 when any record was skipped or failed.
  *
- * A request with `confirm` plans first, without the lock: it prints what
+ * A request with `confirm` plans first, without a lock: it prints what
  * --what-if would print, then waits for the requester's answer and changes
  * exactly the records confirmed, each only while it still has the hash that
- * was planned (the rest of the rules are applied again).
+ * was planned (every other rule is applied again).
  */
 async function runChanges<T extends { sha256?: string | null }>(
   command: string,
-  setup: ChangeSetup,
-  select: () => (T | ChangeResult)[],
+  groups: readonly ChangeGroup<T>[],
   apply: (request: T, ctx: ChangeContext) => ChangeResult,
   io: Io,
+  options: { format: Format; progress: boolean; whatIf: boolean },
+  /** Refusals that belong to no database, reported before the rest. */
+  upFront: readonly ChangeResult[] = [],
 ): Promise<number> {
   const sink = new TextSink(io.stdout);
-  const out = new ItemWriter(sink, setup.format, 'results');
+  const out = new ItemWriter(sink, options.format, 'results');
   const activity = command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records';
   const run = (request: T | ChangeResult, ctx: ChangeContext) => ('status' in request ? request : apply(request, ctx));
   const reply = io.request?.reply;
   let refusals = 0;
-  let requests: (T | ChangeResult)[] | null = null;
+  // Per group, the records to change once its lock is held; null: select them then.
+  let chosen: ((T | ChangeResult)[] | null)[] = groups.map(() => null);
+
   if (reply) {
-    if (setup.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
-    const planCtx = { ...setup.ctx, whatIf: true };
-    requests = select();
+    if (options.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
+    const requests = groups.map((g) => g.select());
     await out.begin();
-    const progress = setup.progress ? new ProgressReporter(io.stderr, requests.length, `Planning: ${activity}`) : null;
-    const plan: ChangeResult[] = [];
-    for (const [i, request] of requests.entries()) {
-      const planned = run(request, planCtx);
-      plan.push(planned);
-      await out.item(worded(planned, io));
-      progress?.update(i + 1);
+    const total = requests.reduce((n, list) => n + list.length, 0);
+    const progress = options.progress ? new ProgressReporter(io.stderr, total, `Planning: ${activity}`) : null;
+    const plan: { group: number; request: T | ChangeResult; planned: ChangeResult }[] = [];
+    for (const planned of upFront) {
+      plan.push({ group: -1, request: planned, planned });
+      await out.item(planned);
+    }
+    for (const [group, list] of requests.entries()) {
+      const planCtx = { ...groups[group]!.setup.ctx, whatIf: true };
+      for (const request of list) {
+        const planned = run(request, planCtx);
+        plan.push({ group, request, planned });
+        await out.item(worded(planned, io));
+        progress?.update(plan.length);
+      }
     }
     await sink.write('{"type":"plan-end"}\n');
     await sink.flush();
-    refusals = plan.filter(refused).length;
-    const chosen = await confirmedIndexes(reply, plan);
-    if (chosen.length === 0 || setup.ctx.whatIf) {
-      await out.end();
-      return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
-    }
-    const planned = requests;
+    refusals = plan.filter((p) => refused(p.planned)).length;
+    const answer = await confirmedIndexes(
+      reply,
+      plan.map((p) => p.planned),
+    );
+    if (options.whatIf) answer.length = 0;
+    chosen = groups.map(() => []);
     // What was planned is what may be changed: the record must still hold the bytes it was planned on.
-    requests = chosen.map((i) => ({ ...(planned[i] as T), sha256: plan[i]!.sha256Before }));
+    for (const i of answer) chosen[plan[i]!.group]!.push({ ...(plan[i]!.request as T), sha256: plan[i]!.planned.sha256Before });
   }
 
-  let lock = null;
-  if (!setup.ctx.whatIf) {
+  if (!reply) {
+    if (upFront.length > 0 || groups.length === 0) await out.begin();
+    for (const r of upFront) await out.item(r);
+    refusals += upFront.length;
+  }
+  for (const [g, group] of groups.entries()) {
+    if (chosen[g]?.length === 0) continue;
+    const lock = options.whatIf ? null : await lockDatabase(command, group.setup);
     try {
-      lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
-    } catch (err) {
-      if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
-      if (err instanceof LockPathError)
-        throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
-      throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
+      let requests = chosen[g];
+      if (!requests) {
+        requests = group.select();
+        if (g === 0 && upFront.length === 0) await out.begin();
+      }
+      const progress = options.progress ? new ProgressReporter(io.stderr, requests.length, activity) : null;
+      progress?.update(0);
+      for (const [i, request] of requests.entries()) {
+        const r = run(request, group.setup.ctx);
+        if (refused(r)) refusals++;
+        await out.item(worded(r, io));
+        progress?.update(i + 1);
+      }
+    } finally {
+      lock?.release();
     }
   }
-  try {
-    if (lock) {
-      // What earlier runs left when they were killed or failed, and only that.
-      removeStaleTemps(setup.ctx.dbReal);
-      removeLockLeftovers(setup.ctx.dbReal);
-      removeBackupLeftovers(setup.ctx.backupDir);
-    }
-    if (requests === null) {
-      requests = select();
-      await out.begin();
-    }
-    const progress = setup.progress ? new ProgressReporter(io.stderr, requests.length, activity) : null;
-    progress?.update(0);
-    for (const [i, request] of requests.entries()) {
-      const r = run(request, setup.ctx);
-      if (refused(r)) refusals++;
-      await out.item(worded(r, io));
-      progress?.update(i + 1);
-    }
-    await out.end();
-    return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
-  } finally {
-    lock?.release();
-  }
+  await out.end();
+  return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
 }
+
+/** The options every group of a run shares. */
+const runOptions = (setup: ChangeSetup) => ({ format: setup.format, progress: setup.progress, whatIf: setup.ctx.whatIf });
 
 export async function runReset(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('reset', argv, {
@@ -302,7 +337,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     const mailbox = args.mailbox ?? [];
     select = () => [...selectRecords({ path: setup.ctx.dbReal, mailbox }).records()].map((r) => ({ path: r.path }));
   }
-  return runChanges('reset', setup, select, (r: ChangeRequest, ctx) => resetRecord(ctx, r), io);
+  return runChanges('reset', [{ setup, select }], (r: ChangeRequest, ctx) => resetRecord(ctx, r), io, runOptions(setup));
 }
 
 /** An audit log's entries; any line that is not one makes the whole log unusable (exit 2). */
@@ -457,20 +492,27 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
   return [...fromLines, ...fromResults];
 }
 
+const RESTORE_OPTIONS = {
+  ...CHANGE_OPTIONS,
+  force: { type: 'boolean' },
+  backup: { type: 'string', multiple: true },
+  'from-log': { type: 'string' },
+  id: { type: 'string', multiple: true },
+  stdin: { type: 'boolean' },
+} as const;
+
+type RestoreArgs = ChangeArgs & { 'from-log'?: string; id?: string[] };
+
 export async function runRestore(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandArgs('restore', argv, {
-    ...CHANGE_OPTIONS,
-    force: { type: 'boolean' },
-    backup: { type: 'string', multiple: true },
-    'from-log': { type: 'string' },
-    id: { type: 'string', multiple: true },
-    stdin: { type: 'boolean' },
-  });
-  const database = databaseOption('restore', args);
+  const args = parseCommandArgs('restore', argv, RESTORE_OPTIONS);
   const sources = [args.backup !== undefined, args['from-log'] !== undefined, args.stdin === true].filter(Boolean).length;
   if (sources !== 1)
     throw usage("restore: name what to restore with exactly one of --backup FILE, --from-log FILE or --stdin. See 'kmsdb --help'.");
   if (args.id && !args['from-log']) throw usage('restore: --id goes with --from-log.');
+  const apply = (r: RestoreRequest, ctx: ChangeContext) => restoreRecord(ctx, r);
+  if (args['from-log'] !== undefined && args.path === undefined && !settingsFor(args.config as string | undefined)?.database)
+    return restoreWholeLog(args, io, apply);
+  const database = databaseOption('restore', args);
   const setup = changeSetup('restore', args, database);
   let requests: (RestoreRequest | ChangeResult)[];
   if (args.backup) {
@@ -492,11 +534,38 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     const log = resolve(args['from-log'] as string);
     requests = restoresFromEntries(auditLog(log), setup.ctx.dbReal, args.id, log);
   }
-  return runChanges(
-    'restore',
-    setup,
-    () => requests,
-    (r: RestoreRequest, ctx) => restoreRecord(ctx, r),
-    io,
-  );
+  return runChanges('restore', [{ setup, select: () => requests }], apply, io, runOptions(setup));
+}
+
+/**
+ * `restore --from-log` with no database named: each database folder the log
+ * names, in the order the log first names it, one lock at a time.
+ */
+async function restoreWholeLog(args: RestoreArgs, io: Io, apply: (r: RestoreRequest, ctx: ChangeContext) => ChangeResult): Promise<number> {
+  const log = resolve(args['from-log'] as string);
+  const entries = auditLog(log);
+  const folders = new Map<string, string>();
+  for (const e of entries) if (e.event === 'reset') folders.set(pathKey(dirname(e.path)), dirname(e.path));
+  // An id is missing from the log only when no database of it has it.
+  const missing = new Map<string, { result: ChangeResult; count: number }>();
+  const groups = [...folders.values()].map((path) => {
+    const setup = changeSetup('restore', args, { path, settings: null });
+    const requests = restoresFromEntries(entries, setup.ctx.dbReal, args.id, null).filter((r) => {
+      if (!('status' in r) || r.code !== 'not-logged') return true;
+      const seen = missing.get(r.id);
+      missing.set(r.id, { result: seen?.result ?? r, count: (seen?.count ?? 0) + 1 });
+      return false;
+    });
+    return { setup, select: () => requests };
+  });
+  const options = {
+    format: parseFormat('restore', args.format as string | undefined),
+    progress: args.progress === true,
+    whatIf: args['what-if'] === true,
+  };
+  const nothing =
+    groups.length === 0
+      ? [refusal(log, 'not-logged', `The audit log ${log} records no reset to restore.`)]
+      : [...missing.values()].filter((m) => m.count === groups.length).map((m) => m.result);
+  return runChanges('restore', groups, apply, io, options, nothing);
 }

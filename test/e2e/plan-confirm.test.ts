@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeResult } from '../../src/change/reset-restore.js';
 import { backupDirOf, logOf, snapshot, STUCK } from '../helpers/change.js';
 import { expectValid } from '../helpers/contract.js';
-import { KMSDB, makeDb, ndjson, runKmsdb } from '../helpers/db.js';
+import { KMSDB, makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
 
 const ENROLLED = '[Client]\r\nState = 4\r\nNumSCerts = 1\r\n';
 const TWICE = '[Client]\r\nState = 4\r\nState = 4\r\n';
@@ -248,5 +248,24 @@ describe('restore from the log decides what counts', () => {
     const results = ndjson<ChangeResult>(r.stdout);
     expect(results.map((x) => [x.id, x.code])).toEqual([['Ma', 'other-computer']]);
     expect(results[0]!.message).toContain('kms-other-server');
+  });
+
+  it('a log alone restores every database it names, each under its own lock', async () => {
+    const a = makeDb({ 'Ma.ini': STUCK });
+    const b = makeDb({ 'Mb.ini': STUCK });
+    const log = join(tempDir(), 'shared.log');
+    for (const dir of [a, b]) expect((await runKmsdb(['reset', '--path', dir, '--mailbox', '*', '--log', log])).code).toBe(0);
+    const r = await runKmsdb(['restore', '--from-log', log, '--log', log, '--id', 'Mb', '--id', 'Mq', '--format', 'ndjson']);
+    expect(ndjson<ChangeResult>(r.stdout).map((x) => [x.id, x.status, x.code])).toEqual([
+      ['Mq', 'skipped', 'not-logged'],
+      ['Mb', 'restored', null],
+    ]);
+    expect(readFileSync(join(a, 'Ma.ini'), 'latin1')).toBe(STUCK.replace('State = 4', 'State = 1'));
+    expect(readFileSync(join(b, 'Mb.ini'), 'latin1')).toBe(STUCK);
+    const all = await runKmsdb(['restore', '--from-log', log, '--log', log, '--format', 'ndjson']);
+    expect(ndjson<ChangeResult>(all.stdout).map((x) => [x.id, x.status])).toEqual([
+      ['Ma', 'restored'],
+      ['Mb', 'unchanged'],
+    ]);
   });
 });
