@@ -28,6 +28,10 @@ function Write-KmsdbExit {
         [AllowNull()]
         [object] $Reported,
 
+        # Which failure of its code kmsdb reported, where it tells several apart.
+        [AllowNull()]
+        [string] $Reason,
+
         [AllowEmptyCollection()]
         [string[]] $Messages = @(),
 
@@ -43,6 +47,9 @@ function Write-KmsdbExit {
 
     if ($byKmsdb -and $Code -ge 2 -and $Code -le 4) {
         if (-not $text) { $text = "kmsdb exited with code $Code." }
+        if ($Reason -eq 'audit-log-invalid') {
+            Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsAuditLogInvalid' -Category 'InvalidData' -TargetObject $TargetObject -Terminating
+        }
         switch ($Code) {
             2 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsdbBadRequest' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject }
             3 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotFound' -Category 'ObjectNotFound' -ExceptionType 'System.IO.DirectoryNotFoundException' -TargetObject $TargetObject }

@@ -69,6 +69,8 @@ export interface ChangeResult {
   sha256After: string | null;
   /** Only on a refusal that an override lifts. */
   override?: Override;
+  /** A restore's: the backup it puts back, or would. */
+  restoredFrom?: string;
 }
 
 export interface ChangeContext {
@@ -386,18 +388,20 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   });
   if (!Buffer.isBuffer(backup)) return refuse(loaded, 'failed', backup.code, backup.message);
   const states = { from: loaded.record.state, to: diagnose(backup).state };
-  if (backup.equals(loaded.bytes)) return outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states);
+  const from = { restoredFrom: request.backupPath };
+  if (backup.equals(loaded.bytes))
+    return { ...outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states), ...from };
   if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
     return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change.', 'force');
   }
   if (ctx.whatIf)
-    return outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, {
-      ...states,
-      sha256After: sha256(backup),
-    });
+    return {
+      ...outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) }),
+      ...from,
+    };
   const writable = checkWritable(loaded);
   if (writable) return writable;
   const done = commit(ctx, loaded, backup, 'restore', states.from, states.to);
   if ('status' in done) return done;
-  return outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done });
+  return { ...outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done }), ...from };
 }

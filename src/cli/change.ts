@@ -345,7 +345,7 @@ function auditLog(logPath: string): AuditEntry[] {
   try {
     return readAuditLog(logPath);
   } catch (err) {
-    if (err instanceof AuditLogError) throw usage(`restore: ${err.message}; nothing was restored.`);
+    if (err instanceof AuditLogError) throw usage(`restore: ${err.message}; nothing was restored.`, 'audit-log-invalid');
     throw err;
   }
 }
