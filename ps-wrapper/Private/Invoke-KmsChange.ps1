@@ -122,7 +122,7 @@ function Invoke-KmsChange {
 
     # kmsdb answers the confirmed records in the plan's order, so result i belongs to confirmed record i.
     $index = 0
-    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -Consent $consent | ForEach-Object {
+    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -RecordTargets @($Entry | ForEach-Object { $_.Input }) -Consent $consent | ForEach-Object {
         $entry = $null
         if ($index -lt $chosen.Count) { $entry = $chosen[$index] }
         $index++

@@ -106,7 +106,7 @@ function Invoke-Kmsdb {
                     if ($null -ne $notice -and $notice.type -eq 'progress') {
                         $progress = $notice
                         $percent = 100
-                        if ($progress.total -gt 0) { $percent = [int](100 * $progress.done / $progress.total) }
+                        if ($progress.total -gt 0) { $percent = [Math]::Min(100, [int](100 * $progress.done / $progress.total)) }
                         $activity = $progress.activity
                         Write-Progress -Activity $activity -Status ('{0} of {1}' -f $progress.done, $progress.total) -PercentComplete $percent
                     } elseif ($null -ne $notice -and $notice.type -eq 'exit') {
@@ -143,8 +143,6 @@ function Invoke-Kmsdb {
             }
         }
         $process.WaitForExit()
-        # A plan that never ended: nothing was confirmed, so no record was answered or changed.
-        if ($planning) { $RecordTargets = @() }
         if ($garbled) { $reported = $null; $messages.Add('It printed a line that is not JSON.') }
         Write-KmsdbExit -Cmdlet $Cmdlet -Code $process.ExitCode -Reported $reported -Reason $reason -Messages $messages -TargetObject $TargetObject -Unanswered @($RecordTargets | Select-Object -Skip $answers)
     } finally {

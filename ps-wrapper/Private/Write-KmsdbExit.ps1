@@ -41,8 +41,17 @@ function Write-KmsdbExit {
         [object[]] $Unanswered = @()
     )
 
-    # kmsdb's pointers to its own help mean nothing to a cmdlet's user.
-    $text = (@($Messages) | ForEach-Object { $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb --help'\.$", '' }) -join ' '
+    # kmsdb names its own options; a cmdlet's user is told the parameter that sets each one.
+    $restore = $Cmdlet.MyInvocation.MyCommand.Name -eq 'Restore-KmsEnrollment'
+    $names = @{
+        '--path' = '-Path'; '--log' = '-LogPath'; '--from-log' = '-LogPath'; '--wait' = '-LockTimeout'; '--id' = '-Id'; '--mailbox' = '-Mailbox'
+        '--backup-dir' = $(if ($restore) { '-BackupFolder' } else { '-BackupPath' }); '--backup' = '-BackupPath'; '--force' = '-AllowChangedSinceReset'
+        '--allow-numscerts' = '-AllowNumSCerts'; '--allow-ambiguous' = '-AllowAmbiguous'; '--config' = 'the settings file'
+    }
+    $text = (@($Messages) | ForEach-Object {
+            $line = $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb( [a-z]+)? --help'\.$", '' -replace '^(get|reset|restore): ', ''
+            [regex]::Replace($line, '--[a-z][a-z-]*', { param($m) if ($names.ContainsKey($m.Value)) { $names[$m.Value] } else { $m.Value } })
+        }) -join ' '
     $byKmsdb = ($null -ne $Reported) -and ([int]$Reported -eq $Code)
 
     if ($byKmsdb -and $Code -ge 2 -and $Code -le 4) {

@@ -1,3 +1,4 @@
+import { trace } from '../trace.js';
 import { hostname } from 'node:os';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -242,7 +243,7 @@ async function runChanges<T extends { sha256?: string | null }>(
     if (options.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
     const requests = groups.map((g) => g.select());
     await out.begin();
-    const total = requests.reduce((n, list) => n + list.length, 0);
+    const total = requests.reduce((n, list) => n + list.length, upFront.length);
     const progress = options.progress ? new ProgressReporter(io.stderr, total, `Planning: ${activity}`) : null;
     const plan: { group: number; request: T | ChangeResult; planned: ChangeResult }[] = [];
     for (const planned of upFront) {
@@ -266,6 +267,8 @@ async function runChanges<T extends { sha256?: string | null }>(
       plan.map((p) => p.planned),
     );
     if (options.whatIf) answer.length = 0;
+    // Tests see how many records a requester confirmed: under -WhatIf, none.
+    trace({ planned: plan.length, confirmed: answer.length });
     chosen = groups.map(() => []);
     // What was planned is what may be changed: the record must still hold the bytes it was planned on.
     for (const i of answer) chosen[plan[i]!.group]!.push({ ...(plan[i]!.request as T), sha256: plan[i]!.planned.sha256Before });
