@@ -11,7 +11,11 @@ function finish(code: number, reason?: string): void {
   trace({ exit: code });
   // In request mode (the PowerShell module's), the last stderr line says which exit code kmsdb
   // itself chose, so that a crash, a kill or a failed start can never pass for one of them.
-  if (argv[0] === '--request') process.stderr.write(`${JSON.stringify(reason ? { type: 'exit', code, reason } : { type: 'exit', code })}\n`);
+  // A requester may keep stdin open for a conversation; a run that has ended stops reading it, so
+  // that the process can exit (a failure before the plan, say, would otherwise wait for it forever).
+  if (argv[0] === '--request') process.stdin.destroy();
+  if (argv[0] === '--request')
+    process.stderr.write(`${JSON.stringify(reason ? { type: 'exit', code, reason } : { type: 'exit', code })}\n`);
 }
 
 main(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(finish, (err: unknown) => {

@@ -11,7 +11,7 @@ BeforeDiscovery {
         @{ Name = 'restore, -LogPath'; Reset = $true; Changes = 2; Code = 'Restore-KmsEnrollment -LogPath $case.Log -Path $case.Db' }
         @{ Name = 'restore, -BackupPath'; Reset = $true; Changes = 1; Code = 'Restore-KmsEnrollment -BackupPath $case.Backup -Path (Join-Path $case.Db ''Ma.ini'')' }
     )
-}}
+}
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -28,7 +28,8 @@ BeforeAll {
             $case.Backup = ($case.Done | Where-Object Id -EQ 'Ma').BackupPath
         }
         $case.Before = Get-FolderHash $db
-        $case.Backups = @(Get-ChildItem -LiteralPath "$db.kmsdb-backup" -ErrorAction Ignore).Count
+        $case.Backups = @(Get-ChildItem -LiteralPath "$db.kmsdb-backup" -Filter '*.bak' -ErrorAction Ignore).Count
+        $case.LogLines = @(Get-Content -LiteralPath $case.Log -ErrorAction Ignore).Count
         $case
     }
 
@@ -44,8 +45,9 @@ BeforeAll {
         param([hashtable] $Case)
         $now = Get-FolderHash $Case.Db
         $changed = @($Case.Before.Keys | Where-Object { $now[$_] -ne $Case.Before[$_] }).Count
-        $backups = @(Get-ChildItem -LiteralPath "$($Case.Db).kmsdb-backup" -ErrorAction Ignore).Count - $Case.Backups
-        '{0} changed, {1} new in the backup folder' -f $changed, $backups
+        $backups = @(Get-ChildItem -LiteralPath "$($Case.Db).kmsdb-backup" -Filter '*.bak' -ErrorAction Ignore).Count - $Case.Backups
+        $logged = @(Get-Content -LiteralPath $Case.Log -ErrorAction Ignore).Count - $Case.LogLines
+        '{0} changed, {1} backed up, {2} logged' -f $changed, $backups, $logged
     }
 }
 Describe 'Consent' {
@@ -54,13 +56,13 @@ Describe 'Consent' {
         $state = Join-Path (New-TestFolder) 'case.clixml'
         $case | Export-Clixml -LiteralPath $state
         $out = Join-Path (New-TestFolder) 'out.txt'
-        $script = "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue | Out-Null; `$ok = `$?; 'ok=' + `$ok; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
+        $script = "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; `$ok = `$?; 'ok=' + `$ok; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
         $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -PassThru -Wait -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput $out -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
         $text = Get-Content -LiteralPath $out -Raw
         $text | Should -Match 'ok=False'
         $text | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
         $process.ExitCode | Should -Be 0
-        Get-Changed $case | Should -Be '0 changed, 0 new in the backup folder'
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
     It '<Name>: the caller''s -WhatIf holds, from a script that passes -Confirm:$false' -ForEach $Forms {
@@ -68,14 +70,14 @@ Describe 'Consent' {
         $file = Join-Path (New-TestFolder) 'fix.ps1'
         Set-Content -LiteralPath $file -Value "[CmdletBinding(SupportsShouldProcess)] param(`$case)`n$Code -Confirm:`$false"
         & $file -case $case -WhatIf | Should -BeNullOrEmpty
-        Get-Changed $case | Should -Be '0 changed, 0 new in the backup folder'
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
     It '<Name>: the caller''s -WhatIf holds, from a function that passes -Force' -ForEach $Forms {
         $case = New-ConsentCase -Reset:$Reset
         $function = [scriptblock]::Create("[CmdletBinding(SupportsShouldProcess)] param(`$case)`n$Code -Force")
         & $function -case $case -WhatIf | Should -BeNullOrEmpty
-        Get-Changed $case | Should -Be '0 changed, 0 new in the backup folder'
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
     It '<Name>: $WhatIfPreference holds' -ForEach $Forms {
@@ -86,19 +88,19 @@ Describe 'Consent' {
         } finally {
             $WhatIfPreference = $false
         }
-        Get-Changed $case | Should -Be '0 changed, 0 new in the backup folder'
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
     It '<Name>: -Force changes what a real run changes' -ForEach $Forms {
         $case = New-ConsentCase -Reset:$Reset
         & ([scriptblock]::Create("param(`$case) $Code -Force")) $case | Out-Null
-        Get-Changed $case | Should -Be ('{0} changed, {0} new in the backup folder' -f $Changes)
+        Get-Changed $case | Should -Be ('{0} changed, {0} backed up, {0} logged' -f $Changes)
     }
 
     It '<Name>: -Confirm:$false changes what a real run changes' -ForEach $Forms {
         $case = New-ConsentCase -Reset:$Reset
         & ([scriptblock]::Create("param(`$case) $Code -Confirm:`$false")) $case | Out-Null
-        Get-Changed $case | Should -Be ('{0} changed, {0} new in the backup folder' -f $Changes)
+        Get-Changed $case | Should -Be ('{0} changed, {0} backed up, {0} logged' -f $Changes)
     }
 
     It 'the caller''s -ErrorAction Stop and -Verbose reach the cmdlets through a script' {
