@@ -12,12 +12,16 @@ process.stderr.on('error', () => {});
 
 // The one place that decides the exit code. It never calls process.exit(),
 // which would cut off output still draining into a pipe.
-function finish(code: number): void {
+function finish(code: number, reason?: string): void {
   process.exitCode = code;
   trace({ exit: code });
   // In request mode (the PowerShell module's), the last stderr line says which exit code kmsdb
   // itself chose, so that a crash, a kill or a failed start can never pass for one of them.
-  if (argv[0] === '--request') process.stderr.write(`${JSON.stringify({ type: 'exit', code })}\n`);
+  // A requester may keep stdin open for a conversation; a run that has ended stops reading it, so
+  // that the process can exit (a failure before the plan, say, would otherwise wait for it forever).
+  if (argv[0] === '--request') process.stdin.destroy();
+  if (argv[0] === '--request')
+    process.stderr.write(`${JSON.stringify(reason ? { type: 'exit', code, reason } : { type: 'exit', code })}\n`);
 }
 
 // Node makes each standard stream when it is first asked for (stdin, a pipe or
@@ -39,7 +43,7 @@ main(argv, io).then(finish, (err: unknown) => {
   const exit = exitErrorOf(err);
   if (exit) {
     process.stderr.write(`kmsdb: ${printable(exit.message)}\n`);
-    finish(exit.code);
+    finish(exit.code, exit.reason);
     return;
   }
   // Never show users a stack trace; KMSDB_DEBUG=1 shows it to developers.

@@ -1,7 +1,13 @@
 function Add-KmsChangeItem {
     <#
     .SYNOPSIS
-    Asks about one record (ShouldProcess, naming server, mailbox and file) and, if confirmed, queues it; a full batch is sent at once.
+    Queues one record; a full batch is sent at once.
+
+    .DESCRIPTION
+    A record of this computer is asked about once kmsdb has planned its batch
+    (Invoke-KmsChange), so that the prompt, and -WhatIf, name exactly what
+    would change. A record of another server is asked about here, naming the
+    server, and goes to it with -Confirm:$false once confirmed.
     #>
     [CmdletBinding()]
     param(
@@ -11,9 +17,12 @@ function Add-KmsChangeItem {
         [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
-        # The record file, as the input gave it.
-        [Parameter(Mandatory)]
+        # The record file, as the input gave it; without it, kmsdb finds the record a restore's backup is named for, in -Database.
+        [AllowEmptyString()]
         [string] $Path,
+
+        # The database folder, when -Path does not name it.
+        [string] $Database,
 
         # What ShouldProcess says is done to the record.
         [Parameter(Mandatory)]
@@ -41,24 +50,28 @@ function Add-KmsChangeItem {
     if ($Origin) {
         $file = $Path
         $server = '{0}: ' -f $Origin.Name
-    } else {
+    } elseif ($Path) {
         $file = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
     }
-    $target = $server + $file
-    if ($Mailbox) { $target = '{0}{1} ({2})' -f $server, $Mailbox, $file }
-    if (-not $Cmdlet.ShouldProcess($target, $Action)) { return }
-
     if ($Origin) {
+        $target = $server + $file
+        if ($Mailbox) { $target = '{0}{1} ({2})' -f $server, $Mailbox, $file }
+        if (-not (Test-KmsConsent -Cmdlet $Cmdlet -Target $target -Action $Action -TargetObject $InputObject)) { return }
         $key = $Origin.Key
         $batches = $Queue.Remote
         $Queue.Origins[$key] = $Origin
-        $properties = [ordered]@{ Path = $Path }
+        $properties = [ordered]@{}
+        if ($Path) { $properties['Path'] = $Path }
         foreach ($name in $Fields.Keys) { $properties[$name] = $Fields[$name] }
         $entry = [PSCustomObject]$properties
     } else {
-        $key = [System.IO.Path]::GetDirectoryName($file)
         $batches = $Queue.Local
-        $request = [ordered]@{ path = $file }
+        $request = [ordered]@{}
+        if ($Path) {
+            $key = [System.IO.Path]::GetDirectoryName($file)
+            $request['path'] = $file
+        }
+        if ($Database) { $key = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Database).TrimEnd('\', '/') }
         foreach ($name in $Fields.Keys) { $request[$name] = $Fields[$name] }
         $entry = [PSCustomObject]@{ Request = $request; Input = $InputObject; Mailbox = $Mailbox; ResultData = $ResultData }
     }

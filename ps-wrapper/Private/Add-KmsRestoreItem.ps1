@@ -59,21 +59,21 @@ function Add-KmsRestoreItem {
             return
         }
     }
+    # Without a record, kmsdb restores the one the backup is named for (NAME.ini.TIMESTAMP.bak is
+    # NAME.ini); the module only finds the database folder: -Path when that is a folder, else the one
+    # whose default backup folder (FOLDER.kmsdb-backup) holds the backup.
     $record = $Path
     $folder = $null
     if (-not $record) {
         $backupFolder = Split-Path -Path $backup -Parent
         if ($backupFolder -match '^(.+)\.kmsdb-backup$') { $folder = $Matches[1] }
-    } elseif (-not $Origin -and (Test-Path -LiteralPath $record -PathType Container)) {
-        $folder = $record
-    }
-    if (-not $record -or $folder) {
-        $name = (Split-Path -Path $backup -Leaf) -replace '\.\d{8}T\d{9}Z(-\d+)?\.bak$', ''
-        if ($name -eq (Split-Path -Path $backup -Leaf) -or -not $folder) {
-            Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is not a kmsdb backup in a default backup folder (NAME.ini.TIMESTAMP.bak in FOLDER.kmsdb-backup); name the record or its database folder with -Path.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
+        if (-not $folder) {
+            Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is not in a default backup folder (FOLDER.kmsdb-backup); name the record or its database folder with -Path.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
             return
         }
-        $record = Join-Path -Path $folder -ChildPath $name
+    } elseif (-not $Origin -and (Test-Path -LiteralPath $record -PathType Container)) {
+        $folder = $record
+        $record = ''
     }
     $fields = [ordered]@{ backupPath = $backup }
     if ($Sha256Before) { $fields['sha256Before'] = $Sha256Before }
@@ -82,5 +82,5 @@ function Add-KmsRestoreItem {
     if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Mailbox']) { $mailbox = [string]$InputObject.Mailbox }
     if ($null -eq $InputObject) { $InputObject = $BackupPath }
     $action = 'Restore the KMS record from its backup {0}' -f $backup
-    Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Action $action -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin
+    Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Database $folder -Action $action -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin
 }

@@ -44,9 +44,12 @@ function Initialize-KmsChangeQueue {
     }
     if ($bound.ContainsKey('LockTimeout')) { $Request['wait'] = $bound['LockTimeout']; $RemoteParameters['LockTimeout'] = $bound['LockTimeout'] }
     if ($bound['LogPath']) {
-        $Request['log'] = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($bound['LogPath'])
+        $Request['log'] = Resolve-KmsOutputPath -Cmdlet $Cmdlet -Path $bound['LogPath'] -Parameter 'LogPath'
         $RemoteParameters['LogPath'] = $bound['LogPath']
     }
+    # A running KMS service refuses the change, unless the admin has said to go ahead.
+    $options['AllowServiceRunning'] = [bool]$bound['AllowServiceRunning']
+    if ($options['AllowServiceRunning']) { $RemoteParameters['AllowServiceRunning'] = $true }
     foreach ($name in 'Credential', 'ConfigurationName') {
         if ($bound[$name]) { $options[$name] = $bound[$name] }
     }
@@ -57,7 +60,7 @@ function Initialize-KmsChangeQueue {
         # Origin key (session or computer) -> the objects the remote cmdlet binds.
         Remote  = [ordered]@{}
         Origins = @{}
-        # Servers whose KMS service was checked already: one warning per server and call.
+        # Servers whose KMS service was checked already, and what was found: one check per server and call.
         Checked = @{}
         # Remote batches under way, one remoting job each.
         Jobs    = [System.Collections.Generic.List[object]]::new()

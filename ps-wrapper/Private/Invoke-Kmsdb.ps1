@@ -10,6 +10,13 @@ function Invoke-Kmsdb {
     is emitted at once. On stderr, progress lines become Write-Progress, the
     last line reports the exit code kmsdb chose, and other lines are its
     messages; Write-KmsdbExit turns the outcome into errors.
+
+    With -Consent, kmsdb plans before it changes anything (the request's
+    confirm): the plan's lines go to the -Consent script block, not to the
+    output, and what it answers (the plan's indexes of the records to change,
+    and their input objects) is sent back; only then does kmsdb change
+    exactly those records. A pipeline that stops before the answer leaves
+    kmsdb with no answer, and it changes nothing.
     #>
     [CmdletBinding()]
     param(
@@ -23,7 +30,10 @@ function Invoke-Kmsdb {
         [object] $TargetObject,
 
         # The input object of each record the request names, in order: one that gets no answer gets an error of its own.
-        [object[]] $RecordTargets = @()
+        [object[]] $RecordTargets = @(),
+
+        # Called with the plan (kmsdb's what-if result of each record); returns @{ Confirm = [int[]]; Targets = [object[]] }.
+        [scriptblock] $Consent
     )
 
     $executable = Get-KmsdbExecutable -Cmdlet $Cmdlet
@@ -51,16 +61,26 @@ function Invoke-Kmsdb {
         Write-KmsdbExit -Cmdlet $Cmdlet -NotStarted ('{0}: {1}' -f $executable, $reason.Message) -TargetObject $TargetObject -Unanswered $RecordTargets
         return
     }
+    # Writes to kmsdb's stdin, and closes it when asked; a kmsdb that has died ends the pipe, and its exit code and stderr say why, below.
+    $send = {
+        param($Process, $Bytes, $Close)
+        try {
+            $Process.StandardInput.BaseStream.Write($Bytes, 0, $Bytes.Length)
+            $Process.StandardInput.BaseStream.Flush()
+            if ($Close) { $Process.StandardInput.Close() }
+        } catch { $null = $_ }
+    }
+    $planning = [bool]$Consent
     try {
-        $bytes = $utf8.GetBytes((ConvertTo-Json -InputObject $Request -Depth 8 -Compress))
-        # A kmsdb that dies before it reads its stdin ends the pipe; its exit code and stderr say why, below.
-        $null = Invoke-KmsProbe -ArgumentList @($process, $bytes) -ScriptBlock {
-            param($Process, $Bytes)
-            try { $Process.StandardInput.BaseStream.Write($Bytes, 0, $Bytes.Length); $Process.StandardInput.Close() } catch { $null = $_ }
-        }
+        if ($planning) { $Request['confirm'] = $true }
+        # One line: with -Consent, the answer follows it on the same stdin.
+        $bytes = $utf8.GetBytes((ConvertTo-Json -InputObject $Request -Depth 8 -Compress) + "`n")
+        $null = Invoke-KmsProbe -ArgumentList @($process, $bytes, (-not $planning)) -ScriptBlock $send
+        $plan = New-Object System.Collections.Generic.List[object]
 
         $messages = New-Object System.Collections.Generic.List[string]
         $reported = $null
+        $reason = $null
         $answers = 0
         $garbled = $false
         $outTask = $process.StandardOutput.ReadLineAsync()
@@ -80,16 +100,18 @@ function Invoke-Kmsdb {
                     $errTask = $process.StandardError.ReadLineAsync()
                     # The exit report counts only as the last line.
                     $reported = $null
-                    $event = $null
-                    if ($line.StartsWith('{"type":') -and $line.EndsWith('}')) { $event = ConvertFrom-Json -InputObject $line }
-                    if ($null -ne $event -and $event.type -eq 'progress') {
-                        $progress = $event
+                    $reason = $null
+                    $notice = $null
+                    if ($line.StartsWith('{"type":') -and $line.EndsWith('}')) { $notice = ConvertFrom-Json -InputObject $line }
+                    if ($null -ne $notice -and $notice.type -eq 'progress') {
+                        $progress = $notice
                         $percent = 100
-                        if ($progress.total -gt 0) { $percent = [int](100 * $progress.done / $progress.total) }
+                        if ($progress.total -gt 0) { $percent = [Math]::Min(100, [int](100 * $progress.done / $progress.total)) }
                         $activity = $progress.activity
                         Write-Progress -Activity $activity -Status ('{0} of {1}' -f $progress.done, $progress.total) -PercentComplete $percent
-                    } elseif ($null -ne $event -and $event.type -eq 'exit') {
-                        $reported = $event.code
+                    } elseif ($null -ne $notice -and $notice.type -eq 'exit') {
+                        $reported = $notice.code
+                        if ($notice.PSObject.Properties['reason']) { $reason = [string]$notice.reason }
                     } elseif ($line.StartsWith('kmsdb: warning: ')) {
                         $Cmdlet.WriteWarning($line.Substring(16))
                     } elseif ($line.Trim()) {
@@ -103,23 +125,34 @@ function Invoke-Kmsdb {
                     $outTask = $null
                 } else {
                     $outTask = $process.StandardOutput.ReadLineAsync()
-                    if ($line.Trim()) {
+                    if ($planning -and $line -eq '{"type":"plan-end"}') {
+                        # Every prompt is asked here, while kmsdb waits; it has changed nothing yet.
+                        $decision = & $Consent $plan.ToArray()
+                        $RecordTargets = @($decision.Targets)
+                        $reply = $utf8.GetBytes(('{{"confirm":[{0}]}}' -f (@($decision.Confirm) -join ',')) + "`n")
+                        $null = Invoke-KmsProbe -ArgumentList @($process, $reply, $true) -ScriptBlock $send
+                        $planning = $false
+                    } elseif ($line.Trim()) {
                         # A whole line is one JSON object; only one that is not (cut off by a crash,
                         # say) takes the slower parse that leaves no error behind.
                         if ($line.StartsWith('{') -and $line.EndsWith('}')) { $answer = ConvertFrom-Json -InputObject $line } else { $answer = ConvertFrom-KmsdbJson -Line $line }
                         # A line that is not JSON (cut off by a crash, say) is no answer.
-                        if ($null -eq $answer) { $garbled = $true } else { $answers++; $answer }
+                        if ($null -eq $answer) { $garbled = $true } elseif ($planning) { $plan.Add($answer) } else { $answers++; $answer }
                     }
                 }
             }
         }
         $process.WaitForExit()
         if ($garbled) { $reported = $null; $messages.Add('It printed a line that is not JSON.') }
-        Write-KmsdbExit -Cmdlet $Cmdlet -Code $process.ExitCode -Reported $reported -Messages $messages -TargetObject $TargetObject -Unanswered @($RecordTargets | Select-Object -Skip $answers)
+        Write-KmsdbExit -Cmdlet $Cmdlet -Code $process.ExitCode -Reported $reported -Reason $reason -Messages $messages -TargetObject $TargetObject -Unanswered @($RecordTargets | Select-Object -Skip $answers)
     } finally {
         # Reached early when a later command stops the pipeline (Select-Object -First, Ctrl+C,
-        # -ErrorAction Stop). A reset has its whole request already: let it finish, so that no
-        # change goes unlogged; a read is stopped.
+        # -ErrorAction Stop). Unanswered, a plan changes nothing: end kmsdb's input so that it ends.
+        # A change that was answered already: let it finish, so that no change goes unlogged;
+        # a read is stopped.
+        if ($planning -and -not $process.HasExited) {
+            $null = Invoke-KmsProbe -ArgumentList @($process, [byte[]]@(), $true) -ScriptBlock $send
+        }
         if (-not $process.HasExited -and $Request['command'] -ne 'get') { $null = $process.WaitForExit(120000) }
         if (-not $process.HasExited) {
             $null = Invoke-KmsProbe -ArgumentList @($process) -ScriptBlock { param($Process) try { $Process.Kill() } catch { $null = $_ } }

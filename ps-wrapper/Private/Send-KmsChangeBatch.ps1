@@ -1,7 +1,7 @@
 function Send-KmsChangeBatch {
     <#
     .SYNOPSIS
-    Changes one batch: a database folder's records with one kmsdb run here, or an origin's records through remoting.
+    Changes one batch: a database folder's records with one kmsdb run here (Invoke-KmsChange), or an origin's records through remoting.
     #>
     [CmdletBinding()]
     param(
@@ -45,34 +45,5 @@ function Send-KmsChangeBatch {
     $batch = $Queue.Local[$Key]
     if ($batch.Count -eq 0) { return }
     $Queue.Local[$Key] = [System.Collections.Generic.List[object]]::new()
-    $server = Get-KmsPathHost -Path $Key
-    if (-not $Queue.Checked.ContainsKey($server)) {
-        $Queue.Checked[$server] = $true
-        $name = $server
-        if ($name -eq '.') { $name = [Environment]::MachineName }
-        switch (Test-KmsServiceRunning -ComputerName $server) {
-            'Running' { $Cmdlet.WriteWarning(('The Exchange KMS service (MSExchangeKMS) is running on {0}. Its documentation asks for it to be stopped before the database is changed.' -f $name)) }
-            'Unknown' { $Cmdlet.WriteWarning(('Could not check whether the Exchange KMS service (MSExchangeKMS) is running on {0}. Make sure it is stopped before the database is changed.' -f $name)) }
-        }
-    }
-    $request = [ordered]@{
-        command  = $options.Command
-        path     = $Key
-        records  = @($batch | ForEach-Object { $_.Request })
-        format   = 'ndjson'
-        progress = $true
-    }
-    foreach ($name in $options.Request.Keys) { $request[$name] = $options.Request[$name] }
-    # kmsdb answers each record in order, so result i belongs to batch entry i.
-    $index = 0
-    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $Key -RecordTargets @($batch | ForEach-Object { $_.Input }) | ForEach-Object {
-        $entry = $batch[$index]
-        $index++
-        if ($_.status -eq 'skipped' -or $_.status -eq 'failed') {
-            Write-KmsRefusal -Cmdlet $Cmdlet -Result $_ -TargetObject $entry.Input
-        } else {
-            $data = $entry.ResultData
-            ConvertTo-KmsChangeResult -Result $_ -TypeName $options.ResultType -Mailbox $entry.Mailbox @data
-        }
-    }
+    Invoke-KmsChange -Queue $Queue -Cmdlet $Cmdlet -Database $Key -Entry $batch.ToArray()
 }

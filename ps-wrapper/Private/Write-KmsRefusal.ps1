@@ -37,16 +37,30 @@ function Write-KmsRefusal {
         'backup-not-a-record' = @('KmsBackupNotARecord', 'InvalidData')
         'changed-since-reset' = @('KmsRecordChangedSinceReset', 'InvalidOperation')
         'no-backup'           = @('KmsBackupNotFound', 'ObjectNotFound')
+        'not-logged'          = @('KmsRestoreNotFound', 'ObjectNotFound')
+        'other-computer'      = @('KmsRestoreOtherComputer', 'InvalidOperation')
+    }
+    # The switch that lifts a refusal, by the name kmsdb gives it (schemas/reset-result.schema.json).
+    $overrides = @{
+        allowNumSCerts = @('-AllowNumSCerts', 'reset')
+        allowAmbiguous = @('-AllowAmbiguous', 'reset')
+        force          = @('-AllowChangedSinceReset', 'restore')
     }
     $entry = $map[[string]$Result.code]
     if (-not $entry) { $entry = @('KmsRecordRefused', 'NotSpecified') }
-    # kmsdb speaks of its own options; here the cmdlet's are the ones to name.
-    $message = '{0}: {1}' -f $Result.path, ($Result.message -replace '--allow-numscerts', '-AllowNumSCerts' -replace '--allow-ambiguous', '-AllowAmbiguous')
+    $message = '{0}: {1}' -f $Result.path, $Result.message
+    if ($Result.PSObject.Properties['override'] -and $overrides.ContainsKey([string]$Result.override)) {
+        $switch = $overrides[[string]$Result.override]
+        $message = '{0} Use {1} to {2} it anyway.' -f $message, $switch[0], $switch[1]
+    }
     $action = switch ($Result.code) {
         'has-certificates' { 'The user has enrolled. Use -AllowNumSCerts only if the KMS administrator has decided to give up those certificates.' }
         'changed-since-read' { 'Read the record again with Get-KmsRecord, then retry.' }
         'backup-outside' { 'If the reset was given -BackupPath (and -LogPath), pass that folder to Restore-KmsEnrollment as -BackupFolder (and the log as -LogPath).' }
         'ambiguous' { 'Inspect the file: State or NumSCerts occurs more than once. Fix it by hand, with a backup, or use -AllowAmbiguous where only the section differs.' }
+        'other-computer' { 'Restore it on the computer that reset it, for example with Invoke-Command -ComputerName.' }
+        'not-logged' { 'Check -Id and -Path against the audit log, or name the backup with -BackupPath.' }
+        'changed-since-reset' { 'The user may have enrolled since the reset: check the record. Use -AllowChangedSinceReset only to put the old bytes back all the same.' }
         default { 'See about_KmsEnrollment for what each refusal means.' }
     }
     Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId $entry[0] -Category $entry[1] -TargetObject $TargetObject -RecommendedAction $action

@@ -28,6 +28,10 @@ function Write-KmsdbExit {
         [AllowNull()]
         [object] $Reported,
 
+        # Which failure of its code kmsdb reported, where it tells several apart.
+        [AllowNull()]
+        [string] $Reason,
+
         [AllowEmptyCollection()]
         [string[]] $Messages = @(),
 
@@ -37,12 +41,24 @@ function Write-KmsdbExit {
         [object[]] $Unanswered = @()
     )
 
-    # kmsdb's pointers to its own help mean nothing to a cmdlet's user.
-    $text = (@($Messages) | ForEach-Object { $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb --help'\.$", '' }) -join ' '
+    # kmsdb names its own options; a cmdlet's user is told the parameter that sets each one.
+    $restore = $Cmdlet.MyInvocation.MyCommand.Name -eq 'Restore-KmsEnrollment'
+    $names = @{
+        '--path' = '-Path'; '--log' = '-LogPath'; '--from-log' = '-LogPath'; '--wait' = '-LockTimeout'; '--id' = '-Id'; '--mailbox' = '-Mailbox'
+        '--backup-dir' = $(if ($restore) { '-BackupFolder' } else { '-BackupPath' }); '--backup' = '-BackupPath'; '--force' = '-AllowChangedSinceReset'
+        '--allow-numscerts' = '-AllowNumSCerts'; '--allow-ambiguous' = '-AllowAmbiguous'; '--config' = 'the settings file'
+    }
+    $text = (@($Messages) | ForEach-Object {
+            $line = $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb( [a-z]+)? --help'\.$", '' -replace '^(get|reset|restore): ', ''
+            [regex]::Replace($line, '--[a-z][a-z-]*', { param($m) if ($names.ContainsKey($m.Value)) { $names[$m.Value] } else { $m.Value } })
+        }) -join ' '
     $byKmsdb = ($null -ne $Reported) -and ([int]$Reported -eq $Code)
 
     if ($byKmsdb -and $Code -ge 2 -and $Code -le 4) {
         if (-not $text) { $text = "kmsdb exited with code $Code." }
+        if ($Reason -eq 'audit-log-invalid') {
+            Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsAuditLogInvalid' -Category 'InvalidData' -TargetObject $TargetObject -Terminating
+        }
         switch ($Code) {
             2 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsdbBadRequest' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject }
             3 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotFound' -Category 'ObjectNotFound' -ExceptionType 'System.IO.DirectoryNotFoundException' -TargetObject $TargetObject }

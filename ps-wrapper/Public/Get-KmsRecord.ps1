@@ -140,12 +140,21 @@ function Get-KmsRecord {
     )
 
     begin {
+        # A script module does not see its caller's preferences; -ErrorAction, -Verbose and the rest must reach here.
+        foreach ($preference in @(Get-KmsCallerPreference -Cmdlet $PSCmdlet)) { $ExecutionContext.SessionState.PSVariable.Set($preference.Name, $preference.Value) }
         if ($ComputerName -and $Session) {
             Write-KmsError -Cmdlet $PSCmdlet -Terminating -Message 'Use -ComputerName or -Session, not both.' -ErrorId 'KmsRemoteTargetAmbiguous' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException'
         }
         $remote = [bool]($ComputerName -or $Session)
         $paths = New-Object System.Collections.Generic.List[string]
         $pathGiven = $false
+        # A path given as a parameter is read even when the pipeline brings nothing; a pipeline that
+        # was meant to bring paths and brought none reads nothing. Only a call that gives no path in
+        # any form reads the settings file's database.
+        $explicit = $null
+        if ($PSBoundParameters.ContainsKey('Path')) { $explicit = @{ Path = $Path; Literal = $false } }
+        if ($PSBoundParameters.ContainsKey('LiteralPath')) { $explicit = @{ Path = $LiteralPath; Literal = $true } }
+        $expectingInput = $MyInvocation.ExpectingInput
     }
 
     process {
@@ -164,6 +173,18 @@ function Get-KmsRecord {
     }
 
     end {
+        if (-not $pathGiven -and $explicit) {
+            $pathGiven = $true
+            if ($remote) {
+                foreach ($p in $explicit.Path) { $paths.Add($p) }
+            } else {
+                foreach ($p in @(Resolve-KmsPath -Path $explicit.Path -Literal:$explicit.Literal -Cmdlet $PSCmdlet)) { $paths.Add($p) }
+            }
+        }
+        if (-not $pathGiven -and $expectingInput) {
+            $PSCmdlet.WriteVerbose('The pipeline brought no path, so no database is read.')
+            return
+        }
         if ($remote) {
             $parameters = @{}
             if ($paths.Count -gt 0) {

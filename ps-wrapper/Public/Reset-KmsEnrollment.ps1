@@ -128,8 +128,9 @@ function Reset-KmsEnrollment {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Record')]
     [OutputType('KmsEnrollment.ResetResult')]
     param(
-        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Record', ValueFromPipelineByPropertyName)]
-        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Mailbox')]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Record', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Position = 0, ParameterSetName = 'Mailbox')]
+        [Alias('FullName')]
         [ValidateNotNullOrEmpty()]
         [string] $Path,
 
@@ -138,7 +139,7 @@ function Reset-KmsEnrollment {
         [AllowEmptyString()]
         [string] $Sha256,
 
-        [Parameter(Mandatory, ParameterSetName = 'Mailbox')]
+        [Parameter(Mandatory, ParameterSetName = 'Mailbox', ValueFromPipelineByPropertyName)]
         [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
         [string[]] $Mailbox,
@@ -148,6 +149,8 @@ function Reset-KmsEnrollment {
         [switch] $AllowNumSCerts,
 
         [switch] $AllowAmbiguous,
+
+        [switch] $AllowServiceRunning,
 
         [Alias('BackupFolder')]
         [ValidateNotNullOrEmpty()]
@@ -174,29 +177,32 @@ function Reset-KmsEnrollment {
     )
 
     begin {
+        # A script module does not see its caller's preferences: a script run with -WhatIf must reach here.
+        foreach ($preference in @(Get-KmsCallerPreference -Cmdlet $PSCmdlet)) { $ExecutionContext.SessionState.PSVariable.Set($preference.Name, $preference.Value) }
         # -Force only stops the prompts, as the cmdlet guidelines ask.
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
         $request = [ordered]@{}
         $remote = @{}
         if ($AllowNumSCerts) { $request['allowNumSCerts'] = $true; $remote['AllowNumSCerts'] = $true }
         if ($AllowAmbiguous) { $request['allowAmbiguous'] = $true; $remote['AllowAmbiguous'] = $true }
-        if ($BackupPath) { $request['backupDir'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupPath); $remote['BackupPath'] = $BackupPath }
+        if ($BackupPath) { $request['backupDir'] = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $BackupPath -Parameter 'BackupPath'; $remote['BackupPath'] = $BackupPath }
         $pending = Initialize-KmsChangeQueue -Command reset -Cmdlet $PSCmdlet -Request $request -RemoteParameters $remote -BatchSize $BatchSize -ThrottleLimit $ThrottleLimit
         $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
+        # -Mailbox patterns by database folder ('' for the settings file's), for one kmsdb run each.
+        $patterns = [ordered]@{}
     }
 
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Mailbox') {
-            $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
-            $found = Invoke-Kmsdb -Request ([ordered]@{ command = 'get'; path = @($database); mailbox = [string[]]$Mailbox; format = 'ndjson'; progress = $true }) -Cmdlet $PSCmdlet -TargetObject $database
-            foreach ($record in @($found | ConvertTo-KmsRecord)) {
-                Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $record.Path -Action $action -Fields @{ sha256 = $record.Sha256 } -InputObject $record -Mailbox $record.Mailbox
-            }
+            $database = ''
+            if ($Path) { $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path) }
+            if (-not $patterns.Contains($database)) { $patterns[$database] = [System.Collections.Generic.List[string]]::new() }
+            foreach ($pattern in $Mailbox) { $patterns[$database].Add($pattern) }
             return
         }
         $current = $_
         $name = $null
-        if ($null -ne $current -and $current.PSObject.Properties['Mailbox']) { $name = [string]$current.Mailbox }
+        if ($null -ne $current -and $current -isnot [string] -and $current.PSObject.Properties['Mailbox']) { $name = [string]$current.Mailbox }
         if ($null -eq $current) { $current = $Path }
         $fields = @{}
         if ($Sha256) { $fields['sha256'] = $Sha256 }
@@ -204,6 +210,12 @@ function Reset-KmsEnrollment {
     }
 
     end {
+        # kmsdb selects the records of each pattern list, and plans them, in one run per database.
+        foreach ($database in $patterns.Keys) {
+            $target = $database
+            if (-not $target) { $target = 'the database of the settings file' }
+            Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select @{ mailbox = $patterns[$database].ToArray() } -TargetObject $target
+        }
         Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
     }
 }

@@ -171,6 +171,8 @@ function Restore-KmsEnrollment {
 
         [switch] $AllowChangedSinceReset,
 
+        [switch] $AllowServiceRunning,
+
         [switch] $Force,
 
         [ValidateRange(0, 86400)]
@@ -191,20 +193,29 @@ function Restore-KmsEnrollment {
     )
 
     begin {
+        # A script module does not see its caller's preferences: a script run with -WhatIf must reach here.
+        foreach ($preference in @(Get-KmsCallerPreference -Cmdlet $PSCmdlet)) { $ExecutionContext.SessionState.PSVariable.Set($preference.Name, $preference.Value) }
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
         $request = [ordered]@{}
         $remote = @{}
         if ($AllowChangedSinceReset) { $request['force'] = $true; $remote['AllowChangedSinceReset'] = $true }
-        if ($BackupFolder) { $request['backupDir'] = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupFolder); $remote['BackupFolder'] = $BackupFolder }
+        if ($BackupFolder) { $request['backupDir'] = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $BackupFolder -Parameter 'BackupFolder'; $remote['BackupFolder'] = $BackupFolder }
         $pending = Initialize-KmsChangeQueue -Command restore -Cmdlet $PSCmdlet -Request $request -RemoteParameters $remote -BatchSize $BatchSize -ThrottleLimit $ThrottleLimit
-        # Audit-log entries are chosen once all are in: a later line may supersede an earlier one.
-        $logged = [System.Collections.Generic.List[object]]::new()
     }
 
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Log') { return }
         if ($null -ne $_ -and $_ -isnot [string] -and $_.PSObject.Properties['event']) {
-            $logged.Add((ConvertTo-KmsLogEntry -Entry $_))
+            # kmsdb chooses which lines count (the latest reset of each record that did not fail, made on
+            # this computer); the module only routes them, by the database folder of each.
+            $entry = ConvertTo-KmsLogEntry -Entry $_
+            $fields = [ordered]@{}
+            foreach ($name in 'event', 'id', 'backupPath', 'sha256Before', 'sha256After', 'host') { if ($null -ne $entry.$name) { $fields[$name] = $entry.$name } }
+            if (-not $entry.path -or -not $entry.backupPath) {
+                Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
+                return
+            }
+            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin
             return
         }
         Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_)
@@ -212,45 +223,13 @@ function Restore-KmsEnrollment {
 
     end {
         if ($PSCmdlet.ParameterSetName -eq 'Log') {
-            $logFile = $pending.Options.Request['log']
-            $entries = @(Read-KmsAuditLog -Path $logFile -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-KmsLogEntry -Entry $_ })
-            if ($Path) {
-                # As the file system compares: the log holds full paths, without a trailing separator.
-                $database = [System.IO.Path]::GetFullPath($PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)).TrimEnd('\', '/')
-                $comparison = [System.StringComparison]::Ordinal
-                if ([System.IO.Path]::DirectorySeparatorChar -eq '\') { $comparison = [System.StringComparison]::OrdinalIgnoreCase }
-                $entries = @($entries | Where-Object { [string]::Equals([System.IO.Path]::GetDirectoryName($_.path), $database, $comparison) })
-                if ($entries.Count -eq 0) {
-                    Write-KmsError -Cmdlet $PSCmdlet -Message ('The audit log {0} records no change of a record in {1}.' -f $logFile, $database) -ErrorId 'KmsRestoreNotFound' -Category ObjectNotFound -TargetObject $Path
-                }
-            }
-            foreach ($entry in $entries) { $logged.Add($entry) }
-        }
-        $chosen = @(Select-KmsLoggedReset -Entry $logged.ToArray())
-        if ($Id) {
-            $byId = @{}
-            foreach ($want in $Id) {
-                $match = @($chosen | Where-Object { [string]$_.id -ceq $want })
-                # An exact id wins; else one that differs only in letter case, as on NTFS, when it is the only one.
-                if ($match.Count -eq 0) { $match = @($chosen | Where-Object { [string]$_.id -eq $want }) }
-                if ($match.Count -ne 1) {
-                    $why = 'records no reset of {1} to restore'
-                    if ($match.Count -gt 1) { $why = 'records resets of several records whose names differ from {1} only in letter case; name one exactly' }
-                    Write-KmsError -Cmdlet $PSCmdlet -Message (('The audit log {0} ' + $why + '.') -f $pending.Options.Request['log'], $want) -ErrorId 'KmsRestoreNotFound' -Category ObjectNotFound -TargetObject $want
-                    continue
-                }
-                foreach ($m in $match) { $byId[[string]$m.backupPath] = $m }
-            }
-            $chosen = @($chosen | Where-Object { $byId.ContainsKey([string]$_.backupPath) })
-        }
-        foreach ($entry in $chosen) {
-            # A log's paths are those of the computer that wrote it: restore there what was reset there.
-            if (-not $entry.KmsOrigin -and $entry.host -and -not (Test-KmsLocalComputer -ComputerName $entry.host)) {
-                $message = '{0} was reset on {1}, and the log''s paths are that computer''s; restore it there, for example with Invoke-Command -ComputerName {1}.' -f $entry.path, $entry.host
-                Write-KmsError -Cmdlet $PSCmdlet -Message $message -ErrorId 'KmsRestoreOtherComputer' -Category InvalidOperation -TargetObject $entry.KmsInput
-                continue
-            }
-            Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $entry.backupPath -Path $entry.path -Sha256Before $entry.sha256Before -Sha256After $entry.sha256After -InputObject $entry.KmsInput -Origin $entry.KmsOrigin
+            # kmsdb reads the log (bounded, validated), chooses what to undo and plans it; without -Path,
+            # every database the log names.
+            $database = ''
+            if ($Path) { $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path).TrimEnd('\', '/') }
+            $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }
+            if ($Id) { $select['id'] = [string[]]$Id }
+            Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select $select -TargetObject $LogPath
         }
         Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
     }

@@ -43,7 +43,16 @@ export type RefusalCode =
   | 'backup-mismatch'
   | 'backup-not-a-record'
   | 'too-large'
-  | 'ambiguous-name';
+  | 'ambiguous-name'
+  | 'not-logged'
+  | 'other-computer';
+
+/**
+ * The request option that lifts a refusal, named as in a request (schemas/request.schema.json).
+ * Each front end words it in its own dialect: `--allow-numscerts` on the command line,
+ * `-AllowNumSCerts` in PowerShell; the core's messages name none.
+ */
+export type Override = 'allowNumSCerts' | 'allowAmbiguous' | 'force';
 
 /** The outcome for one requested record (schemas/reset-result.schema.json). */
 export interface ChangeResult {
@@ -58,6 +67,10 @@ export interface ChangeResult {
   mailbox: string | null;
   sha256Before: string | null;
   sha256After: string | null;
+  /** Only on a refusal that an override lifts. */
+  override?: Override;
+  /** A restore's: the backup it puts back, or would. */
+  restoredFrom?: string;
 }
 
 export interface ChangeContext {
@@ -131,9 +144,18 @@ function outcome(loaded: LoadedRecord, status: ChangeStatus, message: string, ch
 }
 
 /** A record left alone: one that was read keeps its State and hash; one that could not be read has only its path. */
-function refuse(subject: LoadedRecord | { path: string }, status: 'skipped' | 'failed', code: RefusalCode, message: string): ChangeResult {
-  if ('record' in subject) return outcome(subject, status, message, { from: subject.record.state, to: subject.record.state, code });
-  return result(subject.path, { status, code, message });
+function refuse(
+  subject: LoadedRecord | { path: string },
+  status: 'skipped' | 'failed',
+  code: RefusalCode,
+  message: string,
+  override?: Override,
+): ChangeResult {
+  const refused =
+    'record' in subject
+      ? outcome(subject, status, message, { from: subject.record.state, to: subject.record.state, code })
+      : result(subject.path, { status, code, message });
+  return override ? { ...refused, override } : refused;
 }
 
 /** A request refused before its record is read: one that names nothing kmsdb can change. */
@@ -292,9 +314,9 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
       'skipped',
       'ambiguous',
       diagnosis.caseBeyondAscii
-        ? 'Section or key names that differ only in non-ASCII case decide where State or NumSCerts is read, and Windows may read them ' +
-            'otherwise; use --allow-ambiguous to reset it anyway.'
-        : 'State or NumSCerts is in more than one section and KMS may read another one than the first; use --allow-ambiguous to reset it anyway.',
+        ? 'Section or key names that differ only in non-ASCII case decide where State or NumSCerts is read, and Windows may read them otherwise.'
+        : 'State or NumSCerts is in more than one section and KMS may read another one than the first.',
+      'allowAmbiguous',
     );
   }
   if (!first || diagnosis.state === null)
@@ -314,7 +336,8 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
       loaded,
       'skipped',
       'has-certificates',
-      `State is 4 but NumSCerts is ${diagnosis.numSCerts}: the user has enrolled. Use --allow-numscerts to reset it anyway.`,
+      `State is 4 but NumSCerts is ${diagnosis.numSCerts}: the user has enrolled.`,
+      'allowNumSCerts',
     );
   }
 
@@ -347,6 +370,8 @@ export interface RestoreRequest {
   backupSha256?: string | null;
   /** A sha256Before the input gives (piped results or log lines): checked as well, trusted for nothing. */
   claimedBackupSha256?: string | null;
+  /** The hash the record had when the restore was planned: a record changed since is refused. */
+  sha256?: string | null;
 }
 
 /**
@@ -354,7 +379,7 @@ export interface RestoreRequest {
  * write as a reset, and only a backup that kmsdb wrote (readVerifiedBackup).
  */
 export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): ChangeResult {
-  const loaded = load(ctx, { path: request.path });
+  const loaded = load(ctx, { path: request.path, sha256: request.sha256 ?? null });
   if (!('target' in loaded)) return loaded;
   const backup = readVerifiedBackup({
     backupPath: request.backupPath,
@@ -365,23 +390,20 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   });
   if (!Buffer.isBuffer(backup)) return refuse(loaded, 'failed', backup.code, backup.message);
   const states = { from: loaded.record.state, to: diagnose(backup).state };
-  if (backup.equals(loaded.bytes)) return outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states);
+  const from = { restoredFrom: request.backupPath };
+  if (backup.equals(loaded.bytes))
+    return { ...outcome(loaded, 'unchanged', "The record already holds the backup's bytes.", states), ...from };
   if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
-    return refuse(
-      loaded,
-      'skipped',
-      'changed-since-reset',
-      'The record has changed since the logged change; use --force to restore it anyway.',
-    );
+    return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change.', 'force');
   }
   if (ctx.whatIf)
-    return outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, {
-      ...states,
-      sha256After: sha256(backup),
-    });
+    return {
+      ...outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) }),
+      ...from,
+    };
   const writable = checkWritable(loaded);
   if (writable) return writable;
   const done = commit(ctx, loaded, backup, 'restore', states.from, states.to);
   if ('status' in done) return done;
-  return outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done });
+  return { ...outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done }), ...from };
 }

@@ -1,3 +1,5 @@
+import { trace } from '../trace.js';
+import { hostname } from 'node:os';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
@@ -7,6 +9,7 @@ import {
   type ChangeContext,
   type ChangeRequest,
   type ChangeResult,
+  type Override,
   type RestoreRequest,
 } from '../change/reset-restore.js';
 import { selectRecords } from '../scan/read-records.js';
@@ -80,8 +83,8 @@ function databaseFolder(command: string, path: string): string {
 }
 
 /** The one override each command has: reset, of NumSCerts; restore, of a record changed since its reset. */
-type Override = { force?: boolean; 'allow-numscerts'?: boolean; 'allow-ambiguous'?: boolean };
-type ChangeArgs = Partial<Record<keyof typeof CHANGE_OPTIONS, string | boolean | (string | boolean)[]>> & Override;
+type OverrideArgs = { force?: boolean; 'allow-numscerts'?: boolean; 'allow-ambiguous'?: boolean };
+type ChangeArgs = Partial<Record<keyof typeof CHANGE_OPTIONS, string | boolean | (string | boolean)[]>> & OverrideArgs;
 
 /** The database folder the options or the settings file name; a usage error when neither does. */
 async function databaseOption(command: string, args: ChangeArgs): Promise<{ path: string; settings: ServerSettings | null }> {
@@ -144,58 +147,173 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
   };
 }
 
+/** How the command line names each override (schemas/reset-result.schema.json). */
+const OVERRIDE_OPTION: Record<Override, { option: string; verb: string }> = {
+  allowNumSCerts: { option: '--allow-numscerts', verb: 'reset' },
+  allowAmbiguous: { option: '--allow-ambiguous', verb: 'reset' },
+  force: { option: '--force', verb: 'restore' },
+};
+
+/** A result as the command line says it: a refusal names the option that lifts it. A requester words that itself. */
+function worded(result: ChangeResult, io: Io): ChangeResult {
+  if (!result.override || io.request) return result;
+  const { option, verb } = OVERRIDE_OPTION[result.override];
+  return { ...result, message: `${result.message} Use ${option} to ${verb} it anyway.` };
+}
+
+const refused = (r: ChangeResult) => r.status === 'skipped' || r.status === 'failed';
+
 /**
- * Runs changes one record at a time under the database lock (none for
+ * The requester's answer to a plan: the indexes of the planned records to
+ * change, each one whose plan changes it or leaves it unchanged. The end of
+ * its input is an answer too: change nothing.
+ */
+async function confirmedIndexes(reply: () => Promise<string | null>, plan: readonly ChangeResult[]): Promise<number[]> {
+  const line = await reply();
+  if (line === null) return [];
+  let answer: unknown;
+  try {
+    answer = JSON.parse(line);
+  } catch {
+    throw usage('the answer to the plan is not JSON; nothing was changed.');
+  }
+  const list = (answer as { confirm?: unknown } | null)?.confirm;
+  if (!Array.isArray(list) || list.some((i) => !Number.isInteger(i)))
+    throw usage('the answer to the plan must be {"confirm":[i, ...]}, the indexes of the records to change; nothing was changed.');
+  const seen = new Set<number>();
+  for (const i of list as number[]) {
+    const planned = plan[i];
+    if (planned === undefined || refused(planned) || seen.has(i))
+      throw usage(`the answer to the plan names record ${i}, which the plan does not offer to change (once); nothing was changed.`);
+    seen.add(i);
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** One database's part of a run: its setup, and the records to change once its lock is held. */
+interface ChangeGroup<T> {
+  setup: ChangeSetup;
+  select: () => (T | ChangeResult)[];
+}
+
+/** Takes a database's lock, and clears what earlier runs left when they were killed or failed, and only that. */
+async function lockDatabase(command: string, setup: ChangeSetup) {
+  let lock;
+  try {
+    lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
+  } catch (err) {
+    if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
+    if (err instanceof LockPathError)
+      throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
+    throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
+  }
+  try {
+    removeStaleTemps(setup.ctx.dbReal);
+    removeLockLeftovers(setup.ctx.dbReal);
+    removeBackupLeftovers(setup.ctx.backupDir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  return lock;
+}
+
+/**
+ * Runs changes one record at a time under each database's lock (none for
  * --what-if), writing each result as it is made. The records are selected
  * once the lock is held, so that a run that waited sees the database as the
  * run before it left it. Exit 1 when any record was skipped or failed.
+ *
+ * A request with `confirm` plans first, without a lock: it prints what
+ * --what-if would print, then waits for the requester's answer and changes
+ * exactly the records confirmed, each only while it still has the hash that
+ * was planned (every other rule is applied again).
  */
-async function runChanges<T>(
+async function runChanges<T extends { sha256?: string | null }>(
   command: string,
-  setup: ChangeSetup,
-  select: () => T[],
-  apply: (request: T) => ChangeResult,
+  groups: readonly ChangeGroup<T>[],
+  apply: (request: T, ctx: ChangeContext) => ChangeResult,
   io: Io,
+  options: { format: Format; progress: boolean; whatIf: boolean },
+  /** Refusals that belong to no database, reported before the rest. */
+  upFront: readonly ChangeResult[] = [],
 ): Promise<number> {
-  let lock = null;
-  if (!setup.ctx.whatIf) {
-    try {
-      lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
-    } catch (err) {
-      if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
-      if (err instanceof LockPathError)
-        throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
-      throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
-    }
-  }
-  try {
-    if (lock) {
-      // What earlier runs left when they were killed or failed, and only that.
-      removeStaleTemps(setup.ctx.dbReal);
-      removeLockLeftovers(setup.ctx.dbReal);
-      removeBackupLeftovers(setup.ctx.backupDir);
-    }
-    const requests = select();
-    const sink = new TextSink(io.stdout);
-    const out = new ItemWriter(sink, setup.format, 'results');
-    const progress = setup.progress
-      ? new ProgressReporter(io.stderr, requests.length, command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records')
-      : null;
-    progress?.update(0);
-    let refused = 0;
+  const sink = new TextSink(io.stdout);
+  const out = new ItemWriter(sink, options.format, 'results');
+  const activity = command === 'reset' ? 'Resetting KMS records' : 'Restoring KMS records';
+  const run = (request: T | ChangeResult, ctx: ChangeContext) => ('status' in request ? request : apply(request, ctx));
+  const reply = io.request?.reply;
+  let refusals = 0;
+  // Per group, the records to change once its lock is held; null: select them then.
+  let chosen: ((T | ChangeResult)[] | null)[] = groups.map(() => null);
+
+  if (reply) {
+    if (options.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
+    const requests = groups.map((g) => g.select());
     await out.begin();
-    for (let i = 0; i < requests.length; i++) {
-      const r = apply(requests[i] as T);
-      if (r.status === 'skipped' || r.status === 'failed') refused++;
-      await out.item(r);
-      progress?.update(i + 1);
+    const total = requests.reduce((n, list) => n + list.length, upFront.length);
+    const progress = options.progress ? new ProgressReporter(io.stderr, total, `Planning: ${activity}`) : null;
+    const plan: { group: number; request: T | ChangeResult; planned: ChangeResult }[] = [];
+    for (const planned of upFront) {
+      plan.push({ group: -1, request: planned, planned });
+      await out.item(planned);
     }
-    await out.end();
-    return refused > 0 ? EXIT.REFUSED : EXIT.OK;
-  } finally {
-    lock?.release();
+    for (const [group, list] of requests.entries()) {
+      const planCtx = { ...groups[group]!.setup.ctx, whatIf: true };
+      for (const request of list) {
+        const planned = run(request, planCtx);
+        plan.push({ group, request, planned });
+        await out.item(worded(planned, io));
+        progress?.update(plan.length);
+      }
+    }
+    await sink.write('{"type":"plan-end"}\n');
+    await sink.flush();
+    refusals = plan.filter((p) => refused(p.planned)).length;
+    const answer = await confirmedIndexes(
+      reply,
+      plan.map((p) => p.planned),
+    );
+    if (options.whatIf) answer.length = 0;
+    // Tests see how many records a requester confirmed: under -WhatIf, none.
+    trace({ planned: plan.length, confirmed: answer.length });
+    chosen = groups.map(() => []);
+    // What was planned is what may be changed: the record must still hold the bytes it was planned on.
+    for (const i of answer) chosen[plan[i]!.group]!.push({ ...(plan[i]!.request as T), sha256: plan[i]!.planned.sha256Before });
   }
+
+  if (!reply) {
+    if (upFront.length > 0 || groups.length === 0) await out.begin();
+    for (const r of upFront) await out.item(r);
+    refusals += upFront.length;
+  }
+  for (const [g, group] of groups.entries()) {
+    if (chosen[g]?.length === 0) continue;
+    const lock = options.whatIf ? null : await lockDatabase(command, group.setup);
+    try {
+      let requests = chosen[g];
+      if (!requests) {
+        requests = group.select();
+        if (g === 0 && upFront.length === 0) await out.begin();
+      }
+      const progress = options.progress ? new ProgressReporter(io.stderr, requests.length, activity) : null;
+      progress?.update(0);
+      for (const [i, request] of requests.entries()) {
+        const r = run(request, group.setup.ctx);
+        if (refused(r)) refusals++;
+        await out.item(worded(r, io));
+        progress?.update(i + 1);
+      }
+    } finally {
+      lock?.release();
+    }
+  }
+  await out.end();
+  return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
 }
+
+/** The options every group of a run shares. */
+const runOptions = (setup: ChangeSetup) => ({ format: setup.format, progress: setup.progress, whatIf: setup.ctx.whatIf });
 
 export async function runReset(argv: string[], io: Io): Promise<number> {
   const args = parseCommandArgs('reset', argv, {
@@ -230,7 +348,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     const mailbox = args.mailbox ?? [];
     select = () => [...selectRecords({ path: setup.ctx.dbReal, mailbox }).records()].map((r) => ({ path: r.path }));
   }
-  return runChanges('reset', setup, select, (r) => resetRecord(setup.ctx, r), io);
+  return runChanges('reset', [{ setup, select }], (r: ChangeRequest, ctx) => resetRecord(ctx, r), io, runOptions(setup));
 }
 
 /** Reads an audit log's entries one at a time; any line that is not one makes the whole log unusable (exit 2). */
@@ -238,7 +356,7 @@ function auditLog(logPath: string, onEntry: (entry: AuditEntry) => void): void {
   try {
     forEachAuditEntry(logPath, onEntry);
   } catch (err) {
-    if (err instanceof AuditLogError) throw usage(`restore: ${err.message}; nothing was restored.`);
+    if (err instanceof AuditLogError) throw usage(`restore: ${err.message}; nothing was restored.`, 'audit-log-invalid');
     throw err;
   }
 }
@@ -266,8 +384,15 @@ export function matchIds<T>(
   return out;
 }
 
-/** What a log, or piped log lines, can say about a reset: enough to undo it. */
-type LoggedChange = Pick<AuditEntry, 'event' | 'id' | 'path' | 'backupPath' | 'sha256Before' | 'sha256After'>;
+/** What a log, or piped log lines, can say about a reset: enough to undo it, and where it was made. */
+type LoggedChange = Pick<AuditEntry, 'event' | 'id' | 'path' | 'backupPath' | 'sha256Before' | 'sha256After'> & { host?: string };
+
+/** This computer's names as a log's `host` may give them: the name, or the name with its domain. */
+function isThisComputer(host: string): boolean {
+  const here = hostname().toLowerCase();
+  const name = host.toLowerCase();
+  return name === here || name.split('.')[0] === here.split('.')[0];
+}
 
 /** One record's resets, in log order; a reset that a later reset-failed line takes back is left as a hole. */
 interface RecordResets {
@@ -278,7 +403,8 @@ interface RecordResets {
 
 /**
  * What log entries say to undo: the latest reset of each record in this
- * database that the entries do not also show as failed. A reset-failed line
+ * database that the entries do not also show as failed, made on this computer
+ * (a log's paths are those of the computer that wrote it). A reset-failed line
  * takes back the earliest reset with its backup and hash that is not yet
  * taken back. Each entry costs the same however many came before it, so a
  * log that repeats one line is read in linear time. Every check of the
@@ -286,23 +412,36 @@ interface RecordResets {
  */
 export class LoggedResets {
   private readonly byPath = new Map<string, RecordResets>();
+  /** How many entries named a record of this database. */
+  private seen = 0;
 
   constructor(private readonly dbReal: string) {}
+
+  /** The database folder whose resets these are. */
+  get database(): string {
+    return this.dbReal;
+  }
 
   add(e: LoggedChange): void {
     if (e.event !== 'reset' && e.event !== 'reset-failed') return;
     // A shared log may name other databases' records: those are not this run's to restore.
     if (!samePath(dirname(e.path), this.dbReal)) return;
-    const key = `${e.backupPath}\0${e.sha256After}`;
-    let record = this.byPath.get(e.path);
+    this.seen++;
+    const key = `${pathKey(e.backupPath)}\0${e.sha256After}`;
+    const name = pathKey(e.path);
+    let record = this.byPath.get(name);
     if (e.event === 'reset') {
-      if (!record) this.byPath.set(e.path, (record = { resets: [], open: new Map() }));
+      if (!record) this.byPath.set(name, (record = { resets: [], open: new Map() }));
       const open = record.open.get(key) ?? { at: [], next: 0 };
       record.open.set(key, open);
       open.at.push(record.resets.length);
       // Only what a restore needs: a log of many resets keeps no more than it must.
-      const { event, id, path, backupPath, sha256Before, sha256After } = e;
-      record.resets.push({ event, id, path, backupPath, sha256Before, sha256After });
+      const { event, id, path, backupPath, sha256Before, sha256After, host } = e;
+      record.resets.push(
+        host === undefined
+          ? { event, id, path, backupPath, sha256Before, sha256After }
+          : { event, id, path, backupPath, sha256Before, sha256After, host },
+      );
       return;
     }
     const open = record?.open.get(key);
@@ -310,27 +449,61 @@ export class LoggedResets {
     record.resets[open.at[open.next++] as number] = null;
   }
 
-  requests(ids: readonly string[] | undefined): RestoreRequest[] {
+  /**
+   * What to restore, and what is refused: with `ids`, only those records, each of which must be
+   * in the log; a reset another computer made. With `source` (the log's name), a log that names
+   * no record of this database says so.
+   */
+  requests(ids: readonly string[] | undefined, source: string | null = null): (RestoreRequest | ChangeResult)[] {
+    const dbReal = this.dbReal;
     let latest: LoggedChange[] = [];
     for (const { resets } of this.byPath.values()) {
       let at = resets.length - 1;
       while (at >= 0 && resets[at] === null) at--;
       if (at >= 0) latest.push(resets[at] as LoggedChange);
     }
+    const out: (RestoreRequest | ChangeResult)[] = [];
+    if (source !== null && this.seen === 0 && !ids)
+      out.push(refusal(dbReal, 'not-logged', `The audit log ${source} records no change of a record in ${dbReal}.`));
     if (ids) {
-      const wanted = new Set(
-        [...matchIds(ids, latest, (e) => e.id).values()].flatMap((m) => (m.exact || m.matches.length === 1 ? m.matches : [])),
-      );
+      const wanted = new Set<LoggedChange>();
+      for (const [id, m] of matchIds(ids, latest, (e) => e.id)) {
+        if (m.exact || m.matches.length === 1) for (const e of m.matches) wanted.add(e);
+        else if (m.matches.length === 0)
+          out.push(refusal(join(dbReal, `${id}.ini`), 'not-logged', `The audit log records no reset of ${id} in ${dbReal} to restore.`));
+        else
+          out.push(
+            refusal(
+              join(dbReal, `${id}.ini`),
+              'ambiguous-name',
+              `The audit log records resets of several records whose names differ from ${id} only in letter case; name one exactly.`,
+            ),
+          );
+      }
       latest = latest.filter((e) => wanted.has(e));
     }
-    return latest.map((e) => ({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before }));
+    for (const e of latest) {
+      if (e.host !== undefined && !isThisComputer(e.host)) {
+        out.push(
+          refusal(e.path, 'other-computer', `It was reset on ${e.host}, and the log's paths are that computer's; restore it there.`),
+        );
+        continue;
+      }
+      out.push({ path: e.path, backupPath: e.backupPath, expectSha256: e.sha256After, backupSha256: e.sha256Before });
+    }
+    return out;
   }
 }
 
-function restoresFromEntries(all: Iterable<LoggedChange>, dbReal: string, ids: readonly string[] | undefined): RestoreRequest[] {
+function restoresFromEntries(
+  all: Iterable<LoggedChange>,
+  dbReal: string,
+  ids: readonly string[] | undefined,
+  source: string | null,
+): (RestoreRequest | ChangeResult)[] {
   const resets = new LoggedResets(dbReal);
   for (const e of all) resets.add(e);
-  return resets.requests(ids);
+  return resets.requests(ids, source);
 }
 
 /**
@@ -372,8 +545,8 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
     };
   };
   const lines = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
-  const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined).map((r) =>
-    request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null),
+  const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined, null).map((r) =>
+    'status' in r ? r : request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null),
   );
   const fromResults = items
     .filter((i) => i.event === undefined)
@@ -391,20 +564,27 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
   return [...fromLines, ...fromResults];
 }
 
+const RESTORE_OPTIONS = {
+  ...CHANGE_OPTIONS,
+  force: { type: 'boolean' },
+  backup: { type: 'string', multiple: true },
+  'from-log': { type: 'string' },
+  id: { type: 'string', multiple: true },
+  stdin: { type: 'boolean' },
+} as const;
+
+type RestoreArgs = ChangeArgs & { 'from-log'?: string; id?: string[] };
+
 export async function runRestore(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandArgs('restore', argv, {
-    ...CHANGE_OPTIONS,
-    force: { type: 'boolean' },
-    backup: { type: 'string', multiple: true },
-    'from-log': { type: 'string' },
-    id: { type: 'string', multiple: true },
-    stdin: { type: 'boolean' },
-  });
-  const database = await databaseOption('restore', args);
+  const args = parseCommandArgs('restore', argv, RESTORE_OPTIONS);
   const sources = [args.backup !== undefined, args['from-log'] !== undefined, args.stdin === true].filter(Boolean).length;
   if (sources !== 1)
     throw usage("restore: name what to restore with exactly one of --backup FILE, --from-log FILE or --stdin. See 'kmsdb --help'.");
   if (args.id && !args['from-log']) throw usage('restore: --id goes with --from-log.');
+  const apply = (r: RestoreRequest, ctx: ChangeContext) => restoreRecord(ctx, r);
+  if (args['from-log'] !== undefined && args.path === undefined && !(await settingsFor(args.config as string | undefined))?.database)
+    return restoreWholeLog(args, io, apply);
+  const database = await databaseOption('restore', args);
   const setup = changeSetup('restore', args, database);
   let requests: (RestoreRequest | ChangeResult)[];
   if (args.backup) {
@@ -423,15 +603,49 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     // Bad input must fail before the lock is taken or anything is read.
     requests = restoresFromItems(parseRestoreItems(await readAll(io.stdin)), setup);
   } else {
+    const log = resolve(args['from-log'] as string);
     const resets = new LoggedResets(setup.ctx.dbReal);
-    auditLog(resolve(args['from-log'] as string), (e) => resets.add(e));
-    requests = resets.requests(args.id);
+    auditLog(log, (e) => resets.add(e));
+    requests = resets.requests(args.id, log);
   }
-  return runChanges(
-    'restore',
-    setup,
-    () => requests,
-    (r) => ('status' in r ? r : restoreRecord(setup.ctx, r)),
-    io,
-  );
+  return runChanges('restore', [{ setup, select: () => requests }], apply, io, runOptions(setup));
+}
+
+/**
+ * `restore --from-log` with no database named: each database folder the log
+ * names, in the order the log first names it, one lock at a time.
+ */
+async function restoreWholeLog(args: RestoreArgs, io: Io, apply: (r: RestoreRequest, ctx: ChangeContext) => ChangeResult): Promise<number> {
+  const log = resolve(args['from-log'] as string);
+  // One pass over the log, one set of resets per database folder it names.
+  const byFolder = new Map<string, LoggedResets>();
+  auditLog(log, (e) => {
+    if (e.event !== 'reset' && e.event !== 'reset-failed') return;
+    const key = pathKey(dirname(e.path));
+    let resets = byFolder.get(key);
+    if (!resets) byFolder.set(key, (resets = new LoggedResets(dirname(e.path))));
+    resets.add(e);
+  });
+  // An id is missing from the log only when no database of it has it.
+  const missing = new Map<string, { result: ChangeResult; count: number }>();
+  const groups = [...byFolder.values()].map((resets) => {
+    const setup = changeSetup('restore', args, { path: resets.database, settings: null });
+    const requests = resets.requests(args.id, null).filter((r) => {
+      if (!('status' in r) || r.code !== 'not-logged') return true;
+      const seen = missing.get(r.id);
+      missing.set(r.id, { result: seen?.result ?? r, count: (seen?.count ?? 0) + 1 });
+      return false;
+    });
+    return { setup, select: () => requests };
+  });
+  const options = {
+    format: parseFormat('restore', args.format as string | undefined),
+    progress: args.progress === true,
+    whatIf: args['what-if'] === true,
+  };
+  const nothing =
+    groups.length === 0
+      ? [refusal(log, 'not-logged', `The audit log ${log} records no reset to restore.`)]
+      : [...missing.values()].filter((m) => m.count === groups.length).map((m) => m.result);
+  return runChanges('restore', groups, apply, io, options, nothing);
 }

@@ -108,14 +108,16 @@ export class ExitError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** For a requester, which failure of its code this is, when it tells several apart (the module's ErrorIds). */
+    readonly reason?: 'audit-log-invalid',
   ) {
     super(message);
     this.name = 'ExitError';
   }
 }
 
-export function usage(message: string): ExitError {
-  return new ExitError(EXIT.USAGE, message);
+export function usage(message: string, reason?: ExitError['reason']): ExitError {
+  return new ExitError(EXIT.USAGE, message, reason);
 }
 
 /**

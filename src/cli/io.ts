@@ -3,4 +3,9 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Set for a command that came as a request (--request -): its messages name no command-line option. */
+  request?: {
+    /** With `confirm`, the requester's next line after the plan (null at the end of its input). */
+    reply?: () => Promise<string | null>;
+  };
 }

@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import { explain, MAX_DEPTH, nestsDeeperThan, validator } from '../contract/index.js';
 import { ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
-import { readAll } from './stdin.js';
+import { checkStdin, InputError } from '../input/bounded.js';
+import { LineReader } from './lines.js';
+import { STDIN_LIMIT } from './stdin.js';
 
 interface GetRequest {
   command: 'get';
@@ -24,6 +26,7 @@ interface ResetRequest {
   allowNumSCerts?: boolean;
   allowAmbiguous?: boolean;
   whatIf?: boolean;
+  confirm?: boolean;
   backupDir?: string;
   log?: string;
   wait?: number;
@@ -41,6 +44,7 @@ interface RestoreRequest {
   id?: string[];
   force?: boolean;
   whatIf?: boolean;
+  confirm?: boolean;
   backupDir?: string;
   log?: string;
   wait?: number;
@@ -59,9 +63,27 @@ const value = (option: string, v: string | number | undefined) => (v === undefin
  * reset or restore request become that command's stdin.
  */
 export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
+  // The request is the first line, so that a requester can keep stdin open to answer a plan;
+  // a request written over several lines is the whole of stdin.
+  if (io.stdin === process.stdin) {
+    try {
+      checkStdin(STDIN_LIMIT);
+    } catch (err) {
+      if (err instanceof InputError && err.reason === 'size')
+        throw usage(`stdin holds more than ${STDIN_LIMIT / 1024 / 1024} MiB; send the records in smaller batches.`);
+      if (err instanceof InputError) throw usage(`stdin ${err.message}; pipe the input into kmsdb.`);
+      throw err;
+    }
+  }
+  const lines = new LineReader(io.stdin, STDIN_LIMIT);
   let request: unknown;
   try {
-    request = JSON.parse(await readAll(io.stdin));
+    const first = (await lines.next()) ?? '';
+    try {
+      request = JSON.parse(first.replace(/^\uFEFF/, ''));
+    } catch {
+      request = JSON.parse(`${first.replace(/^\uFEFF/, '')}\n${await lines.rest()}`);
+    }
   } catch (err) {
     if (err instanceof ExitError) throw err;
     throw usage('the request on stdin is not JSON.');
@@ -70,8 +92,12 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
   const validate = validator('request');
   if (!validate(request)) throw usage(explain(validate.errors, 'the request'));
   const r = request as GetRequest | ResetRequest | RestoreRequest;
+  // Only a request that asks for a plan's answer has more to say on stdin.
+  if (!(r.command !== 'get' && r.confirm) && (await lines.rest()).trim() !== '')
+    throw usage('the request on stdin is followed by more input; send one request, on one line or as the whole of stdin.');
   if (r.command === 'get') {
     return {
+      io: { ...io, request: {} },
       argv: [
         'get',
         ...repeat('--path', r.path),
@@ -81,7 +107,6 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
         ...value('--format', r.format),
         ...flag('--progress', r.progress),
       ],
-      io,
     };
   }
   const chosen =
@@ -107,5 +132,5 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
     ...flag('--progress', r.progress),
   ];
   const stdin = Readable.from([JSON.stringify({ schemaVersion: 1, records: r.records ?? [] })]);
-  return { argv, io: { ...io, stdin } };
+  return { argv, io: { ...io, stdin, request: r.confirm ? { reply: () => lines.next() } : {} } };
 }

@@ -84,6 +84,7 @@ export interface RestoreItem {
   sha256After?: string | null;
   event?: 'reset' | 'restore' | 'reset-failed' | 'restore-failed';
   id?: string;
+  host?: string;
 }
 
 /** Parses what `kmsdb reset` prints, or audit-log lines, into what to restore. */
@@ -96,6 +97,7 @@ export function parseRestoreItems(text: string): RestoreItem[] {
     if (v.sha256After) out.sha256After = v.sha256After.toLowerCase();
     if (v.event !== undefined) out.event = v.event;
     if (typeof v.id === 'string') out.id = v.id;
+    if (typeof v.host === 'string') out.host = v.host;
     return out;
   });
 }

@@ -117,13 +117,14 @@ Describe 'Reset-KmsEnrollment' {
         $text | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+BackupPath'
     }
 
-    It '-WhatIf writes nothing and starts no reset' {
+    It '-WhatIf writes nothing: kmsdb plans the reset, and is told to change nothing' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $before = Get-Bytes (Join-Path $db 'Ma.ini')
         Start-KmsdbTrace
         $out = Get-KmsRecord -Path $db | Reset-KmsEnrollment -WhatIf
         $out | Should -BeNullOrEmpty
-        Get-KmsdbTrace | Should -Be @('get')
+        Get-KmsdbTrace | Should -Be @('get', 'reset')
+        Get-KmsdbConfirmed | Should -Be @(0)
         Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
         @(Get-ChildItem -LiteralPath (Split-Path $db) -Force).Name | Should -Be @('Clients')
     }
@@ -251,14 +252,24 @@ Describe 'Unattended runs' {
         (Get-KmsRecord -Path $bad).State | Should -Be 2
     }
 
-    It 'warns once before writing when the KMS service is running' {
+    It 'refuses to change a database while the KMS service runs, and -AllowServiceRunning goes ahead with one warning' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a'; 'Mb.ini' = $Stuck -f 'b' }
+        $before = Get-Bytes (Join-Path $db 'Ma.ini')
         Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'Running' }
-        $results = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -WarningVariable warnings -WarningAction SilentlyContinue
-        @($results).Count | Should -Be 2
+        Start-KmsdbTrace
+        $results = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -ErrorVariable refused -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        @($refused.FullyQualifiedErrorId | Sort-Object -Unique) | Should -Be @('KmsServiceRunning,Reset-KmsEnrollment')
+        @($refused).Count | Should -Be 2
+        $refused[0].TargetObject.Path | Should -Be (Join-Path $db 'Ma.ini')
+        Get-KmsdbTrace | Should -Be @('get')
+        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
+
+        $results = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -AllowServiceRunning -WarningVariable warnings -WarningAction SilentlyContinue
+        @($results.Status) | Should -Be @('Reset', 'Reset')
         @($warnings).Count | Should -Be 1
-        $warnings[0].Message | Should -Match 'MSExchangeKMS\) is running on'
-        Should -Invoke -ModuleName KmsEnrollment Test-KmsServiceRunning -Times 1 -Exactly
+        $warnings[0].Message | Should -Match 'MSExchangeKMS\) is running on .*-AllowServiceRunning'
+        Should -Invoke -ModuleName KmsEnrollment Test-KmsServiceRunning -Times 2 -Exactly
     }
 
     It 'does not warn when nothing is written' {

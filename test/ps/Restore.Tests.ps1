@@ -62,12 +62,13 @@ Describe 'Restore-KmsEnrollment' {
         Assert-AsBefore $reset
     }
 
-    It '-WhatIf writes nothing and starts no restore' {
+    It '-WhatIf writes nothing: kmsdb plans the restore, and is told to change nothing' {
         $reset = New-ResetDb
         $after = Get-Bytes (Join-Path $reset.Db 'Ma.ini')
         Start-KmsdbTrace
         $reset.Done | Restore-KmsEnrollment -WhatIf | Should -BeNullOrEmpty
-        Get-KmsdbTrace | Should -BeNullOrEmpty
+        Get-KmsdbTrace | Should -Be @('restore')
+        Get-KmsdbConfirmed | Should -Be @(0)
         Get-Bytes (Join-Path $reset.Db 'Ma.ini') | Should -Be $after
     }
 

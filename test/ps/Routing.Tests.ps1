@@ -73,11 +73,13 @@ Describe 'The KMS service check' {
                 $queue.Local['\\kms01\d$\exchsrvr\Security\Mgrent\Clients'].Add([PSCustomObject]@{ Request = @{ path = 'x' }; Input = 'x'; Mailbox = $null; ResultData = @{} })
                 Send-KmsChangeQueue -Queue $queue -Cmdlet $PSCmdlet
             }
-            Send-Test -WarningVariable seen -WarningAction SilentlyContinue
+            Send-Test -ErrorVariable seen -ErrorAction SilentlyContinue
             $seen
         }
         @($warnings).Count | Should -Be 1
-        $warnings[0].Message | Should -Match 'running on kms01\.'
+        $warnings[0].FullyQualifiedErrorId | Should -Be 'KmsServiceRunning,Send-Test'
+        $warnings[0].Exception.Message | Should -Match 'running on kms01, '
+        Should -Invoke -ModuleName KmsEnrollment Invoke-Kmsdb -Times 0 -Exactly
         Should -Invoke -ModuleName KmsEnrollment Test-KmsServiceRunning -Times 1 -Exactly -ParameterFilter { $ComputerName -eq 'kms01' }
     }
 

@@ -52,6 +52,12 @@ function Get-KmsdbTrace {
     @(Get-Content -LiteralPath $script:TraceFile | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['argv'] } | ForEach-Object { $_.argv[0] })
 }
 
+# How many records each planned kmsdb run was told to change, in order (a run that was not asked to plan has none).
+function Get-KmsdbConfirmed {
+    if (-not (Test-Path -LiteralPath $script:TraceFile)) { return @() }
+    @(Get-Content -LiteralPath $script:TraceFile | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['confirmed'] } | ForEach-Object { [int]$_.confirmed })
+}
+
 function Stop-KmsdbTrace {
     Remove-Item Env:KMSDB_TRACE_FILE -ErrorAction SilentlyContinue
 }

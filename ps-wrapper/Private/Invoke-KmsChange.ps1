@@ -1,0 +1,139 @@
+function Invoke-KmsChange {
+    <#
+    .SYNOPSIS
+    Changes one database's batch with one kmsdb run: kmsdb plans, each record it would change is asked about, and kmsdb changes exactly the confirmed ones.
+
+    .DESCRIPTION
+    The entries name the records (a reset's records, or what to restore); a
+    -Select request (a -Mailbox, or an audit log with -Id) lets kmsdb choose
+    them instead. Either way kmsdb decides what would happen to each record
+    (the plan: change, unchanged, or refused with its code) before anything is
+    written. A refusal is an error at once; a record that would change is
+    asked about (ShouldProcess, which under -WhatIf announces exactly it); a
+    record already as wanted needs no question. kmsdb then changes the
+    confirmed records only, each while it still has the hash it was planned
+    with.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [hashtable] $Queue,
+
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        # The database folder; empty when the settings file, or a log with no -Path, names it.
+        [AllowEmptyString()]
+        [string] $Database,
+
+        # Entries of { Request; Input; Mailbox }, in order.
+        [AllowEmptyCollection()]
+        [object[]] $Entry = @(),
+
+        # Request options that let kmsdb select the records.
+        [System.Collections.IDictionary] $Select,
+
+        # What names the whole request in its errors.
+        [object] $TargetObject = $Database
+    )
+    $options = $Queue.Options
+    $server = '.'
+    if ($Database) { $server = Get-KmsPathHost -Path $Database }
+    if (-not $Queue.Checked.ContainsKey($server)) {
+        $name = $server
+        if ($name -eq '.') { $name = [Environment]::MachineName }
+        $Queue.Checked[$server] = Test-KmsServiceRunning -ComputerName $server
+        if ($Queue.Checked[$server] -eq 'Unknown') {
+            $Cmdlet.WriteWarning(('Could not check whether the Exchange KMS service (MSExchangeKMS) is running on {0}. Make sure it is stopped before the database is changed.' -f $name))
+        } elseif ($Queue.Checked[$server] -eq 'Running' -and $options.AllowServiceRunning) {
+            $Cmdlet.WriteWarning(('The Exchange KMS service (MSExchangeKMS) is running on {0}; changing the database anyway, as -AllowServiceRunning asks.' -f $name))
+        }
+    }
+    if ($Queue.Checked[$server] -eq 'Running' -and -not $options.AllowServiceRunning) {
+        $name = $server
+        if ($name -eq '.') { $name = [Environment]::MachineName }
+        $message = 'The Exchange KMS service (MSExchangeKMS) is running on {0}, which holds the database {1}; nothing was changed. Stop the service first, as its documentation asks, or pass -AllowServiceRunning if you have decided to change the database while it runs.' -f $name, $Database
+        $targets = @($Entry | ForEach-Object { $_.Input })
+        if ($targets.Count -eq 0) { $targets = @($TargetObject) }
+        foreach ($target in $targets) {
+            Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId 'KmsServiceRunning' -Category 'ResourceBusy' -TargetObject $target -RecommendedAction 'Stop the MSExchangeKMS service, or pass -AllowServiceRunning.'
+        }
+        return
+    }
+
+    $request = [ordered]@{ command = $options.Command; format = 'ndjson'; progress = $true }
+    if ($Database) { $request['path'] = $Database }
+    if ($Select) { foreach ($key in $Select.Keys) { $request[$key] = $Select[$key] } } else { $request['records'] = @($Entry | ForEach-Object { $_.Request }) }
+    foreach ($key in $options.Request.Keys) { $request[$key] = $options.Request[$key] }
+    $Cmdlet.WriteVerbose(('kmsdb {0}: {1} in {2}.' -f $options.Command, $(if ($Select) { 'the records kmsdb selects' } else { '{0} record(s)' -f $Entry.Count }), $(if ($Database) { $Database } else { 'the database the settings file or the log names' })))
+
+    # The plan's records back to their input: by the backup a restore puts back, else by the record's path.
+    $comparer = [System.StringComparer]::Ordinal
+    if ([System.IO.Path]::DirectorySeparatorChar -eq '\') { $comparer = [System.StringComparer]::OrdinalIgnoreCase }
+    $byPath = New-Object 'System.Collections.Generic.Dictionary[string,object]' $comparer
+    $byBackup = New-Object 'System.Collections.Generic.Dictionary[string,object]' $comparer
+    foreach ($e in $Entry) {
+        $key = [string]$e.Request['path']
+        if ($key -and -not $byPath.ContainsKey($key)) { $byPath[$key] = $e }
+        $key = [string]$e.Request['backupPath']
+        if ($key -and -not $byBackup.ContainsKey($key)) { $byBackup[$key] = $e }
+    }
+    $whatIf = [bool]$WhatIfPreference
+    $chosen = New-Object System.Collections.Generic.List[object]
+    $consent = {
+        param([object[]] $Plan)
+        $confirm = New-Object System.Collections.Generic.List[int]
+        $targets = New-Object System.Collections.Generic.List[object]
+        for ($i = 0; $i -lt $Plan.Count; $i++) {
+            $item = $Plan[$i]
+            $entry = $null
+            $from = $null
+            if ($item.PSObject.Properties['restoredFrom']) { $from = [string]$item.restoredFrom }
+            if ($from -and $byBackup.ContainsKey($from)) { $entry = $byBackup[$from] } elseif ($byPath.ContainsKey([string]$item.path)) { $entry = $byPath[[string]$item.path] }
+            $target = [string]$item.path
+            $mailbox = [string]$item.mailbox
+            if ($entry -and $null -ne $entry.Input) { $target = $entry.Input }
+            if (-not $mailbox -and $entry) { $mailbox = [string]$entry.Mailbox }
+            $pick = $false
+            switch ([string]$item.status) {
+                'whatif' {
+                    $name = [string]$item.path
+                    if ($mailbox) { $name = '{0} ({1})' -f $mailbox, $item.path }
+                    $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
+                    if ($options.Command -eq 'restore') { $action = 'Restore the KMS record from its backup {0}' -f $from }
+                    $pick = Test-KmsConsent -Cmdlet $Cmdlet -Target $name -Action $action -TargetObject $target
+                }
+                # Already as wanted: nothing to ask; kmsdb reports it as a real run does.
+                'unchanged' { $pick = -not $whatIf }
+                default { Write-KmsRefusal -Cmdlet $Cmdlet -Result $item -TargetObject $target }
+            }
+            if ($pick) {
+                $confirm.Add($i)
+                $targets.Add($target)
+                $chosen.Add([PSCustomObject]@{ Mailbox = $mailbox; Target = $target })
+            }
+        }
+        if ($Plan.Count -eq 0 -and $Select -and $Select.Contains('mailbox')) {
+            $message = 'No record in {0} has a mailbox that matches {1}.' -f $(if ($Database) { $Database } else { 'the database' }), ((@($Select['mailbox']) | ForEach-Object { "'$_'" }) -join ', ')
+            Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId 'KmsRecordNotFound' -Category 'ObjectNotFound' -TargetObject $TargetObject -ExceptionType 'System.Management.Automation.ItemNotFoundException'
+        }
+        @{ Confirm = $confirm.ToArray(); Targets = $targets.ToArray() }
+    }
+
+    # kmsdb answers the confirmed records in the plan's order, so result i belongs to confirmed record i.
+    $index = 0
+    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -RecordTargets @($Entry | ForEach-Object { $_.Input }) -Consent $consent | ForEach-Object {
+        $entry = $null
+        if ($index -lt $chosen.Count) { $entry = $chosen[$index] }
+        $index++
+        if ($_.status -eq 'skipped' -or $_.status -eq 'failed') {
+            $target = $_.path
+            if ($entry) { $target = $entry.Target }
+            Write-KmsRefusal -Cmdlet $Cmdlet -Result $_ -TargetObject $target
+        } else {
+            $data = @{}
+            if ($options.Command -eq 'restore' -and $_.PSObject.Properties['restoredFrom']) { $data['RestoredFrom'] = [string]$_.restoredFrom }
+            ConvertTo-KmsChangeResult -Result $_ -TypeName $options.ResultType -Mailbox $entry.Mailbox @data
+        }
+    }
+}

@@ -1,0 +1,46 @@
+function Resolve-KmsOutputPath {
+    <#
+    .SYNOPSIS
+    The file-system path a -BackupPath, -BackupFolder or -LogPath names, resolved where the caller stands; one that cannot be resolved stops the call before anything is written.
+
+    .DESCRIPTION
+    The path may not exist yet (kmsdb makes the backup folder and the log), so
+    it is resolved, not looked up: against the caller's location and drives
+    (a PSDrive the caller made is seen). A drive that does not exist for this
+    account (a share mapped only in another logon, as in a scheduled task), or
+    a path of another provider, is a terminating KmsPathNotResolved error:
+    dropping it would write the backups and the log somewhere else.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory)]
+        [string] $Path,
+
+        # The parameter's name, for the message.
+        [Parameter(Mandatory)]
+        [string] $Parameter
+    )
+    $found = Invoke-KmsProbe -ArgumentList @($Cmdlet, $Path) -ScriptBlock {
+        param($Cmdlet, $Path)
+        try {
+            $provider = $null
+            $drive = $null
+            $resolved = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path, [ref]$provider, [ref]$drive)
+            if ($provider.Name -ne 'FileSystem') { return , @($null, ('it is a path of the {0} provider, not of the file system' -f $provider.Name)) }
+            return , @($resolved, $null)
+        } catch {
+            $reason = $_.Exception
+            while ($reason.InnerException) { $reason = $reason.InnerException }
+            return , @($null, $reason.Message.TrimEnd('.'))
+        }
+    }
+    if ($null -eq $found[0]) {
+        $message = '-{0} {1} cannot be resolved: {2}. Nothing was changed. Use a path this account can reach (a UNC path rather than a drive mapped in another logon).' -f $Parameter, $Path, $found[1]
+        Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId 'KmsPathNotResolved' -Category 'ObjectNotFound' -TargetObject $Path -ExceptionType 'System.Management.Automation.ItemNotFoundException' -Terminating
+    }
+    $found[0]
+}

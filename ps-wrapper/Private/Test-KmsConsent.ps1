@@ -1,0 +1,43 @@
+function Test-KmsConsent {
+    <#
+    .SYNOPSIS
+    Asks ShouldProcess about one target; a confirmation that cannot be asked is a no, with an error that says what to pass.
+
+    .DESCRIPTION
+    In a script, an exception from ShouldProcess (a -NonInteractive session, a
+    host with no user interface) ends only its own statement, and the next one
+    would go on to change the record. Here it is a no for that target, and a
+    non-terminating error KmsConfirmationNotPossible (so $? is False) that
+    names -Confirm:$false. Stopping the pipeline (Ctrl+C, Select-Object -First)
+    is not caught.
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        # What the prompt names.
+        [Parameter(Mandatory)]
+        [string] $Target,
+
+        [Parameter(Mandatory)]
+        [string] $Action,
+
+        # What the error names as its target: the input object.
+        [AllowNull()]
+        [object] $TargetObject
+    )
+    try {
+        return [bool]$Cmdlet.ShouldProcess($Target, $Action)
+    } catch [System.Management.Automation.PipelineStoppedException] {
+        throw
+    } catch {
+        $reason = $_.Exception
+        while ($reason.InnerException) { $reason = $reason.InnerException }
+        if ($reason -is [System.Management.Automation.PipelineStoppedException]) { throw $reason }
+        $message = '{0}: the change needs a confirmation, which cannot be asked here ({1}); nothing was changed. In an unattended run, pass -Confirm:$false (or -Force) to change records without asking.' -f $Target, $reason.Message.TrimEnd('.')
+        Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId 'KmsConfirmationNotPossible' -Category 'PermissionDenied' -TargetObject $TargetObject -RecommendedAction 'Run it interactively, or pass -Confirm:$false once you have checked what -WhatIf reports.'
+        return $false
+    }
+}
