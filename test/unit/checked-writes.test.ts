@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resetRecord, type ChangeContext } from '../../src/change/reset-restore.js';
 import { replaceFileAtomic } from '../../src/safety/atomic.js';
 import { appendAudit, auditEntry } from '../../src/safety/audit.js';
 import { writeBackup } from '../../src/safety/backup.js';
@@ -28,8 +29,9 @@ import { acquireLock, LOCK_NAME } from '../../src/safety/lock.js';
 import { overwriteInPlace } from '../../src/safety/overwrite.js';
 import { tempDir } from '../helpers/db.js';
 
-const VICTIM = 'outside: key material that must stay byte-exact\n';
 const RECORD = '[Client]\r\nState = 4\r\n';
+/** The file outside that an attack aims at: a copy of the record, so that no check of the content can tell them apart. */
+const VICTIM = RECORD;
 const NEW_RECORD = '[Client]\r\nState = 1\r\n';
 
 type Hostile = 'symlink' | 'hard link' | 'fifo' | 'folder' | 'other file';
@@ -193,4 +195,32 @@ describe.skipIf(process.platform === 'win32')('every write goes through the chec
       });
     }
   }
+});
+
+describe.skipIf(process.platform === 'win32')('reset writes only the record it checked', () => {
+  it('a record swapped for a symbolic link after its checks is refused, and the file outside keeps its bytes', () => {
+    const root = tempDir('kmsdb-swap-');
+    const db = join(root, 'Clients');
+    mkdirSync(db);
+    const record = join(db, 'Ma.ini');
+    writeFileSync(record, RECORD);
+    const outside = join(root, 'outside.ini');
+    writeFileSync(outside, RECORD);
+    const ctx: ChangeContext = {
+      dbReal: db,
+      backupDir: join(root, 'backups'),
+      logPath: join(root, 'backups', 'kmsdb-audit.log'),
+      force: false,
+      whatIf: false,
+    };
+    raceHooks.afterCheck = (path) => {
+      if (path !== record) return;
+      rmSync(record);
+      symlinkSync(outside, record);
+    };
+    const r = resetRecord(ctx, { path: record });
+    expect(readFileSync(outside, 'utf8')).toBe(RECORD);
+    expect(r).toMatchObject({ status: 'failed', code: 'write-failed' });
+    expect(r.message).toMatch(/is a symbolic link or another reparse point; kmsdb never writes through one/);
+  });
 });
