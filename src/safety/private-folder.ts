@@ -38,8 +38,10 @@ function restrictOnWindows(dir: string): void {
  * as it is (see folderReadableByOthers).
  */
 export function makePrivateFolder(dir: string): void {
-  const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (first === undefined || process.platform !== 'win32') return;
+  const made = mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (made === undefined || process.platform !== 'win32') return;
+  // Node names the folder it made in the \\?\ form, which not every Windows tool takes.
+  const first = made.replace(/^\\\\\?\\UNC\\/i, '\\\\').replace(/^\\\\\?\\/, '');
   try {
     restrictOnWindows(first);
   } catch (err) {
