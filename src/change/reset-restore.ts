@@ -240,19 +240,21 @@ function commit(
   let logged: AuditMark | null = null;
   try {
     // The name must still lead, without a link, to the very file that was read; the write's open proves it again.
-    const now = lstatSync(loaded.target.path, { bigint: true });
+    const now = lstatSync(loaded.target.path);
+    const id = lstatSync(loaded.target.path, { bigint: true });
     if (
       !now.isFile() ||
-      Number(now.size) !== loaded.stat.size ||
-      Number(now.dev) !== loaded.stat.dev ||
-      Number(now.ino) !== loaded.stat.ino ||
-      Number(now.mtimeMs) !== Math.trunc(loaded.stat.mtimeMs) ||
+      now.size !== loaded.stat.size ||
+      now.mtimeMs !== loaded.stat.mtimeMs ||
+      now.dev !== loaded.stat.dev ||
+      now.ino !== loaded.stat.ino ||
+      Number(id.ino) !== now.ino ||
       !readFileSync(loaded.target.path).equals(loaded.bytes)
     ) {
       return refuse(loaded, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
     }
     logged = appendAudit(ctx.logPath, auditEntry({ event, ...fields }));
-    writeRecordBytes(loaded.target.path, loaded.bytes, newBytes, loaded.stat, identityOf(now));
+    writeRecordBytes(loaded.target.path, loaded.bytes, newBytes, loaded.stat, identityOf(id));
   } catch (err) {
     if (logged) logFailure(ctx, logged, auditEntry({ event: `${event}-failed`, ...fields, error: errorText(err) }));
     return {

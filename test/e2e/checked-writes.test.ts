@@ -17,7 +17,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { KMSDB, makeDb, type RunResult } from '../helpers/db.js';
+import { KMSDB, makeDb, tempDir, WINDOWS_EXE, type RunResult } from '../helpers/db.js';
+import { setUpWine, winePath } from '../helpers/wine.js';
 import { backupDirOf, logOf, runChange, snapshot, STUCK } from '../helpers/change.js';
 
 const lockOf = (dir: string) => join(dir, '.kmsdb.lock');
@@ -114,4 +115,50 @@ describe.skipIf(process.platform === 'win32')('kmsdb writes only where it checke
     expect(readFileSync(victim, 'utf8')).toBe('not a log');
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
   });
+});
+
+const wine = setUpWine();
+
+describe.skipIf(typeof wine === 'string')('the Windows executable, under wine: the checks through the handle', () => {
+  const w = wine as Exclude<typeof wine, string>;
+
+  it('refuses an audit log that is a second name of a record, by the link count its handle gives', { timeout: 120_000 }, () => {
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK });
+    const log = join(dir, '..', 'audit.log');
+    linkSync(join(dir, 'Mb.ini'), log);
+    const before = snapshot(dir);
+    const r = w.run(
+      [WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Ma', '--log', winePath(log), '--format', 'ndjson'],
+      join(tempDir(), 'out.ndjson'),
+    );
+    expect(r.stderr).toMatch(/^kmsdb: reset: --log .*audit\.log has another name \(a hard link\)/);
+    expect(r.code).toBe(2);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it(
+    'writes the backup and the log through checked handles: file IDs agree, a reset and its restore go through',
+    { timeout: 120_000 },
+    () => {
+      const dir = makeDb({ 'Ma.ini': STUCK });
+      const out = () => join(tempDir(), 'out.ndjson');
+      const reset = w.run([WINDOWS_EXE, 'reset', '--path', winePath(dir), '--id', 'Ma', '--format', 'ndjson'], out());
+      expect(reset.code, reset.stderr).toBe(0);
+      const restore = w.run(
+        [
+          WINDOWS_EXE,
+          'restore',
+          '--path',
+          winePath(dir),
+          '--from-log',
+          `${winePath(dir)}.kmsdb-backup\\kmsdb-audit.log`,
+          '--format',
+          'ndjson',
+        ],
+        out(),
+      );
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
+    },
+  );
 });
