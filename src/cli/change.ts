@@ -117,6 +117,11 @@ function checkFolders(
     throw usage(`${command}: ${where.log} ${logPath} is inside the database folder ${dbReal}; the audit log stays out of it.`);
   if (backupRecordName(logPath) !== null)
     throw usage(`${command}: ${where.log} ${logPath} is named as a kmsdb backup; the audit log is never appended to a backup.`);
+  // A later run removes such files as leftovers of a killed run: a log under one of these names would go with them.
+  if (/\.(?:partial|kmsdb-tmp)$|^\.kmsdb\.lock/i.test(basename(logPath)))
+    throw usage(
+      `${command}: ${where.log} ${logPath} is named as a temp file of kmsdb's, which a later run removes; name the log otherwise.`,
+    );
   // Each append opens the log through the checked write path, which checks the file itself again.
   if (logFile === 'the append checks it') return;
   try {

@@ -162,3 +162,18 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine: t
     },
   );
 });
+
+describe.skipIf(process.platform === 'win32')('the audit log is never one of the files kmsdb removes as its own leftovers', () => {
+  it.each(['.Ma.ini.4194321-deadbeef.partial', '.Ma.ini.4194321-deadbeef.kmsdb-tmp', '.kmsdb.lock.4194321-deadbeef.tmp'])(
+    '--log naming %s: exit 2, nothing written',
+    async (name) => {
+      const dir = makeDb({ 'Ma.ini': STUCK });
+      const log = join(dir, '..', name);
+      const r = await runChange(['reset', '--path', dir, '--id', 'Ma', '--log', log]);
+      expect(r.stderr).toMatch(/is named as a temp file of kmsdb's/);
+      expect(r.code).toBe(2);
+      expect(existsSync(log)).toBe(false);
+      expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
+    },
+  );
+});
