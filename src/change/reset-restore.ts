@@ -1,9 +1,11 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readFileSync, type Stats } from 'node:fs';
+import { basename } from 'node:path';
 import { replaceValue } from '../profile/edit.js';
 import { appendAudit, auditEntry, retractAudit, type AuditEntry, type AuditMark } from '../safety/audit.js';
 import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../fs-errors.js';
 import { writeRecordBytes } from '../safety/overwrite.js';
+import { identityOf } from '../safety/checked-write.js';
 import {
   buildRecord,
   diagnose,
@@ -83,6 +85,12 @@ export interface ChangeContext {
   /** Allow a record whose State or NumSCerts is in more than one section, reading the first. */
   allowAmbiguous?: boolean;
   whatIf: boolean;
+  /**
+   * Checks again that the backup folder and the log are where they may be
+   * (outside the database, the log no backup), right before each write:
+   * a folder swapped for a link since the last check is caught here.
+   */
+  checkFolders?: () => void;
 }
 
 /** What a change request names: a record path, and optionally the hash of the bytes that were read. */
@@ -102,7 +110,8 @@ interface LoadedRecord {
 }
 
 function result(path: string, { status, ...fields }: Partial<ChangeResult> & Pick<ChangeResult, 'status' | 'message'>): ChangeResult {
-  const name = path.split(/[\\/]/).pop() ?? path;
+  // The platform's own separators: on Linux a backslash is part of a file name.
+  const name = basename(path);
   return {
     id: recordId(name),
     path,
@@ -235,6 +244,7 @@ function commit(
 ): ChangeResult | { backupPath: string; sha256After: string } {
   let backupPath: string;
   try {
+    ctx.checkFolders?.();
     backupPath = writeBackup(ctx.backupDir, loaded.target.name, loaded.bytes);
   } catch (err) {
     return refuse(loaded, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
@@ -251,17 +261,22 @@ function commit(
   };
   let logged: AuditMark | null = null;
   try {
-    const now = statSync(loaded.target.path);
+    // The name must still lead, without a link, to the very file that was read; the write's open proves it again.
+    const now = lstatSync(loaded.target.path);
+    const id = lstatSync(loaded.target.path, { bigint: true });
     if (
+      !now.isFile() ||
       now.size !== loaded.stat.size ||
       now.mtimeMs !== loaded.stat.mtimeMs ||
+      now.dev !== loaded.stat.dev ||
       now.ino !== loaded.stat.ino ||
+      Number(id.ino) !== now.ino ||
       !readFileSync(loaded.target.path).equals(loaded.bytes)
     ) {
       return refuse(loaded, 'failed', 'changed-since-read', 'The record changed while it was being processed; it was left alone.');
     }
     logged = appendAudit(ctx.logPath, auditEntry({ event, ...fields }));
-    writeRecordBytes(loaded.target.path, loaded.bytes, newBytes, loaded.stat);
+    writeRecordBytes(loaded.target.path, loaded.bytes, newBytes, loaded.stat, identityOf(id));
   } catch (err) {
     if (logged) logFailure(ctx, logged, auditEntry({ event: `${event}-failed`, ...fields, error: errorText(err) }));
     return {

@@ -18,7 +18,8 @@ import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
 import type { ServerSettings } from '../settings/index.js';
-import { checkLogPath, LogPathError, forEachAuditEntry, AuditLogError, type AuditEntry } from '../safety/audit.js';
+import { checkLogPath, LOG_PATH_REASONS, LogPathError, forEachAuditEntry, AuditLogError, type AuditEntry } from '../safety/audit.js';
+import { folderReadableByOthers } from '../safety/private-folder.js';
 import { removeStaleTemps } from '../safety/atomic.js';
 import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
 import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
@@ -44,6 +45,8 @@ const DEFAULT_WAIT_SECONDS = 30;
 
 interface ChangeSetup {
   ctx: ChangeContext;
+  /** Every check of the backup folder and the log, made again once the lock is held. */
+  recheck: () => void;
   format: Format;
   progress: boolean;
   waitMs: number;
@@ -92,44 +95,67 @@ async function databaseOption(command: string, args: ChangeArgs): Promise<{ path
   return { path: requirePath(command, (args.path as string | undefined) ?? settings?.database), settings };
 }
 
+/**
+ * The checks of where backups and the log go: the backup folder not in the
+ * database, the log neither in the database nor a backup, and the log a file
+ * of its own holding audit lines. Made before the lock is taken, again once it
+ * is held (a folder swapped for a link while a run waited is caught there),
+ * and before each write.
+ */
+function checkFolders(
+  command: string,
+  ctx: Pick<ChangeContext, 'dbReal' | 'backupDir' | 'logPath'>,
+  where: Where,
+  logFile: 'check the log file' | 'the append checks it',
+): void {
+  const { dbReal, backupDir, logPath } = ctx;
+  // The backup folder may not exist yet: the first backup makes it.
+  if (isInside(nearestReal(backupDir), dbReal)) {
+    throw usage(
+      `${command}: ${where.backup} must not be the database folder nor be inside it, ` +
+        `and ${backupDir} is inside the database folder ${dbReal}; backups stay out of it.`,
+    );
+  }
+  if (isInside(nearestReal(logPath), dbReal))
+    throw usage(`${command}: ${where.log} ${logPath} is inside the database folder ${dbReal}; the audit log stays out of it.`);
+  if (backupRecordName(logPath) !== null)
+    throw usage(`${command}: ${where.log} ${logPath} is named as a kmsdb backup; the audit log is never appended to a backup.`);
+  // A later run removes such files as leftovers of a killed run: a log under one of these names would go with them.
+  if (/\.(?:partial|kmsdb-tmp)$|^\.kmsdb\.lock/i.test(basename(logPath)))
+    throw usage(
+      `${command}: ${where.log} ${logPath} is named as a temp file of kmsdb's, which a later run removes; name the log otherwise.`,
+    );
+  // Each append opens the log through the checked write path, which checks the file itself again.
+  if (logFile === 'the append checks it') return;
+  try {
+    checkLogPath(logPath);
+  } catch (err) {
+    if (err instanceof LogPathError) throw usage(`${command}: ${where.log} ${logPath} ${LOG_PATH_REASONS[err.reason]}.`);
+    throw new ExitError(EXIT.DATABASE, `${command}: the audit log ${logPath} cannot be checked: ${describeFsError(err)}.`);
+  }
+}
+
+/** What named the backup folder and the log, for messages: an option, a settings file, or kmsdb's default. */
+interface Where {
+  backup: string;
+  log: string;
+}
+
 function changeSetup(command: string, args: ChangeArgs, database: { path: string; settings: ServerSettings | null }): ChangeSetup {
   const { settings } = database;
   const dbReal = databaseFolder(command, database.path);
   const backupOption = (args['backup-dir'] as string | undefined) ?? settings?.backupDir;
   const logOption = (args.log as string | undefined) ?? settings?.log;
   const backupDir = backupOption !== undefined ? resolve(backupOption) : defaultBackupDir(dbReal);
-  // The backup folder may not exist yet: the first backup makes it.
-  const backupReal = nearestReal(backupDir);
-  // Where a folder or log came from, as the user gave it: an option, the settings file, or neither (the default).
-  const from = (option: string, key: string, viaCli: boolean, fromSettings: boolean, byDefault: string) =>
-    viaCli ? `--${option}` : fromSettings && settings ? `${key} (settings file ${settings.file})` : byDefault;
-  if (isInside(backupReal, dbReal)) {
-    const backupWhere = from(
-      'backup-dir',
-      'backupDir',
-      args['backup-dir'] !== undefined,
-      backupOption !== undefined,
-      'the default backup folder',
-    );
-    throw usage(
-      `${command}: ${backupWhere} must not be the database folder nor be inside it, ` +
-        `and ${backupDir} is inside the database folder ${dbReal}; backups stay out of it.`,
-    );
-  }
+  const from = (option: string, key: string, what: string, viaCli: boolean, given: boolean) =>
+    viaCli ? `--${option}` : given && settings ? `${key} (settings file ${settings.file})` : `the default ${what}`;
   const logPath = logOption !== undefined ? resolve(logOption) : join(backupDir, 'kmsdb-audit.log');
-  const logWhere = from('log', 'log', args.log !== undefined, logOption !== undefined, 'the default audit log');
-  if (isInside(nearestReal(logPath), dbReal))
-    throw usage(`${command}: ${logWhere} ${logPath} is inside the database folder ${dbReal}; the audit log stays out of it.`);
-  try {
-    checkLogPath(logPath);
-  } catch (err) {
-    if (err instanceof LogPathError)
-      throw usage(
-        `${command}: ${logWhere} ${logPath} ` +
-          `${err.reason === 'symlink' ? 'is a symbolic link; kmsdb never follows one to write its log' : 'is not a regular file'}.`,
-      );
-    throw new ExitError(EXIT.DATABASE, `${command}: the audit log ${logPath} cannot be checked: ${describeFsError(err)}.`);
-  }
+  const where: Where = {
+    backup: from('backup-dir', 'backupDir', 'backup folder', args['backup-dir'] !== undefined, backupOption !== undefined),
+    log: from('log', 'log', 'audit log', args.log !== undefined, logOption !== undefined),
+  };
+  const folders = { dbReal, backupDir, logPath };
+  checkFolders(command, folders, where, 'check the log file');
   const wait = args.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(args.wait);
   if (!Number.isFinite(wait) || wait < 0) throw usage(`${command}: --wait must be a number of seconds, not '${String(args.wait)}'.`);
   return {
@@ -140,7 +166,9 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
       force: command === 'reset' ? args['allow-numscerts'] === true : args.force === true,
       allowAmbiguous: command === 'reset' && args['allow-ambiguous'] === true,
       whatIf: args['what-if'] === true,
+      checkFolders: () => checkFolders(command, folders, where, 'the append checks it'),
     },
+    recheck: () => checkFolders(command, folders, where, 'check the log file'),
     format: parseFormat(command, args.format as string | undefined),
     progress: args.progress === true,
     waitMs: wait * 1000,
@@ -197,7 +225,7 @@ interface ChangeGroup<T> {
 }
 
 /** Takes a database's lock, and clears what earlier runs left when they were killed or failed, and only that. */
-async function lockDatabase(command: string, setup: ChangeSetup) {
+async function lockDatabase(command: string, setup: ChangeSetup, io: Io) {
   let lock;
   try {
     lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
@@ -208,6 +236,14 @@ async function lockDatabase(command: string, setup: ChangeSetup) {
     throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
   }
   try {
+    // The backup folder or the log may have been swapped for a link while this run waited for the lock.
+    setup.recheck();
+    const mode = folderReadableByOthers(setup.ctx.backupDir);
+    if (mode !== null)
+      io.stderr.write(
+        `kmsdb: warning: the backup folder ${setup.ctx.backupDir} can be opened by other users (mode ${mode.toString(8)}), ` +
+          `and backups hold key material; make it 700.\n`,
+      );
     removeStaleTemps(setup.ctx.dbReal);
     removeLockLeftovers(setup.ctx.dbReal);
     removeBackupLeftovers(setup.ctx.backupDir);
@@ -289,7 +325,7 @@ async function runChanges<T extends { sha256?: string | null }>(
   }
   for (const [g, group] of groups.entries()) {
     if (chosen[g]?.length === 0) continue;
-    const lock = options.whatIf ? null : await lockDatabase(command, group.setup);
+    const lock = options.whatIf ? null : await lockDatabase(command, group.setup, io);
     try {
       let requests = chosen[g];
       if (!requests) {

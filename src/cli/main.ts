@@ -2,6 +2,7 @@ import { COMMAND_NAMES, EXIT, ExitError, usage, type CommandName } from './error
 import type { Io } from './io.js';
 import { TextSink } from './output.js';
 import { trace } from '../trace.js';
+import { loneSurrogate } from '../contract/index.js';
 
 declare const KMSDB_VERSION: string;
 
@@ -39,6 +40,9 @@ async function helpCommand(rest: string[]): Promise<string> {
 /** Runs one kmsdb command and returns its exit code; commands throw ExitError for failures. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
+  // A Windows command line or a JSON request can carry one; the file system would read it as another name.
+  const lone = loneSurrogate(argv);
+  if (lone) throw usage(`an argument holds a lone surrogate (${lone}), which no file name can hold; nothing was done.`);
   if (command === '--request') {
     if (rest.length !== 1 || rest[0] !== '-')
       throw new ExitError(EXIT.USAGE, "--request takes '-' (the request is read from stdin) and nothing else.");

@@ -1,4 +1,4 @@
-import { explain, MAX_DEPTH, nestsDeeperThan, validator } from '../contract/index.js';
+import { explain, loneSurrogate, MAX_DEPTH, nestsDeeperThan, validator } from '../contract/index.js';
 import type { ChangeRequest } from '../change/reset-restore.js';
 import { usage } from './errors.js';
 import { checkStdin, forEachTextLine, InputError, readStream } from '../input/bounded.js';
@@ -34,6 +34,8 @@ function item(value: unknown, where: string, schema: ItemSchema): unknown {
     );
   const validate = validator(`${schema}#/$defs/item`);
   if (!validate(value)) throw usage(explain(validate.errors, where));
+  const lone = loneSurrogate(value);
+  if (lone) throw usage(`${where} holds a lone surrogate (${lone}), which no file name can hold; nothing was changed.`);
   return value;
 }
 

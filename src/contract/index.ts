@@ -44,6 +44,27 @@ export function nestsDeeperThan(value: unknown, limit = MAX_DEPTH): boolean {
   return false;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first lone surrogate in any string of a value (JSON's "\ud800", or a
+ * Windows command line), as U+XXXX, or null. No file name holds one: the file
+ * system API would turn it into U+FFFD and so name another file.
+ */
+export function loneSurrogate(value: unknown): string | null {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      const m = LONE_SURROGATE.exec(v);
+      if (m) return `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v as object)) stack.push(key, child);
+    }
+  }
+  return null;
+}
+
 /** Turns ajv's first error into one plain sentence, naming where in the input it is. */
 export function explain(errors: ErrorObject[] | null | undefined, what: string): string {
   const e = errors?.[0];

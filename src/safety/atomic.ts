@@ -1,11 +1,12 @@
 import {
   closeSync,
+  constants,
   fchmodSync,
   fchownSync,
+  fstatSync,
   fsyncSync,
   linkSync,
-  openSync,
-  readdirSync,
+  lstatSync,
   renameSync,
   rmSync,
   unlinkSync,
@@ -14,7 +15,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../fs-errors.js';
-import { fsyncDir, uniqueTag } from './fsutil.js';
+import { identityOf, openChecked, sameFile, UnsafeWriteError, type FileIdentity } from './checked-write.js';
+import { fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
 
 /** Temp files end in this, never in .ini, so that nothing takes them for records. */
 export const TEMP_SUFFIX = '.kmsdb-tmp';
@@ -26,10 +28,19 @@ export function writeAllAndSync(fd: number, bytes: Uint8Array): void {
   fsyncSync(fd);
 }
 
-/** Creates `path`, which must not exist, holding `bytes` flushed to disk; a failed write leaves no file behind. */
-export function createFileWith(path: string, bytes: Uint8Array, mode: number): void {
-  const fd = openSync(path, 'wx', mode);
+/** What an exclusive create opens with: a new file, never an existing one nor a link's target. */
+export const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+
+/**
+ * Creates `path`, which must not exist, holding `bytes` flushed to disk; a
+ * failed write leaves no file behind. Returns the new file's identity, so that
+ * a later step can tell it from a file put under its name since.
+ */
+export function createFileWith(path: string, bytes: Uint8Array, mode: number): FileIdentity {
+  const fd = openChecked(path, { flags: CREATE_NEW, mode, oneLink: true });
+  let id: FileIdentity;
   try {
+    id = identityOf(fstatSync(fd, { bigint: true }));
     writeAllAndSync(fd, bytes);
   } catch (err) {
     closeSync(fd);
@@ -37,6 +48,7 @@ export function createFileWith(path: string, bytes: Uint8Array, mode: number): v
     throw err;
   }
   closeSync(fd);
+  return id;
 }
 
 /** What a file system without hard links (FAT, some shares) answers a link with. */
@@ -66,10 +78,10 @@ export function linkNew(existing: string, path: string): 'linked' | 'taken' | 'u
  * it is renamed over the target. A crash at any instant leaves the target
  * either as it was or as written, and at worst a stray temp file.
  */
-export function replaceFileAtomic(target: string, bytes: Uint8Array, like: Stats): void {
+export function replaceFileAtomic(target: string, bytes: Uint8Array, like: Stats, expect?: FileIdentity): void {
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${uniqueTag()}${TEMP_SUFFIX}`);
-  const fd = openSync(temp, 'wx', like.mode & 0o7777);
+  const fd = openChecked(temp, { flags: CREATE_NEW, mode: like.mode & 0o7777, oneLink: true });
   try {
     try {
       fchmodSync(fd, like.mode & 0o7777);
@@ -79,6 +91,10 @@ export function replaceFileAtomic(target: string, bytes: Uint8Array, like: Stats
     } finally {
       closeSync(fd);
     }
+    // The rename replaces whatever has the name now: it must still be the record that was checked.
+    const now = lstatSync(target, { bigint: true });
+    if (now.isSymbolicLink() || !now.isFile()) throw new UnsafeWriteError(target, now.isSymbolicLink() ? 'link' : 'not-a-file');
+    if (expect && !sameFile(identityOf(now), expect)) throw new UnsafeWriteError(target, 'replaced');
     renameSync(temp, target);
   } catch (err) {
     try {
@@ -91,14 +107,11 @@ export function replaceFileAtomic(target: string, bytes: Uint8Array, like: Stats
   fsyncDir(dir);
 }
 
-/** Removes temp files that a killed run left in a folder. Call it only while holding the folder's lock. */
+/**
+ * Removes the temp files of replaceFileAtomic that a killed run left in a
+ * folder: only names of that form (.NAME.ini.PID-TAG.kmsdb-tmp) whose run is
+ * gone. Any other file, whatever its name, is not kmsdb's to remove.
+ */
 export function removeStaleTemps(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith('.') || !name.endsWith(TEMP_SUFFIX)) continue;
-    try {
-      unlinkSync(join(dir, name));
-    } catch {
-      // Gone already, or not ours to remove: harmless either way.
-    }
-  }
+  removeLeftovers(dir, /^\..*\.ini\.(\d+)-[0-9a-f]{8}\.kmsdb-tmp$/is);
 }

@@ -1,8 +1,10 @@
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, readSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { explain, validator } from '../contract/index.js';
 import { writeAllAndSync } from './atomic.js';
+import { openChecked, UnsafeWriteError } from './checked-write.js';
+import { makePrivateFolder } from './private-folder.js';
 import { errorCode } from '../fs-errors.js';
 import { forEachLine, InputError, sizeText } from '../input/bounded.js';
 
@@ -26,17 +28,27 @@ export interface AuditEntry {
   error?: string;
 }
 
-/** The log path is no place for a log: a symbolic link (a reparse point on Windows), a folder, a device. */
+export type LogPathReason = 'symlink' | 'not-a-file' | 'hard-linked' | 'not-a-log';
+
+/** What the log path is when it cannot take the log, finishing "the audit log PATH ...". */
+export const LOG_PATH_REASONS: Record<LogPathReason, string> = {
+  symlink: 'is a symbolic link; kmsdb never follows one to write its log',
+  'not-a-file': 'is not a regular file',
+  'hard-linked': 'has another name (a hard link), which could be a record or a backup; kmsdb appends only to a log of its own',
+  'not-a-log': "is not a kmsdb audit log (its first line is not one); kmsdb appends to nothing else, a backup's bytes least of all",
+};
+
+/**
+ * The log path is no place for a log: a symbolic link (a reparse point on
+ * Windows), a folder, a device, a file with another name, or a file that
+ * holds something else than audit lines.
+ */
 export class LogPathError extends Error {
   constructor(
     readonly path: string,
-    readonly reason: 'symlink' | 'not-a-file',
+    readonly reason: LogPathReason,
   ) {
-    super(
-      reason === 'symlink'
-        ? `the audit log ${path} is a symbolic link; kmsdb never follows one to write its log`
-        : `the audit log ${path} is not a regular file`,
-    );
+    super(`the audit log ${path} ${LOG_PATH_REASONS[reason]}`);
     this.name = 'LogPathError';
   }
 }
@@ -71,10 +83,37 @@ export function auditEntry(fields: Omit<AuditEntry, 'time' | 'user' | 'host' | '
   return { time: new Date().toISOString(), user: currentUser(), host: hostname(), pid: process.pid, ...fields };
 }
 
+/** How every line kmsdb writes begins (JSON.stringify keeps the order of auditEntry's fields). */
+const LINE_START = Buffer.from('{"time":"');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** The first bytes of an open file, up to `length`. */
+function head(fd: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buf.subarray(0, done);
+}
+
 /**
- * Refuses a log path that exists as anything but a regular file. Windows has
- * no O_NOFOLLOW, so there this check (lstat sees a reparse point as a link)
- * is the guard; elsewhere the open itself refuses a link as well.
+ * True when a file is empty or starts as kmsdb's audit lines do, after the
+ * UTF-8 BOM an editor such as Notepad may have saved it with.
+ */
+function looksLikeLog(fd: number, size: number): boolean {
+  if (size === 0) return true;
+  let start = head(fd, BOM.length + LINE_START.length);
+  if (start.subarray(0, BOM.length).equals(BOM)) start = start.subarray(BOM.length);
+  return start.subarray(0, LINE_START.length).equals(LINE_START);
+}
+
+/**
+ * Refuses a log path that exists as anything but a regular file of its own
+ * holding audit lines. Windows has no O_NOFOLLOW, so there this check (lstat
+ * sees a reparse point as a link) is the first guard; the open checks again.
  */
 export function checkLogPath(logPath: string): void {
   let st;
@@ -86,6 +125,7 @@ export function checkLogPath(logPath: string): void {
   }
   if (st.isSymbolicLink()) throw new LogPathError(logPath, 'symlink');
   if (!st.isFile()) throw new LogPathError(logPath, 'not-a-file');
+  closeSync(openLogChecked(logPath));
 }
 
 /** Where a line was appended, so that a line about a change that then failed can be taken back. */
@@ -95,23 +135,36 @@ export interface AuditMark {
   length: number;
 }
 
-function openLog(logPath: string): number {
-  checkLogPath(logPath);
-  // O_NONBLOCK: a FIFO without a reader fails at once instead of hanging the run.
-  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+/**
+ * Opens the log for appending (made 0600 when new) through the checked write
+ * path: no link followed, a regular file with no other name, and one that
+ * holds audit lines, so that a line never lands in a record or a backup.
+ */
+function openLogChecked(logPath: string): number {
   let fd: number;
   try {
-    fd = openSync(logPath, flags, 0o644);
+    fd = openChecked(logPath, { flags: constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, mode: 0o600, oneLink: true });
   } catch (err) {
-    if (errorCode(err) === 'ELOOP') throw new LogPathError(logPath, 'symlink');
-    if (errorCode(err) === 'ENXIO') throw new LogPathError(logPath, 'not-a-file');
+    if (err instanceof UnsafeWriteError) {
+      const reason = err.reason === 'link' ? 'symlink' : err.reason === 'hard-linked' ? 'hard-linked' : 'not-a-file';
+      throw new LogPathError(logPath, reason);
+    }
     throw err;
   }
-  if (!fstatSync(fd).isFile()) {
+  if (!looksLikeLog(fd, fstatSync(fd).size)) {
     closeSync(fd);
-    throw new LogPathError(logPath, 'not-a-file');
+    throw new LogPathError(logPath, 'not-a-log');
   }
   return fd;
+}
+
+/** True when a non-empty file does not end in a line break: a log an editor saved without one. */
+function lacksFinalNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] !== 0x0a;
 }
 
 /**
@@ -119,10 +172,11 @@ function openLog(logPath: string): number {
  * file opened for appending, so concurrent writers never interleave lines.
  */
 export function appendAudit(logPath: string, entry: AuditEntry): AuditMark {
-  mkdirSync(dirname(logPath), { recursive: true });
-  const fd = openLog(logPath);
+  makePrivateFolder(dirname(logPath));
+  const fd = openLogChecked(logPath);
   try {
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    // After a last line that an editor left without its line break, a new line must not join it.
+    const line = Buffer.from(`${lacksFinalNewline(fd) ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8');
     writeAllAndSync(fd, line);
     return { path: logPath, end: fstatSync(fd).size, length: line.length };
   } finally {
@@ -136,7 +190,7 @@ export function appendAudit(logPath: string, entry: AuditEntry): AuditMark {
  * failed could not be written either (a full disk), since truncating needs no space.
  */
 export function retractAudit(mark: AuditMark): boolean {
-  const fd = openLog(mark.path);
+  const fd = openLogChecked(mark.path);
   try {
     if (fstatSync(fd).size !== mark.end) return false;
     ftruncateSync(fd, mark.end - mark.length);
@@ -166,7 +220,8 @@ export function forEachAuditEntry(path: string, onEntry: (entry: AuditEntry) => 
   const validate = validator('auditEntry');
   try {
     forEachLine(path, { size: AUDIT_LOG_LIMIT, line: AUDIT_LINE_LIMIT }, (line, number) => {
-      const value = parseLine(line);
+      // A log saved by Notepad starts with a UTF-8 BOM; reset appends to such a log, so restore reads it.
+      const value = parseLine(number === 1 ? line.replace(/^\uFEFF/, '') : line);
       if (value === undefined) throw new AuditLogError(path, number, 'is not an audit entry: it is not JSON');
       if (!validate(value)) throw new AuditLogError(path, number, `is not an audit entry: ${explain(validate.errors, 'it')}`);
       onEntry(value as AuditEntry);

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createFileWith, linkNew } from './atomic.js';
+import { openChecked } from './checked-write.js';
 import { fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
+import { makePrivateFolder } from './private-folder.js';
 
 /** The default backup folder: a sibling of the database folder, so that no backup sits among the records. */
 export function defaultBackupDir(dbDir: string): string {
@@ -12,43 +14,67 @@ function stamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace('.', '');
 }
 
-/** The record file name a backup was made of: `Mx.ini.20261125T072300123Z-2.bak` → `Mx.ini`. */
+/**
+ * The record file name a backup was made of: `Mx.ini.20261125T072300123Z-2.bak` → `Mx.ini`.
+ * Any name a record can have, line breaks included, comes back whole.
+ */
 export function backupRecordName(backupPath: string): string | null {
-  const m = /^(.+)\.\d{8}T\d{9}Z(?:-\d+)?\.bak$/i.exec(basename(backupPath));
+  const m = /^(.+)\.\d{8}T\d{9}Z(?:-\d+)?\.bak$/is.exec(basename(backupPath));
   return m ? (m[1] ?? null) : null;
+}
+
+/** Reads a file through an open handle, one byte beyond `expected` so that a longer file shows. */
+function readThrough(fd: number, expected: number): Buffer {
+  const buf = Buffer.alloc(expected + 1);
+  let done = 0;
+  while (done < buf.length) {
+    const n = readSync(fd, buf, done, buf.length - done, done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buf.subarray(0, done);
 }
 
 /**
  * Writes a backup of a record's bytes under a name that is new: an existing
  * backup is never overwritten. The bytes go to a temp file first and are
  * linked into place, so a backup under its final name is always complete.
- * The backup is read back and compared before its path is returned.
+ * The backup is read back through a handle that is proven to be the file
+ * written, with no other name, and compared before its path is returned.
  */
 export function writeBackup(backupDir: string, recordName: string, bytes: Buffer, now: Date = new Date()): string {
-  mkdirSync(backupDir, { recursive: true });
+  makePrivateFolder(backupDir);
   const temp = join(backupDir, `.${recordName}.${uniqueTag()}.partial`);
-  createFileWith(temp, bytes, 0o600);
+  const written = createFileWith(temp, bytes, 0o600);
+  let path: string | undefined;
   try {
     const base = `${recordName}.${stamp(now)}`;
-    for (let n = 0; ; n++) {
-      const path = join(backupDir, n === 0 ? `${base}.bak` : `${base}-${n}.bak`);
-      const linked = linkNew(temp, path);
+    for (let n = 0; path === undefined; n++) {
+      const candidate = join(backupDir, n === 0 ? `${base}.bak` : `${base}-${n}.bak`);
+      const linked = linkNew(temp, candidate);
       if (linked === 'taken') continue;
       if (linked === 'unsupported') {
         // Rename instead. The database lock keeps other kmsdb runs from racing for the same name.
-        if (existsSync(path)) continue;
-        renameSync(temp, path);
+        if (existsSync(candidate)) continue;
+        renameSync(temp, candidate);
       }
-      fsyncDir(backupDir);
-      if (!readFileSync(path).equals(bytes)) throw new Error(`the backup ${path} does not read back as written`);
-      return path;
+      path = candidate;
     }
   } finally {
     rmSync(temp, { force: true });
   }
+  fsyncDir(backupDir);
+  const fd = openChecked(path, { flags: constants.O_RDONLY, expect: written, oneLink: true });
+  try {
+    if (fstatSync(fd).size !== bytes.length || !readThrough(fd, bytes.length).equals(bytes))
+      throw new Error(`the backup ${path} does not read back as written`);
+  } finally {
+    closeSync(fd);
+  }
+  return path;
 }
 
 /** Removes the .partial files that killed or failed runs left in a backup folder (see writeBackup). */
 export function removeBackupLeftovers(backupDir: string): void {
-  removeLeftovers(backupDir, /^\..+\.ini\.(\d+)-[0-9a-f]{8}\.partial$/i);
+  removeLeftovers(backupDir, /^\..*\.ini\.(\d+)-[0-9a-f]{8}\.partial$/is);
 }

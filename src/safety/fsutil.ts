@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errorCode } from '../fs-errors.js';
@@ -51,7 +51,7 @@ export function removeLeftovers(dir: string, pattern: RegExp): void {
     if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
     const path = join(dir, name);
     try {
-      const st = statSync(path);
+      const st = lstatSync(path);
       if (st.isFile() && now - st.mtimeMs > LEFTOVER_AGE_MS) unlinkSync(path);
     } catch {
       // Gone already, or not ours to remove: harmless either way.

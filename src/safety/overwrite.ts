@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fsyncSync, readSync, writeSync, type Stats } from 'node:fs';
 import { replaceFileAtomic } from './atomic.js';
+import { openChecked, type FileIdentity } from './checked-write.js';
 import { errorCode } from '../fs-errors.js';
 
 /**
@@ -56,14 +57,15 @@ function readAll(fd: number, length: number): Buffer {
  * no crash can tear. The file is checked to hold `before`, through the handle
  * that writes, so that the write never lands in other bytes.
  */
-export function overwriteInPlace(target: string, before: Uint8Array, after: Uint8Array): void {
+export function overwriteInPlace(target: string, before: Uint8Array, after: Uint8Array, expect?: FileIdentity): void {
   if (before.length !== after.length) throw new Error('an in-place write needs bytes of the same length');
   let first = 0;
   while (first < before.length && before[first] === after[first]) first++;
   if (first === before.length) return;
   let last = before.length - 1;
   while (before[last] === after[last]) last--;
-  const fd = retryWhileHeld(() => openSync(target, 'r+'));
+  // A record may have other names (hard links), which an in-place write keeps; it must be the file that was read.
+  const fd = retryWhileHeld(() => openChecked(target, { flags: constants.O_RDWR, expect }));
   try {
     if (!readAll(fd, before.length).equals(before)) throw new Error('the record changed while it was being written, so it was left alone');
     let done = first;
@@ -79,11 +81,17 @@ export function overwriteInPlace(target: string, before: Uint8Array, after: Uint
  * Another length: an atomic replace, which on Windows makes a new file (see
  * the README for what that loses).
  */
-export function writeRecordBytes(target: string, before: Uint8Array, after: Uint8Array, like: Stats): 'in-place' | 'replaced' {
+export function writeRecordBytes(
+  target: string,
+  before: Uint8Array,
+  after: Uint8Array,
+  like: Stats,
+  expect?: FileIdentity,
+): 'in-place' | 'replaced' {
   if (before.length === after.length) {
-    overwriteInPlace(target, before, after);
+    overwriteInPlace(target, before, after, expect);
     return 'in-place';
   }
-  retryWhileHeld(() => replaceFileAtomic(target, after, like));
+  retryWhileHeld(() => replaceFileAtomic(target, after, like, expect));
   return 'replaced';
 }

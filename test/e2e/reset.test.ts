@@ -1,4 +1,15 @@
-import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -367,7 +378,10 @@ describe('kmsdb reset: the lock', () => {
   it('takes over the lock of a run that died on this host, and releases its own', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     writeFileSync(lockOf(dir), JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'reset' }));
-    writeFileSync(join(dir, '.Ma.ini.1-dead.kmsdb-tmp'), 'torn');
+    // A torn temp file of that dead run, in kmsdb's own form and over a minute old.
+    const torn = join(dir, `.Ma.ini.${2 ** 22 + 17}-deadbeef.kmsdb-tmp`);
+    writeFileSync(torn, 'torn');
+    utimesSync(torn, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
     const r = await reset(dir, ['--id', 'Ma', '--wait', '0']);
     expect(r.code).toBe(0);
     expect(r.results[0]?.status).toBe('reset');
