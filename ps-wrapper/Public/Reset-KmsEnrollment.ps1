@@ -26,9 +26,19 @@ function Reset-KmsEnrollment {
     still open, batched per server; there Reset-KmsEnrollment runs with
     -Confirm:$false after this computer has asked. Records of this computer are
     reset here, even when they carry PSComputerName (from Receive-Job or
-    Import-Clixml). On Windows it warns before writing when the Exchange KMS
-    service (MSExchangeKMS) is running on the server that holds the database:
-    this computer, or the server of a UNC path.
+    Import-Clixml). On Windows a database is not changed while the Exchange KMS
+    service (MSExchangeKMS) runs on the server that holds it (this computer, or
+    the server of a UNC path): KmsServiceRunning, unless -AllowServiceRunning.
+
+    kmsdb plans each batch before it changes anything: the prompt, and
+    -WhatIf, name exactly the records a real run would change; refused records
+    are errors at once; then exactly the confirmed records are changed, each
+    only while it still has the bytes it was planned on. A confirmation that
+    cannot be asked (a -NonInteractive session, a scheduled task) is a no:
+    KmsConfirmationNotPossible, and nothing is changed. Unattended runs pass
+    -Confirm:$false (or -Force). A script's or function's -WhatIf, and its
+    $WhatIfPreference, $ConfirmPreference and $ErrorActionPreference, hold here
+    as they do for compiled cmdlets.
 
     .PARAMETER Path
     With pipeline input, the record file (bound from the Path property of
@@ -59,6 +69,12 @@ function Reset-KmsEnrollment {
     section (warning ambiguous-section): KMS reads one section, whose name is
     not public, so it may see another value than the first. The first State is
     changed. Use it only after looking at the file. It allows nothing else.
+
+    .PARAMETER AllowServiceRunning
+    Changes the database even while the Exchange KMS service runs on its
+    server, with a warning. Its documentation asks for the service to be
+    stopped first; use this only when you have decided otherwise. When the
+    service cannot be checked, a warning is given and the change goes ahead.
 
     .PARAMETER LockTimeout
     Seconds to wait while another run holds the database lock, before the

@@ -34,6 +34,12 @@ function Restore-KmsEnrollment {
     With -ErrorAction Stop, records of the same batch after the refused one
     may already have been restored; the audit log shows them.
 
+    kmsdb chooses what a log's entries undo and plans each batch before
+    anything is written; the prompt, and -WhatIf, name exactly what would be
+    restored. A confirmation that cannot be asked is a no
+    (KmsConfirmationNotPossible): unattended runs pass -Confirm:$false. With
+    -LogPath and no -Path, every database the log names is restored.
+
     Results read on other servers go back to the server each came from, through
     the same session when it is still open, batched per server and run at
     once; there Restore-KmsEnrollment runs with -Confirm:$false after this
@@ -76,6 +82,11 @@ function Restore-KmsEnrollment {
 
     .PARAMETER Force
     Asks for no confirmation, like -Confirm:$false. It changes nothing else.
+
+    .PARAMETER AllowServiceRunning
+    Restores even while the Exchange KMS service runs on the database's
+    server, with a warning; without it such a restore is refused
+    (KmsServiceRunning).
 
     .PARAMETER LockTimeout
     Seconds to wait while another run holds the database lock, before the

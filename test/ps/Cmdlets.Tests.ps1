@@ -316,6 +316,6 @@ Describe 'Errors of a whole call' {
         $env:KMSDB_CONFIG = ''
         $null = Get-KmsRecord -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems[0].FullyQualifiedErrorId | Should -Be 'KmsdbBadRequest,Get-KmsRecord'
-        $problems[0].Exception.Message | Should -Be 'get: --path is required (or a database in the settings file).'
+        $problems[0].Exception.Message | Should -Be '-Path is required (or a database in the settings file).'
     }
 }
