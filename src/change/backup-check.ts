@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { backupRecordName } from '../safety/backup.js';
+import { backupBaseName, backupRecordName } from '../safety/backup.js';
 import { buildRecord, diagnose, sha256, STATE_RECOVERY, STATE_UNDEFINED } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
 import { RECORD_SIZE_LIMIT } from '../scan/file-reader.js';
@@ -58,7 +58,7 @@ export function readVerifiedBackup(claim: BackupClaim): Buffer | BackupRefusal {
     };
   }
   const named = backupRecordName(backupPath);
-  if (named === null || !samePath(named, recordName)) {
+  if (named === null || !samePath(named, backupBaseName(recordName))) {
     return { code: 'backup-mismatch', message: `${basename(backupPath)} is not a kmsdb backup of ${recordName}.` };
   }
   let bytes: Buffer;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createFileWith, linkNew } from './atomic.js';
@@ -12,6 +13,29 @@ export function defaultBackupDir(dbDir: string): string {
 
 function stamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace('.', '');
+}
+
+/** The longest name a file may have: 255 bytes of UTF-8 on Linux, 255 UTF-16 units on NTFS. */
+const NAME_MAX = 255;
+/** What a backup's name adds to its base: `.20261125T072300123Z-99.bak`, with room for the counter. */
+const STAMP_ROOM = '.20261125T072300123Z-9999.bak'.length;
+
+/**
+ * The base of a record's backup names: the record's own name, or, where that
+ * name with the time stamp would be longer than a file name may be, as much of
+ * it as fits, `~`, 16 hex digits of its hash and `.ini`, so that each record still has
+ * backups of its own and the backup check can tell them apart.
+ */
+export function backupBaseName(recordName: string): string {
+  const fits = (name: string) => Buffer.byteLength(name) + STAMP_ROOM <= NAME_MAX && name.length + STAMP_ROOM <= NAME_MAX;
+  if (fits(recordName)) return recordName;
+  const tag = `~${createHash('sha256').update(recordName).digest('hex').slice(0, 16)}.ini`;
+  let prefix = '';
+  for (const ch of recordName) {
+    if (!fits(prefix + ch + tag)) break;
+    prefix += ch;
+  }
+  return prefix + tag;
 }
 
 /**
@@ -44,11 +68,11 @@ function readThrough(fd: number, expected: number): Buffer {
  */
 export function writeBackup(backupDir: string, recordName: string, bytes: Buffer, now: Date = new Date()): string {
   makePrivateFolder(backupDir);
-  const temp = join(backupDir, `.${recordName}.${uniqueTag()}.partial`);
+  const temp = join(backupDir, `.${backupBaseName(recordName)}.${uniqueTag()}.partial`);
   const written = createFileWith(temp, bytes, 0o600);
   let path: string | undefined;
   try {
-    const base = `${recordName}.${stamp(now)}`;
+    const base = `${backupBaseName(recordName)}.${stamp(now)}`;
     for (let n = 0; path === undefined; n++) {
       const candidate = join(backupDir, n === 0 ? `${base}.bak` : `${base}-${n}.bak`);
       const linked = linkNew(temp, candidate);

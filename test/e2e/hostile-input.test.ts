@@ -227,8 +227,9 @@ describe('names that differ only in case', () => {
     const log = join(backupDirOf(dir), 'kmsdb-audit.log');
     const r = await runKmsdb(['restore', '--path', dir, '--from-log', log, '--id', 'Mcase', '--format', 'ndjson']);
     expect(ndjson<ChangeResult>(r.stdout).map((x) => [x.id, x.status])).toEqual([['Mcase', 'restored']]);
+    // No exact name, and two that differ only in case: refused, naming the reason.
     const none = await runKmsdb(['restore', '--path', dir, '--from-log', log, '--id', 'mCASE', '--format', 'ndjson']);
-    expect(none.stdout).toBe('');
+    expect(ndjson<ChangeResult>(none.stdout).map((x) => [x.id, x.status, x.code])).toEqual([['mCASE', 'skipped', 'ambiguous-name']]);
     expect(readFileSync(join(dir, 'MCASE.ini'), 'latin1')).toContain('State = 1');
   });
 });

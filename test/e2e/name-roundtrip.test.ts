@@ -77,6 +77,15 @@ describe.skipIf(process.platform === 'win32')('a record of any name round-trips'
     });
   }, 240_000);
 
+  it.each(['é', 'a', '\u2028', '😀'])(
+    'a name as long as the file system takes, of %j: its backups get a shortened name of their own',
+    async (c) => {
+      let id = '';
+      while (Buffer.byteLength(`${id}${c}.ini`) <= NAME_MAX) id += c;
+      await roundTrip(id);
+    },
+  );
+
   it("reset --id 'x\\Mc' names the record x\\Mc, never Mc", async () => {
     const dir = makeDb({ 'x\\Mc.ini': STUCK, 'Mc.ini': STUCK });
     const r = await runChange(['reset', '--path', dir, '--id', 'x\\Mc']);
