@@ -68,6 +68,47 @@ Describe 'The module manifest' {
     }
 }
 
+Describe 'The built module' {
+    BeforeAll {
+        $built = Join-Path $Root 'dist/KmsEnrollment'
+        $source = Join-Path $Root 'ps-wrapper'
+        # The functions each source file defines, by file, from its syntax tree.
+        function Get-FunctionName {
+            param([string] $Path)
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$null, [ref]$null)
+            @($ast.EndBlock.Statements | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] } | ForEach-Object Name)
+        }
+    }
+
+    It 'is one .psm1 holding every function of Private/ and Public/, which it does not ship apart' {
+        Test-Path -LiteralPath (Join-Path $built 'Private') | Should -BeFalse
+        Test-Path -LiteralPath (Join-Path $built 'Public') | Should -BeFalse
+        @(Get-ChildItem -LiteralPath $built -Recurse -Filter '*.ps1').Count | Should -Be 0
+        $expected = @(Get-ChildItem -LiteralPath (Join-Path $source 'Private'), (Join-Path $source 'Public') -Filter '*.ps1' | ForEach-Object BaseName | Sort-Object)
+        @(Get-FunctionName (Join-Path $built 'KmsEnrollment.psm1') | Sort-Object) | Should -Be $expected
+    }
+
+    It 'has, in each source file of Private/ and Public/, only the function the file is named after, so that merging changes nothing' {
+        foreach ($file in Get-ChildItem -LiteralPath (Join-Path $source 'Private'), (Join-Path $source 'Public') -Filter '*.ps1') {
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$null, [ref]$null)
+            $ast.ParamBlock | Should -BeNullOrEmpty -Because $file.Name
+            $ast.BeginBlock | Should -BeNullOrEmpty -Because $file.Name
+            $ast.ProcessBlock | Should -BeNullOrEmpty -Because $file.Name
+            @($ast.EndBlock.Statements | ForEach-Object { $_.GetType().Name }) | Should -Be @('FunctionDefinitionAst') -Because $file.Name
+            Get-FunctionName $file.FullName | Should -Be $file.BaseName
+        }
+    }
+
+    It 'imports from the source folder too, for development, with the same commands' {
+        $ps = [powershell]::Create()
+        try {
+            $names = @($ps.AddScript("Import-Module -Name '$(Join-Path $source 'KmsEnrollment.psd1')' -ErrorAction Stop; (Get-Command -Module KmsEnrollment).Name").Invoke())
+            $ps.Streams.Error | Should -BeNullOrEmpty
+        } finally { $ps.Dispose() }
+        @($names | Sort-Object) | Should -Be @('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')
+    }
+}
+
 Describe 'Source file <Name>' -ForEach $SourceFiles {
     It 'parses without errors' {
         $tokens = $null
