@@ -126,6 +126,15 @@ Describe 'The module manifest' {
         @((Get-Command -Module KmsEnrollment).Name | Sort-Object) | Should -Be $public
     }
 
+    It 'has release notes that say what changed in this version, as the changelog does, not what the product is' {
+        $notes = (Import-PowerShellDataFile -LiteralPath $ModuleManifest).PrivateData.PSData.ReleaseNotes
+        $package = Get-Content -Raw -LiteralPath (Join-Path $Root 'package.json') | ConvertFrom-Json
+        $heading = @($notes -split '\r?\n')[0]
+        $heading | Should -Match ('^## (Unreleased|' + [regex]::Escape($package.version) + ')\b')
+        @($notes -split '\r?\n' | Where-Object { $_ -match '^- \S' }).Count | Should -BeGreaterThan 0
+        $notes | Should -Not -Match 'Runs on Windows x64'
+    }
+
     It 'has an about_ help topic' {
         $topic = Join-Path $Root 'dist/KmsEnrollment/en-US/about_KmsEnrollment.help.txt'
         Test-Path -LiteralPath $topic | Should -BeTrue
