@@ -26,7 +26,7 @@ function ConvertTo-KmsLogEntry {
     # A DateTime in both editions: Windows PowerShell's ConvertFrom-Json leaves it a string.
     $fields['time'] = $null
     $time = $Entry.PSObject.Properties['time']
-    if ($time) { try { $fields['time'] = ConvertTo-KmsDate $time.Value } catch { $fields['time'] = $null } }
+    if ($time) { $fields['time'] = ConvertTo-KmsDate $time.Value }
     $fields['KmsOrigin'] = $origin
     # The line itself, which errors about it name as their target.
     $fields['KmsInput'] = $Entry

@@ -135,6 +135,9 @@ Describe 'Audit log entries' {
             $e.time | Should -BeOfType [datetime]
             $e.time | Should -Be $utc
         }
+        $bad = & $m { ConvertTo-KmsLogEntry -Entry ([PSCustomObject]@{ time = 'yesterday'; event = 'reset'; id = 'Ma'; path = '/x/Ma.ini' }) -ErrorVariable seen; $seen.Count }
+        $bad[0].time | Should -BeNullOrEmpty
+        $bad[1] | Should -Be 0
     }
 }
 
