@@ -26,7 +26,7 @@ The file this script appends its lines to. The default is
 The module to import: its name, or the path of its .psd1.
 
 .EXAMPLE
-pwsh.exe -NoProfile -NonInteractive -File C:\Scripts\Invoke-KmsScheduledReset.ps1 -LogPath D:\Logs\kms-scheduled-reset.log
+pwsh.exe -NoProfile -NonInteractive -Command "& C:\Scripts\Invoke-KmsScheduledReset.ps1 -LogPath D:\Logs\kms-scheduled-reset.log; exit $LASTEXITCODE"
 
 What the scheduled task runs (see the README's Scheduled tasks section).
 #>

@@ -11,7 +11,7 @@ BeforeAll {
         $readme = Get-Content -Raw -LiteralPath (Join-Path $Root 'README.md')
         if ($readme -notmatch "(?m)^\`$argument = '([^']+)'") { throw "README.md has no `$argument = '...' line in its scheduled-task example" }
         $line = $Matches[1]
-        $line.Replace('C:\Scripts\Invoke-KmsScheduledReset.ps1', ('"{0}"' -f $Script)).Replace('D:\Logs\kms-scheduled-reset.log', ('"{0}"' -f $LogPath))
+        $line.Replace('C:\Scripts\Invoke-KmsScheduledReset.ps1', ("'{0}'" -f $Script)).Replace('D:\Logs\kms-scheduled-reset.log', ("'{0}'" -f $LogPath))
     }
 
     # Runs the task as Task Scheduler would: no console input, output thrown away; gives the exit code.
@@ -41,7 +41,7 @@ Describe 'The scheduled-task script, as the README runs it' {
         $readme | Should -Match 'examples/Invoke-KmsScheduledReset\.ps1'
         $readme | Should -Match "New-ScheduledTaskAction -Execute 'pwsh\.exe' -Argument \`$argument"
         $parameters = (Get-Command -Name $Script).Parameters.Keys
-        foreach ($name in [regex]::Matches((Get-ReadmeTaskArgument -LogPath 'x.log'), '(?<=\s)-(\w+)') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -notin 'NoProfile', 'NonInteractive', 'File' }) {
+        foreach ($name in [regex]::Matches((Get-ReadmeTaskArgument -LogPath 'x.log'), '(?<=\s)-(\w+)') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -notin 'NoProfile', 'NonInteractive', 'Command' }) {
             $parameters | Should -Contain $name
         }
     }
@@ -74,7 +74,7 @@ Describe 'The scheduled-task script, as the README runs it' {
         $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
         # A module that is not installed: Import-Module fails, and the run cannot start.
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
-        $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-File', ('"{0}"' -f $Script), '-Path', ('"{0}"' -f $db), '-LogPath', ('"{0}"' -f $log), '-Module', 'NoSuchKmsModule') -PassThru -Wait `
+        $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList ('-NoProfile -NonInteractive -Command "& ''{0}'' -Path ''{1}'' -LogPath ''{2}'' -Module NoSuchKmsModule; exit $LASTEXITCODE"' -f $Script, $db, $log) -PassThru -Wait `
             -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path (New-TestFolder) 'out.txt') -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
         $process.ExitCode | Should -Be 2
         Get-Content -Raw -LiteralPath $log | Should -Match 'ERROR Modules_ModuleNotFound.*NoSuchKmsModule'
