@@ -20,7 +20,16 @@
             # PSEdition_*: Windows PowerShell 5.1 (Desktop) and PowerShell 7 (Core).
             Tags         = @('Exchange', 'KMS', 'Q198709', 'Security', 'Windows', 'Linux', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Runs on Windows x64 (Windows Server, in Windows PowerShell 5.1 and PowerShell 7) and Linux x64 (PowerShell 7). Get-KmsRecord lists KMS client records; Reset-KmsEnrollment applies the KB Q198709 fix in the record file itself, after a backup, under a lock, with an audit log; Restore-KmsEnrollment undoes it, locally or on the servers the results came from. kmsdb.exe and the scripts can be signed with your own certificate.'
+            # The CHANGELOG.md entry of this version.
+            ReleaseNotes = '## Unreleased
+- Records: LastWriteTime is in local time, beside a new LastWriteTimeUtc; a new Alias property gives the short name of the Mailbox; Warnings is one text ("code: message; ...") that Export-Csv writes as it is.
+- State, NumSCerts, PreviousState ([int]), Size ([long]) and the audit log''s time ([DateTime]) have the same types in Windows PowerShell 5.1 and PowerShell 7.
+- Reset and restore results carry a Time; the table views show ComputerName.
+- Tab completion of -Mailbox and of Restore-KmsEnrollment -Id, from the database that -Path or the settings file names.
+- A path that does not exist is an ItemNotFoundException that catch sees with the ErrorId KmsPathNotFound and the path as TargetObject.
+- The module is one .psm1, which imports faster.
+- examples/Invoke-KmsScheduledReset.ps1: the README''s scheduled task, which logs each run and exits non-zero when a record is refused.
+- Help: an example for every parameter set, and for -LiteralPath, -BackupPath, -LogPath, -BackupFolder and -AllowChangedSinceReset.'
         }
     }
 }

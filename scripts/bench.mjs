@@ -1,7 +1,7 @@
 // npm run bench: speed and memory figures, each against a named peer measured in the same run.
-// Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--only startup,scan,reset] [--kmsdb PATH] [--baseline PATH]
+// Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--only startup,import,scan,reset,module,remoting] [--kmsdb PATH] [--baseline PATH]
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -299,5 +299,65 @@ function benchRemoting() {
     row([x.servers, x.get.toFixed(2), (x.get / one.get).toFixed(2), x.reset.toFixed(2), (x.reset / one.reset).toFixed(2)]);
 }
 
-const benches = { startup: benchStartup, scan: benchScan, reset: benchReset, module: benchModule, remoting: benchRemoting };
+/**
+ * A module of one .psm1 with `functions` advanced functions, padded with comment lines to `bytes`:
+ * what the built KmsEnrollment would cost to import if its own code cost nothing more than its size.
+ */
+function oneFileModule(dir, name, functions, bytes) {
+  mkdirSync(dir, { recursive: true });
+  const parts = [];
+  for (let i = 0; i < functions; i++)
+    parts.push(`function Get-Peer${i} {\n    [CmdletBinding()]\n    param([string] $Name)\n    $Name\n}\n`);
+  let text = parts.join('');
+  while (Buffer.byteLength(text) < bytes) text += '# padding to the size of the module measured beside this one\n';
+  writeFileSync(join(dir, `${name}.psm1`), text);
+  writeFileSync(
+    join(dir, `${name}.psd1`),
+    `@{ RootModule = '${name}.psm1'; ModuleVersion = '1.0.0'; GUID = '0b5a8a52-3f57-4d1e-9a43-1d2c3e4f5a6b'; FunctionsToExport = @('Get-Peer0') }\n`,
+  );
+  return join(dir, `${name}.psd1`);
+}
+
+function benchImport() {
+  const built = join(ROOT, 'dist/KmsEnrollment/KmsEnrollment.psd1');
+  const psm1 = readFileSync(join(ROOT, 'dist/KmsEnrollment/KmsEnrollment.psm1'), 'utf8');
+  const functions = (psm1.match(/^function /gm) ?? []).length;
+  const modules = {
+    'one function': oneFileModule(join(BENCH_DIR, 'import', 'OneFunction'), 'OneFunction', 1, 0),
+    [`one file of the same size (${functions} functions, ${Math.round(Buffer.byteLength(psm1) / 1024)} KiB)`]: oneFileModule(
+      join(BENCH_DIR, 'import', 'SameSize'),
+      'SameSize',
+      functions,
+      Buffer.byteLength(psm1),
+    ),
+    'KmsEnrollment, built (one .psm1)': built,
+    'KmsEnrollment, source (dot-sources each file)': join(ROOT, 'ps-wrapper/KmsEnrollment.psd1'),
+  };
+  const pwsh = ensurePwsh();
+  const runs = Math.max(RUNS, 11);
+  const once = (manifest) => {
+    // Only Import-Module is timed, inside the process: pwsh's own start-up is the same for every module.
+    const script = `$s = [Diagnostics.Stopwatch]::StartNew(); Import-Module '${manifest.replace(/'/g, "''")}' -ErrorAction Stop; $s.Elapsed.TotalMilliseconds`;
+    const r = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`Import-Module ${manifest} failed: ${r.stderr}${r.stdout}`);
+    return Number(r.stdout.trim().split('\n').at(-1));
+  };
+  const ms = Object.fromEntries(Object.keys(modules).map((k) => [k, []]));
+  for (const manifest of Object.values(modules)) once(manifest); // warm the page cache
+  for (let i = 0; i < runs; i++) for (const [name, manifest] of Object.entries(modules)) ms[name].push(once(manifest));
+  console.log(`\n## Import: Import-Module in a fresh pwsh process, timed inside it (median of ${runs} alternating runs)\n`);
+  row(['module', 'ms', 'ratio to one file of the same size']);
+  row(['---', '---:', '---:']);
+  const base = median(Object.values(ms)[1]);
+  for (const [name, xs] of Object.entries(ms)) row([name, median(xs).toFixed(1), (median(xs) / base).toFixed(2)]);
+}
+
+const benches = {
+  startup: benchStartup,
+  import: benchImport,
+  scan: benchScan,
+  reset: benchReset,
+  module: benchModule,
+  remoting: benchRemoting,
+};
 for (const [name, fn] of Object.entries(benches)) if (!opts.only || opts.only.split(',').includes(name)) fn();

@@ -3,9 +3,9 @@
 //   dist/KmsEnrollment/bin/linux-x64/kmsdb       Node SEA executables, built offline
 //   dist/KmsEnrollment/bin/win-x64/kmsdb.exe
 //   dist/KmsEnrollment/...                       the PowerShell module from ps-wrapper/
-// `node scripts/build.mjs --bundle-only` stops after the bundle.
+// `node scripts/build.mjs --bundle-only` stops after the bundle; `--module-only` remakes only the module's scripts.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -126,11 +126,41 @@ async function executable(target) {
   if (windows) writeFileSync(out, setPeChecksum(readFileSync(out)));
 }
 
-/** Copies the module source next to bin/, stamping the manifest with the package version. */
+const FUNCTIONS_REGION = /^#region functions\r?\n[\s\S]*?^#endregion functions$/m;
+
+/**
+ * The module's .psm1 with every Private and Public function in it: dot-sourcing some 30 files made
+ * each import several times slower than one file of the same size (`npm run bench`). The source
+ * keeps one file per function, and its .psm1 dot-sources them between the `#region functions`
+ * markers, so that the source folder imports as it is while developing.
+ */
+function mergedModule(source) {
+  const psm1 = readFileSync(join(source, 'KmsEnrollment.psm1'), 'utf8');
+  if (!FUNCTIONS_REGION.test(psm1))
+    throw new Error('KmsEnrollment.psm1 has no #region functions ... #endregion functions block to merge into');
+  const parts = [];
+  for (const folder of ['Private', 'Public']) {
+    const names = readdirSync(join(source, folder))
+      .filter((n) => n.toLowerCase().endsWith('.ps1'))
+      .sort((a, b) => a.localeCompare(b, 'en'));
+    for (const name of names) {
+      const text = readFileSync(join(source, folder, name), 'utf8').replace(/^\uFEFF/, '');
+      parts.push(`# ${folder}/${name}\n${text.trimEnd()}\n`);
+    }
+  }
+  return psm1.replace(FUNCTIONS_REGION, () => `#region functions\n${parts.join('\n')}#endregion functions`);
+}
+
+/** Copies the module source next to bin/, with one merged .psm1, stamping the manifest with the package version. */
 function moduleFiles() {
   const source = join(ROOT, 'ps-wrapper');
   if (!existsSync(source)) return;
-  cpSync(source, MODULE, { recursive: true, filter: (src) => !/[\\/]tests?([\\/]|$)/.test(src.slice(source.length)) });
+  const separate = /^[\\/](Private|Public)([\\/]|$)/;
+  cpSync(source, MODULE, {
+    recursive: true,
+    filter: (src) => !/[\\/]tests?([\\/]|$)/.test(src.slice(source.length)) && !separate.test(src.slice(source.length)),
+  });
+  writeFileSync(join(MODULE, 'KmsEnrollment.psm1'), mergedModule(source));
   const manifest = join(MODULE, 'KmsEnrollment.psd1');
   if (existsSync(manifest)) {
     const text = readFileSync(manifest, 'utf8');
@@ -141,8 +171,15 @@ function moduleFiles() {
   }
 }
 
-await bundle();
-if (!process.argv.includes('--bundle-only')) {
+if (process.argv.includes('--module-only')) {
+  // The module's scripts alone, over a dist/ that a full build made: quick while working on ps-wrapper/.
+  for (const name of ['KmsEnrollment.psm1', 'KmsEnrollment.psd1', 'KmsEnrollment.Format.ps1xml', 'en-US', 'Private', 'Public'])
+    rmSync(join(MODULE, name), { recursive: true, force: true });
+  moduleFiles();
+} else {
+  await bundle();
+}
+if (!process.argv.includes('--bundle-only') && !process.argv.includes('--module-only')) {
   rmSync(MODULE, { recursive: true, force: true });
   for (const target of Object.keys(TARGETS)) await executable(target);
   for (const f of ['sea-linux-x64.blob', 'sea-win-x64.blob', 'sea-linux-x64.json', 'sea-win-x64.json'])

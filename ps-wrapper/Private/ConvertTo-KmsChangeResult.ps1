@@ -24,13 +24,18 @@ function ConvertTo-KmsChangeResult {
     if ($status -eq 'Whatif') { $status = 'WhatIf' }
     $name = $Result.mailbox
     if (-not $name) { $name = $Mailbox }
+    # [int] in both editions, as ConvertTo-KmsRecord explains; null stays null.
+    $previous = $Result.previousState
+    if ($null -ne $previous) { $previous = [int]$previous }
+    $state = $Result.state
+    if ($null -ne $state) { $state = [int]$state }
     $properties = [ordered]@{
         PSTypeName    = $TypeName
         Id            = $Result.id
         Mailbox       = $name
         Status        = $status
-        PreviousState = $Result.previousState
-        State         = $Result.state
+        PreviousState = $previous
+        State         = $state
     }
     if ($TypeName -eq 'KmsEnrollment.RestoreResult') { $properties['RestoredFrom'] = $RestoredFrom }
     # The backup of what this change replaced; piped to Restore-KmsEnrollment, it undoes the change.
@@ -40,5 +45,7 @@ function ConvertTo-KmsChangeResult {
     $properties['Sha256Before'] = $Result.sha256Before
     $properties['Sha256After'] = $Result.sha256After
     $properties['ComputerName'] = Get-KmsComputerName
+    # When the result was reported, in local time as Get-Date and Get-Item show it; the audit log has the exact time of the write.
+    $properties['Time'] = Get-Date
     [PSCustomObject]$properties
 }

@@ -23,6 +23,10 @@ function ConvertTo-KmsLogEntry {
         $property = $Entry.PSObject.Properties[$name]
         $fields[$name] = if ($property -and $null -ne $property.Value) { [string]$property.Value } else { $null }
     }
+    # A DateTime in both editions: Windows PowerShell's ConvertFrom-Json leaves it a string.
+    $fields['time'] = $null
+    $time = $Entry.PSObject.Properties['time']
+    if ($time) { $fields['time'] = ConvertTo-KmsDate $time.Value }
     $fields['KmsOrigin'] = $origin
     # The line itself, which errors about it name as their target.
     $fields['KmsInput'] = $Entry

@@ -22,6 +22,10 @@ function Get-KmsdbExecutable {
     if ($platform -notlike 'win-*') {
         # A module copied without its modes (from a zip, say) still runs.
         & chmod 'u+x' $path 2>$null
+        if ($LASTEXITCODE -ne 0) {
+            # Not fatal: a file the caller cannot chmod (another owner's) may be executable already; if not, starting it says so.
+            Write-Verbose ("chmod u+x '{0}' exited {1}." -f $path, $LASTEXITCODE)
+        }
     }
     $script:KmsdbExecutable = $path
     return $path

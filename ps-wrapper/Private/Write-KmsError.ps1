@@ -27,11 +27,15 @@ function Write-KmsError {
         # The .NET exception type that callers can catch.
         [string] $ExceptionType = 'System.InvalidOperationException',
 
+        # An exception made already, instead of one of -ExceptionType with -Message.
+        [System.Exception] $Exception,
+
         [string] $RecommendedAction,
 
         [switch] $Terminating
     )
-    $exception = New-Object -TypeName $ExceptionType -ArgumentList $Message
+    $exception = $Exception
+    if (-not $exception) { $exception = New-Object -TypeName $ExceptionType -ArgumentList $Message }
     $record = New-Object System.Management.Automation.ErrorRecord ($exception, $ErrorId, $Category, $TargetObject)
     if ($RecommendedAction) {
         $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails ($Message)

@@ -41,7 +41,7 @@ function Write-KmsPathError {
         Write-KmsError -Cmdlet $Cmdlet -ErrorId 'KmsPathUnavailable' -Category 'ReadError' -ExceptionType 'System.IO.IOException' -TargetObject $Path `
             -Message ("Cannot reach '{0}': {1}{2}" -f $Path, $problem.Message.Trim(), $hop)
     } else {
-        Write-KmsError -Cmdlet $Cmdlet -ErrorId 'KmsPathNotFound' -Category 'ObjectNotFound' -ExceptionType 'System.Management.Automation.ItemNotFoundException' -TargetObject $Path `
-            -Message "Cannot find path '$Path' because it does not exist."
+        Write-KmsError -Cmdlet $Cmdlet -ErrorId 'KmsPathNotFound' -Category 'ObjectNotFound' -TargetObject $Path `
+            -Exception (New-KmsItemNotFoundException -Path $Path -ErrorId 'KmsPathNotFound') -Message "Cannot find path '$Path' because it does not exist."
     }
 }

@@ -81,6 +81,11 @@ function Get-KmsRecord {
     Reads records over a UNC path and shows those with warnings (duplicate State, binary or empty files).
 
     .EXAMPLE
+    Get-KmsRecord -LiteralPath 'D:\exchsrvr\Security\Mgrent\Clients[2026]' -Affected
+
+    Reads a database folder whose name holds [ and ], which -Path would take as a wildcard.
+
+    .EXAMPLE
     Get-KmsRecord -ComputerName kms01, kms02 -Affected | Format-Table ComputerName, Id, Mailbox
 
     Lists the stuck users of two KMS servers, each read on its own server (the database folder comes from each server's settings file).
@@ -89,7 +94,9 @@ function Get-KmsRecord {
     $sessions = New-PSSession -HostName kms01, kms02 -UserName admin
     Get-KmsRecord -Session $sessions -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Affected | Reset-KmsEnrollment
 
-    Reads over SSH remoting, and resets each record on the server it came from.
+    PowerShell 7 only: New-PSSession -HostName (SSH remoting) does not exist in Windows PowerShell 5.1,
+    where -ComputerName (WinRM) does the same. Reads over SSH remoting, and resets each record on the
+    server it came from.
 
     .INPUTS
     System.String. Paths, by value or by the property Path or PSPath.

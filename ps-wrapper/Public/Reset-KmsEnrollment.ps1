@@ -117,6 +117,12 @@ function Reset-KmsEnrollment {
     Resets without prompting (for a scheduled task), logging to a chosen file and collecting refused records in $refused.
 
     .EXAMPLE
+    Get-KmsRecord -Path $clients -Affected | Reset-KmsEnrollment -BackupPath 'E:\KmsBackups' -LogPath 'E:\KmsBackups\kms-audit.log'
+
+    Keeps the backups and the audit log on another disk than the database. To undo these resets, give
+    Restore-KmsEnrollment the same folder and log: -BackupFolder 'E:\KmsBackups' -LogPath 'E:\KmsBackups\kms-audit.log'.
+
+    .EXAMPLE
     Get-KmsRecord -Path $clients -Mailbox asmith | Reset-KmsEnrollment -AllowNumSCerts
 
     Resets asmith's record even though it has NumSCerts, after confirmation.

@@ -123,14 +123,27 @@ function Restore-KmsEnrollment {
     Shows which backup the latest logged reset of record Mxclfr4zqvktn would be restored from, and changes nothing.
 
     .EXAMPLE
-    Get-Content -LiteralPath $log -Encoding UTF8 | ConvertFrom-Json | Where-Object time -ge '2026-11-25' | Restore-KmsEnrollment -Confirm:$false
+    Get-Content -LiteralPath $log -Encoding UTF8 | ConvertFrom-Json | Where-Object { [datetime]$_.time -ge [datetime]'2026-11-25' } | Restore-KmsEnrollment -Confirm:$false
 
-    Undoes the resets that the audit log records from a given day on.
+    Undoes the resets that the audit log records from a given day on. The cast makes the comparison one
+    of times in both editions: Windows PowerShell 5.1's ConvertFrom-Json leaves time a string.
 
     .EXAMPLE
     Restore-KmsEnrollment -BackupPath 'D:\exchsrvr\Security\Mgrent\Clients.kmsdb-backup\Mxclfr4zqvktn.ini.20261125T101500123Z.bak'
 
     Puts one record back from one backup; the record is the one the backup is named for.
+
+    .EXAMPLE
+    Restore-KmsEnrollment -LogPath 'E:\KmsBackups\kms-audit.log' -BackupFolder 'E:\KmsBackups' -Id Mxclfr4zqvktn
+
+    Undoes a reset that was given its own backup folder and log (Reset-KmsEnrollment -BackupPath
+    'E:\KmsBackups' -LogPath 'E:\KmsBackups\kms-audit.log'): the backups are looked for in that folder.
+
+    .EXAMPLE
+    Restore-KmsEnrollment -LogPath $log -Id Mxclfr4zqvktn -AllowChangedSinceReset
+
+    Puts record Mxclfr4zqvktn back although it has changed since its reset (KmsRecordChangedSinceReset
+    without the switch). The changes made since are lost from the record, and kept in the restore's own backup.
 
     .INPUTS
     KmsEnrollment.ResetResult, audit-log entries, or any object with BackupPath (and optionally Path, Sha256Before and Sha256After) properties.

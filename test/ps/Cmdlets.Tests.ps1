@@ -30,7 +30,7 @@ Describe 'Get-KmsRecord' {
         $a.Sha256 | Should -Match '^[0-9a-f]{64}$'
         $a.LastWriteTime | Should -BeOfType [datetime]
         $a.ComputerName | Should -Be ([Environment]::MachineName)
-        , $a.Warnings | Should -BeOfType [object[]]
+        $a.Warnings | Should -BeOfType [string]
     }
 
     It 'shows the table view with the agreed columns' {

@@ -8,6 +8,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
+    $script:ModuleFunctions = @(Get-ChildItem -LiteralPath (Join-Path $Root 'ps-wrapper/Private'), (Join-Path $Root 'ps-wrapper/Public') -Filter '*.ps1' | ForEach-Object BaseName)
 
     # Constructs Windows PowerShell 5.1 cannot parse or run, found in a file's syntax tree.
     function Find-Pwsh7Construct {
@@ -37,6 +38,70 @@ BeforeAll {
         }
         , $found.ToArray()
     }
+
+    # Aliases of Windows PowerShell and of PowerShell on Windows that PowerShell on Linux lacks; there
+    # they name native commands (ls, sort), which is worse.
+    $script:WindowsAliases = @('ac', 'cat', 'clear', 'cls', 'compare', 'cp', 'cpp', 'diff', 'gsv', 'gwmi', 'kill', 'lp', 'ls', 'man', 'mount', 'move', 'mv', 'ps', 'rm', 'rmdir', 'sasv', 'sleep', 'sort', 'spsv', 'start', 'tee', 'type', 'write')
+    # Automatic variables (about_Automatic_Variables), as PSScriptAnalyzer's AvoidAssignmentToAutomaticVariable lists them; $null = ... discards, and stays allowed.
+    $script:AutomaticVariables = @('?', '^', '$', '_', 'args', 'ConsoleFileName', 'Error', 'Event', 'EventArgs', 'EventSubscriber', 'ExecutionContext', 'false', 'foreach', 'HOME', 'Host', 'input', 'IsCoreCLR', 'IsLinux', 'IsMacOS', 'IsWindows', 'Matches', 'MyInvocation', 'NestedPromptLevel', 'PID', 'PROFILE', 'PSBoundParameters', 'PSCmdlet', 'PSCommandPath', 'PSCulture', 'PSDebugContext', 'PSEdition', 'PSHOME', 'PSItem', 'PSScriptRoot', 'PSSenderInfo', 'PSUICulture', 'PSVersionTable', 'PWD', 'Sender', 'ShellId', 'StackTrace', 'switch', 'this', 'true')
+
+    function Get-SourceAst {
+        param([string] $Path, [string] $Text)
+        if ($Path) { return [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$null, [ref]$null) }
+        [System.Management.Automation.Language.Parser]::ParseInput($Text, [ref]$null, [ref]$null)
+    }
+
+    # Assignments to automatic variables: by =, as a foreach variable, or as a parameter.
+    function Find-AutomaticAssignment {
+        param([string] $Path, [string] $Text)
+        $ast = Get-SourceAst -Path $Path -Text $Text
+        $found = New-Object System.Collections.Generic.List[string]
+        foreach ($a in $ast.FindAll({ $true }, $true)) {
+            $target = $null
+            if ($a -is [System.Management.Automation.Language.AssignmentStatementAst]) { $target = $a.Left }
+            elseif ($a -is [System.Management.Automation.Language.ForEachStatementAst]) { $target = $a.Variable }
+            elseif ($a -is [System.Management.Automation.Language.ParameterAst]) { $target = $a.Name }
+            while ($target -is [System.Management.Automation.Language.AttributedExpressionAst]) { $target = $target.Child }
+            if ($target -is [System.Management.Automation.Language.VariableExpressionAst]) {
+                $name = $target.VariablePath.UserPath
+                if ($AutomaticVariables -contains $name) { $found.Add("`$$name at line $($a.Extent.StartLineNumber)") }
+            }
+        }
+        , $found.ToArray()
+    }
+
+    function Find-AliasUse {
+        param([string] $Path, [string] $Text)
+        $ast = Get-SourceAst -Path $Path -Text $Text
+        $found = New-Object System.Collections.Generic.List[string]
+        foreach ($c in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+            $name = $c.GetCommandName()
+            if (-not $name) { continue }
+            if ($WindowsAliases -contains $name -or (Get-Alias -Name $name -ErrorAction Ignore)) { $found.Add("$name at line $($c.Extent.StartLineNumber)") }
+        }
+        , $found.ToArray()
+    }
+
+    # Native commands whose exit code nothing reads: no $LASTEXITCODE after the call, in the same function.
+    function Find-UncheckedNative {
+        param([string] $Path, [string] $Text, [string[]] $Functions = @())
+        $ast = Get-SourceAst -Path $Path -Text $Text
+        $found = New-Object System.Collections.Generic.List[string]
+        foreach ($c in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+            $name = $c.GetCommandName()
+            if (-not $name -or $Functions -contains $name) { continue }
+            # Cmdlets and functions are Verb-Noun; whatever else the module runs by name is a program.
+            $command = Get-Command -Name $name -ErrorAction Ignore | Select-Object -First 1
+            $native = ($command -and $command.CommandType -eq 'Application') -or (-not $command -and $name -notmatch '^[A-Za-z]+-[A-Za-z0-9]+$')
+            if (-not $native) { continue }
+            $scope = $c.Parent
+            while ($scope -and $scope -isnot [System.Management.Automation.Language.ScriptBlockAst]) { $scope = $scope.Parent }
+            $after = $c.Extent.EndOffset
+            $checked = $scope.FindAll({ param($n) $n -is [System.Management.Automation.Language.VariableExpressionAst] -and $n.VariablePath.UserPath -eq 'LASTEXITCODE' -and $n.Extent.StartOffset -ge $after }, $true)
+            if (-not @($checked)) { $found.Add("$name at line $($c.Extent.StartLineNumber)") }
+        }
+        , $found.ToArray()
+    }
 }
 
 Describe 'The module manifest' {
@@ -61,10 +126,60 @@ Describe 'The module manifest' {
         @((Get-Command -Module KmsEnrollment).Name | Sort-Object) | Should -Be $public
     }
 
+    It 'has release notes that say what changed in this version, as the changelog does, not what the product is' {
+        $notes = (Import-PowerShellDataFile -LiteralPath $ModuleManifest).PrivateData.PSData.ReleaseNotes
+        $package = Get-Content -Raw -LiteralPath (Join-Path $Root 'package.json') | ConvertFrom-Json
+        $heading = @($notes -split '\r?\n')[0]
+        $heading | Should -Match ('^## (Unreleased|' + [regex]::Escape($package.version) + ')\b')
+        @($notes -split '\r?\n' | Where-Object { $_ -match '^- \S' }).Count | Should -BeGreaterThan 0
+        $notes | Should -Not -Match 'Runs on Windows x64'
+    }
+
     It 'has an about_ help topic' {
         $topic = Join-Path $Root 'dist/KmsEnrollment/en-US/about_KmsEnrollment.help.txt'
         Test-Path -LiteralPath $topic | Should -BeTrue
         Get-Content -Raw -LiteralPath $topic | Should -Match 'THE KB PROCEDURE'
+    }
+}
+
+Describe 'The built module' {
+    BeforeAll {
+        $built = Join-Path $Root 'dist/KmsEnrollment'
+        $source = Join-Path $Root 'ps-wrapper'
+        # The functions each source file defines, by file, from its syntax tree.
+        function Get-FunctionName {
+            param([string] $Path)
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$null, [ref]$null)
+            @($ast.EndBlock.Statements | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] } | ForEach-Object Name)
+        }
+    }
+
+    It 'is one .psm1 holding every function of Private/ and Public/, which it does not ship apart' {
+        Test-Path -LiteralPath (Join-Path $built 'Private') | Should -BeFalse
+        Test-Path -LiteralPath (Join-Path $built 'Public') | Should -BeFalse
+        @(Get-ChildItem -LiteralPath $built -Recurse -Filter '*.ps1').Count | Should -Be 0
+        $expected = @(Get-ChildItem -LiteralPath (Join-Path $source 'Private'), (Join-Path $source 'Public') -Filter '*.ps1' | ForEach-Object BaseName | Sort-Object)
+        @(Get-FunctionName (Join-Path $built 'KmsEnrollment.psm1') | Sort-Object) | Should -Be $expected
+    }
+
+    It 'has, in each source file of Private/ and Public/, only the function the file is named after, so that merging changes nothing' {
+        foreach ($file in Get-ChildItem -LiteralPath (Join-Path $source 'Private'), (Join-Path $source 'Public') -Filter '*.ps1') {
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$null, [ref]$null)
+            $ast.ParamBlock | Should -BeNullOrEmpty -Because $file.Name
+            $ast.BeginBlock | Should -BeNullOrEmpty -Because $file.Name
+            $ast.ProcessBlock | Should -BeNullOrEmpty -Because $file.Name
+            @($ast.EndBlock.Statements | ForEach-Object { $_.GetType().Name }) | Should -Be @('FunctionDefinitionAst') -Because $file.Name
+            Get-FunctionName $file.FullName | Should -Be $file.BaseName
+        }
+    }
+
+    It 'imports from the source folder too, for development, with the same commands' {
+        $ps = [powershell]::Create()
+        try {
+            $names = @($ps.AddScript("Import-Module -Name '$(Join-Path $source 'KmsEnrollment.psd1')' -ErrorAction Stop; (Get-Command -Module KmsEnrollment).Name").Invoke())
+            $ps.Streams.Error | Should -BeNullOrEmpty
+        } finally { $ps.Dispose() }
+        @($names | Sort-Object) | Should -Be @('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')
     }
 }
 
@@ -78,6 +193,52 @@ Describe 'Source file <Name>' -ForEach $SourceFiles {
 
     It 'uses nothing that Windows PowerShell 5.1 lacks' {
         Find-Pwsh7Construct -Path $Path | Should -BeNullOrEmpty
+    }
+
+    It 'assigns to no automatic variable' {
+        Find-AutomaticAssignment -Path $Path | Should -BeNullOrEmpty
+    }
+
+    It 'uses no alias' {
+        Find-AliasUse -Path $Path | Should -BeNullOrEmpty
+    }
+
+    It 'checks the exit code of every native command it runs' {
+        Find-UncheckedNative -Path $Path -Functions $ModuleFunctions | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The lint' {
+    It 'finds an assignment to <Name>' -ForEach @(
+        @{ Name = '$event'; Code = '$event = 1' }
+        @{ Name = '$Matches'; Code = '[string]$Matches = "x"' }
+        @{ Name = 'a foreach $input'; Code = 'foreach ($input in 1..2) { }' }
+        @{ Name = 'a parameter $args'; Code = 'function f { param($args) }' }
+    ) {
+        Find-AutomaticAssignment -Text $Code | Should -Not -BeNullOrEmpty
+    }
+
+    It 'lets $null = discard' {
+        Find-AutomaticAssignment -Text '$null = Get-Date; $e = 1' | Should -BeNullOrEmpty
+    }
+
+    It 'finds the alias <Name>' -ForEach @(
+        @{ Name = '%'; Code = '1 | % { $_ }' }
+        @{ Name = '?'; Code = '1 | ? { $_ }' }
+        @{ Name = 'select'; Code = '1 | select -First 1' }
+        @{ Name = 'ls (an alias on Windows only)'; Code = 'ls' }
+    ) {
+        Find-AliasUse -Text $Code | Should -Not -BeNullOrEmpty
+    }
+
+    It 'finds a native command whose exit code nothing reads' {
+        Find-UncheckedNative -Text 'function f { & chmod u+x $p 2>$null }' | Should -Not -BeNullOrEmpty
+        Find-UncheckedNative -Text 'function f { if ($LASTEXITCODE) { }; icacls $p }' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'accepts a native command whose exit code is read after it, and cmdlets and module functions' {
+        Find-UncheckedNative -Text 'function f { & chmod u+x $p; if ($LASTEXITCODE -ne 0) { } }' | Should -BeNullOrEmpty
+        Find-UncheckedNative -Text 'function f { Get-Date; Get-KmsThing }' -Functions 'Get-KmsThing' | Should -BeNullOrEmpty
     }
 }
 

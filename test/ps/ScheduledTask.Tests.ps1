@@ -1,0 +1,83 @@
+# The scheduled task of docs/operations.md, run as written: examples/Invoke-KmsScheduledReset.ps1 in a
+# non-interactive pwsh, with the module found on PSModulePath and the database named by the settings file.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:Script = Join-Path $Root 'examples/Invoke-KmsScheduledReset.ps1'
+
+    # The task's argument line from docs/operations.md, with its two paths replaced by the test's own.
+    function Get-ReadmeTaskArgument {
+        param([string] $LogPath)
+        $readme = Get-Content -Raw -LiteralPath (Join-Path $Root 'docs/operations.md')
+        if ($readme -notmatch "(?m)^\`$argument = '([^']+)'") { throw "docs/operations.md has no `$argument = '...' line in its scheduled-task example" }
+        $line = $Matches[1]
+        $line.Replace('C:\Scripts\Invoke-KmsScheduledReset.ps1', ("'{0}'" -f $Script)).Replace('D:\Logs\kms-scheduled-reset.log', ("'{0}'" -f $LogPath))
+    }
+
+    # Runs the task as Task Scheduler would: no console input, output thrown away; gives the exit code.
+    function Invoke-Task {
+        param([string] $Database, [string] $LogPath)
+        $folder = New-TestFolder
+        $settings = Join-Path $folder 'kmsdb.ini'
+        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $Database"
+        $saved = @{ KMSDB_CONFIG = $env:KMSDB_CONFIG; PSModulePath = $env:PSModulePath }
+        $env:KMSDB_CONFIG = $settings
+        $env:PSModulePath = (Join-Path $Root 'dist') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+        try {
+            $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList (Get-ReadmeTaskArgument -LogPath $LogPath) -PassThru -Wait `
+                -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path $folder 'out.txt') -RedirectStandardError (Join-Path $folder 'err.txt')
+            $process.ExitCode
+        } finally {
+            foreach ($name in $saved.Keys) {
+                if ($null -eq $saved[$name]) { Remove-Item "Env:$name" -ErrorAction Ignore } else { Set-Item "Env:$name" -Value $saved[$name] }
+            }
+        }
+    }
+}
+
+Describe 'The scheduled-task script, as docs/operations.md runs it' {
+    It 'is what docs/operations.md registers, with parameters the script has' {
+        $readme = Get-Content -Raw -LiteralPath (Join-Path $Root 'docs/operations.md')
+        $readme | Should -Match 'examples/Invoke-KmsScheduledReset\.ps1'
+        $readme | Should -Match "New-ScheduledTaskAction -Execute 'pwsh\.exe' -Argument \`$argument"
+        $parameters = (Get-Command -Name $Script).Parameters.Keys
+        foreach ($name in [regex]::Matches((Get-ReadmeTaskArgument -LogPath 'x.log'), '(?<=\s)-(\w+)') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -notin 'NoProfile', 'NonInteractive', 'Command' }) {
+            $parameters | Should -Contain $name
+        }
+    }
+
+    It 'exits 1 when a record is refused, and leaves a log that says what was reset, what was refused and why' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = "[Client]`r`nAlias = twice`r`nState = 4`r`n[X]`r`nState = 4`r`n" }
+        $log = Join-Path (Join-Path (New-TestFolder) 'Logs') 'kms-scheduled-reset.log'
+        Invoke-Task -Database $db -LogPath $log | Should -Be 1
+        (Get-KmsRecord -Path (Join-Path $db 'Ma.ini')).State | Should -Be 1
+        (Get-KmsRecord -Path (Join-Path $db 'Mb.ini')).State | Should -Be 4
+        $lines = @(Get-Content -LiteralPath $log -Encoding UTF8)
+        $lines[0] | Should -Match '^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d START on '
+        ($lines | Where-Object { $_ -match ' RESET Ma .*cn=jdoe' }) | Should -Not -BeNullOrEmpty
+        ($lines | Where-Object { $_ -match ' ERROR KmsRecordAmbiguous,Reset-KmsEnrollment .*Mb\.ini: .*State occurs 2 times' }) | Should -Not -BeNullOrEmpty
+        $lines[-1] | Should -Match ' END exit 1: 1 reset, 0 unchanged, 0 other, 1 refused or failed$'
+    }
+
+    It 'exits 0 when every stuck record is reset, and appends its run to the same log' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
+        Invoke-Task -Database $db -LogPath $log | Should -Be 0
+        Invoke-Task -Database $db -LogPath $log | Should -Be 0
+        $ends = @(Get-Content -LiteralPath $log -Encoding UTF8 | Where-Object { $_ -match ' END ' })
+        $ends.Count | Should -Be 2
+        $ends[0] | Should -Match 'END exit 0: 1 reset, 0 unchanged, 0 other, 0 refused or failed$'
+        $ends[1] | Should -Match 'END exit 0: 0 reset, 0 unchanged, 0 other, 0 refused or failed$'
+    }
+
+    It 'exits 2 when the run itself fails, and logs why' {
+        $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
+        # A module that is not installed: Import-Module fails, and the run cannot start.
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList ('-NoProfile -NonInteractive -Command "& ''{0}'' -Path ''{1}'' -LogPath ''{2}'' -Module NoSuchKmsModule; exit $LASTEXITCODE"' -f $Script, $db, $log) -PassThru -Wait `
+            -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path (New-TestFolder) 'out.txt') -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
+        $process.ExitCode | Should -Be 2
+        Get-Content -Raw -LiteralPath $log | Should -Match 'ERROR Modules_ModuleNotFound.*NoSuchKmsModule'
+        (Get-KmsRecord -Path $db).State | Should -Be 4
+    }
+}
