@@ -54,8 +54,8 @@ function Add-KmsChangeItem {
         $file = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
     }
     if ($Origin) {
-        $target = $server + $file
-        if ($Mailbox) { $target = '{0}{1} ({2})' -f $server, $Mailbox, $file }
+        $target = ConvertTo-KmsPrintable -Text ($server + $file)
+        if ($Mailbox) { $target = ConvertTo-KmsPrintable -Text ('{0}{1} ({2})' -f $server, $Mailbox, $file) }
         if (-not (Test-KmsConsent -Cmdlet $Cmdlet -Target $target -Action $Action -TargetObject $InputObject)) { return }
         $key = $Origin.Key
         $batches = $Queue.Remote

@@ -1,7 +1,7 @@
 function Resolve-KmsOutputPath {
     <#
     .SYNOPSIS
-    The file-system path a -BackupPath, -BackupFolder or -LogPath names, resolved where the caller stands; one that cannot be resolved stops the call before anything is written.
+    The file-system path a -Path, -BackupPath, -BackupFolder or -LogPath names, resolved where the caller stands; one that cannot be resolved, or is no file-system path, stops the call before anything is written.
 
     .DESCRIPTION
     The path may not exist yet (kmsdb makes the backup folder and the log), so
@@ -42,5 +42,10 @@ function Resolve-KmsOutputPath {
         $message = '-{0} {1} cannot be resolved: {2}. Nothing was changed. Use a path this account can reach (a UNC path rather than a drive mapped in another logon).' -f $Parameter, $Path, $found[1]
         Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId 'KmsPathNotResolved' -Category 'ObjectNotFound' -TargetObject $Path -ExceptionType 'System.Management.Automation.ItemNotFoundException' -Terminating
     }
-    $found[0]
+    # A trailing separator goes, but never the root's own: '/' stays '/', 'D:\' stays 'D:\'.
+    $path = [string]$found[0]
+    $root = [System.IO.Path]::GetPathRoot($path)
+    if ($null -eq $root) { $root = '' }
+    while ($path.Length -gt $root.Length -and ($path.EndsWith('\') -or $path.EndsWith('/'))) { $path = $path.Substring(0, $path.Length - 1) }
+    $path
 }

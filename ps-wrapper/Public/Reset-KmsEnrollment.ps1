@@ -217,7 +217,7 @@ function Reset-KmsEnrollment {
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Mailbox') {
             $database = ''
-            if ($Path) { $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path) }
+            if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
             if (-not $patterns.Contains($database)) { $patterns[$database] = [System.Collections.Generic.List[string]]::new() }
             foreach ($pattern in $Mailbox) { $patterns[$database].Add($pattern) }
             return

@@ -250,7 +250,7 @@ function Restore-KmsEnrollment {
             # kmsdb reads the log (bounded, validated), chooses what to undo and plans it; without -Path,
             # every database the log names.
             $database = ''
-            if ($Path) { $database = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path).TrimEnd('\', '/') }
+            if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
             $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }
             if ($Id) { $select['id'] = [string[]]$Id }
             Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select $select -TargetObject $LogPath

@@ -99,6 +99,8 @@ export interface ChangeRequest {
   sha256?: string | null;
   /** Set when the request named a record only up to letter case and several files match: it is refused. */
   ambiguousWith?: string[];
+  /** A reset's planned result; the record's planned hash pins it already (the edit is fixed by the bytes). */
+  plannedSha256After?: string | null;
 }
 
 interface LoadedRecord {
@@ -387,6 +389,8 @@ export interface RestoreRequest {
   claimedBackupSha256?: string | null;
   /** The hash the record had when the restore was planned: a record changed since is refused. */
   sha256?: string | null;
+  /** The hash the record was planned to have after it (the backup's): a backup changed since the plan is refused. */
+  plannedSha256After?: string | null;
 }
 
 /**
@@ -404,6 +408,8 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
     claimedSha256: request.claimedBackupSha256 ?? null,
   });
   if (!Buffer.isBuffer(backup)) return refuse(loaded, 'failed', backup.code, backup.message);
+  if (request.plannedSha256After && sha256(backup) !== request.plannedSha256After)
+    return refuse(loaded, 'failed', 'backup-mismatch', 'The backup has changed since the restore was planned; it was not put back.');
   const states = { from: loaded.record.state, to: diagnose(backup).state };
   const from = { restoredFrom: request.backupPath };
   if (backup.equals(loaded.bytes))

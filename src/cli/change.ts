@@ -265,7 +265,7 @@ async function lockDatabase(command: string, setup: ChangeSetup, io: Io) {
  * exactly the records confirmed, each only while it still has the hash that
  * was planned (every other rule is applied again).
  */
-async function runChanges<T extends { sha256?: string | null }>(
+async function runChanges<T extends { sha256?: string | null; plannedSha256After?: string | null }>(
   command: string,
   groups: readonly ChangeGroup<T>[],
   apply: (request: T, ctx: ChangeContext) => ChangeResult,
@@ -315,7 +315,11 @@ async function runChanges<T extends { sha256?: string | null }>(
     trace({ planned: plan.length, confirmed: answer.length });
     chosen = groups.map(() => []);
     // What was planned is what may be changed: the record must still hold the bytes it was planned on.
-    for (const i of answer) chosen[plan[i]!.group]!.push({ ...(plan[i]!.request as T), sha256: plan[i]!.planned.sha256Before });
+    for (const i of answer) {
+      const { request, planned, group } = plan[i]!;
+      // A restore also puts back exactly the bytes that were planned: a backup swapped since is refused.
+      chosen[group]!.push({ ...(request as T), sha256: planned.sha256Before, plannedSha256After: planned.sha256After });
+    }
   }
 
   if (!reply) {

@@ -272,11 +272,14 @@ Describe 'Unattended runs' {
         Should -Invoke -ModuleName KmsEnrollment Test-KmsServiceRunning -Times 2 -Exactly
     }
 
-    It 'does not warn when nothing is written' {
+    It 'under -WhatIf, reports the refusal a real run would meet, and changes nothing' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a' }
+        $before = Get-Bytes (Join-Path $db 'Ma.ini')
         Mock -ModuleName KmsEnrollment Test-KmsServiceRunning { 'Running' }
-        Get-KmsRecord -Path $db | Reset-KmsEnrollment -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
+        Get-KmsRecord -Path $db | Reset-KmsEnrollment -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable refused -ErrorAction SilentlyContinue
         @($warnings).Count | Should -Be 0
+        @($refused.FullyQualifiedErrorId) | Should -Be @('KmsServiceRunning,Reset-KmsEnrollment')
+        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
     }
 
     It 'takes the database, the backup folder and the log from the settings file when no path is given' {

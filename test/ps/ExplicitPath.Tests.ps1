@@ -1,0 +1,38 @@
+# An explicit -Path that is not a file-system folder, or a root that
+# TrimEnd empties, is silently swapped for the settings file's database or the log's.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+}
+
+Describe 'An explicit -Path is never swapped for the settings file database' {
+    BeforeEach {
+        $a = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $settings = Join-Path (New-TestFolder) 'kmsdb.ini'
+        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $a"
+        $env:KMSDB_CONFIG = $settings
+    }
+    AfterEach { Remove-Item Env:KMSDB_CONFIG -ErrorAction Ignore }
+
+    It 'Reset-KmsEnrollment -Path <_> -Mailbox changes nothing in the settings database' -ForEach @('Function:\', 'Alias:\') {
+        $before = Get-Bytes (Join-Path $a 'Ma.ini')
+        Reset-KmsEnrollment -Path $_ -Mailbox jdoe -Confirm:$false -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Bytes (Join-Path $a 'Ma.ini') | Should -Be $before
+    }
+}
+
+Describe 'Restore -Path of a root folder is that folder' -Tag 'LinuxOnly' {
+    It 'Restore-KmsEnrollment -Path / -LogPath LOG restores nothing outside /' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $null = Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false
+        $after = Get-Bytes (Join-Path $db 'Ma.ini')
+        Restore-KmsEnrollment -Path '/' -LogPath (Join-Path "$db.kmsdb-backup" 'kmsdb-audit.log') -Confirm:$false -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $after
+    }
+}
+
+Describe 'What a prompt shows' {
+    It 'names a record with its control characters escaped, so that a file name cannot recolour the terminal or forge a line' {
+        & (Get-Module KmsEnrollment) { ConvertTo-KmsPrintable -Text "a`e[31mb`nkmsdb: forged`u{202E}x" } | Should -BeExactly 'a\u001B[31mb\u000Akmsdb: forged\u202Ex'
+    }
+}
