@@ -16,7 +16,7 @@ Describe 'An explicit -Path is never swapped for the settings file database' {
 
     It 'Reset-KmsEnrollment -Path <_> -Mailbox changes nothing in the settings database' -ForEach @('Function:\', 'Alias:\') {
         $before = Get-Bytes (Join-Path $a 'Ma.ini')
-        Reset-KmsEnrollment -Path $_ -Mailbox jdoe -Confirm:$false -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        { Reset-KmsEnrollment -Path $_ -Mailbox jdoe -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Reset-KmsEnrollment'
         Get-Bytes (Join-Path $a 'Ma.ini') | Should -Be $before
     }
 }
