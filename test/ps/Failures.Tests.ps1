@@ -49,7 +49,9 @@ Describe 'A kmsdb that does not report its own exit' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a'; 'Mb.ini' = $Stuck -f 'b'; 'Mc.ini' = $Stuck -f 'c' }
         $records = @(Get-KmsRecord -Path $db)
         $answer = @{ id = 'Ma'; path = $records[0].Path; status = 'reset'; previousState = 4; state = 1; backupPath = 'x'; code = $null; message = 'reset'; mailbox = 'a'; sha256Before = $null; sha256After = $null } | ConvertTo-Json -Compress
-        Use-KmsdbStub @{ EXIT = $Crash.Exit; STDOUT = "$answer`n" }
+        # It planned all three, was told to change all three, answered for the first and crashed.
+        $plan = foreach ($r in $records) { @{ id = $r.Id; path = $r.Path; status = 'whatif'; previousState = 4; state = 1; backupPath = $null; code = $null; message = 'would'; mailbox = $r.Mailbox; sha256Before = $null; sha256After = $null } | ConvertTo-Json -Compress }
+        Use-KmsdbStub @{ EXIT = $Crash.Exit; STDOUT = (($plan + '{"type":"plan-end"}' + $answer) -join "`n") + "`n" }
         $results = @($records | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
         $results.Id | Should -Be @('Ma')
         $problems.Count | Should -Be 2

@@ -2,7 +2,8 @@
  * Test tool only: stands in for kmsdb in the module's tests of how a run can end. Built for
  * Linux (gcc) and Windows (mingw-w64). What it does comes from the environment:
  *   KMSDB_STUB_READ=0     close stdin at once and wait a little, without reading it (a kmsdb that
- *                         dies before it reads its request); otherwise read stdin to its end
+ *                         dies before it reads its request); otherwise read the request, stdin's
+ *                         first line (or all of it, when it has no line break), as kmsdb does
  *   KMSDB_STUB_STDOUT     text to print on stdout (answers)
  *   KMSDB_STUB_STDERR     text to print on stderr
  *   KMSDB_STUB_REPORT     print kmsdb's exit report {"type":"exit","code":N} with this N
@@ -34,8 +35,9 @@ int main(void) {
     usleep(1500 * 1000);
 #endif
   } else {
-    char buf[65536];
-    while (fread(buf, 1, sizeof buf, stdin) > 0) {
+    /* kmsdb reads its request as stdin's first line: a requester that waits for a plan keeps stdin open. */
+    int c;
+    while ((c = getchar()) != EOF && c != '\n') {
     }
   }
   fputs(env("KMSDB_STUB_STDOUT"), stdout);
