@@ -93,6 +93,8 @@ function Invoke-KmsChange {
             $target = [string]$item.path
             $mailbox = [string]$item.mailbox
             if ($entry -and $null -ne $entry.Input) { $target = $entry.Input }
+            # An id the log does not hold: the error names it as the caller wrote it.
+            if ([string]$item.code -eq 'not-logged' -and $Select -and $Select.Contains('id')) { $target = [string]$item.id }
             if (-not $mailbox -and $entry) { $mailbox = [string]$entry.Mailbox }
             $pick = $false
             switch ([string]$item.status) {

@@ -50,8 +50,8 @@ function Write-KmsRefusal {
     if (-not $entry) { $entry = @('KmsRecordRefused', 'NotSpecified') }
     $message = '{0}: {1}' -f $Result.path, $Result.message
     if ($Result.PSObject.Properties['override'] -and $overrides.ContainsKey([string]$Result.override)) {
-        $switch = $overrides[[string]$Result.override]
-        $message = '{0} Use {1} to {2} it anyway.' -f $message, $switch[0], $switch[1]
+        $lift = $overrides[[string]$Result.override]
+        $message = '{0} Use {1} to {2} it anyway.' -f $message, $lift[0], $lift[1]
     }
     $action = switch ($Result.code) {
         'has-certificates' { 'The user has enrolled. Use -AllowNumSCerts only if the KMS administrator has decided to give up those certificates.' }
