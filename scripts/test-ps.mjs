@@ -1,9 +1,9 @@
 // Runs the module's Pester tests (test/ps) against dist/KmsEnrollment in both lanes: PowerShell 7
-// for Linux, then PowerShell 7 for Windows under wine (the Windows lane, against kmsdb.exe).
+// for Linux and PowerShell 7 for Windows under wine (the Windows lane, against kmsdb.exe), at once.
 // Under CI a lane that cannot run fails the run; the Pester tests learn whether this is CI from
 // KMSDB_TEST_IN_CI, so that scripts/lib/ci.mjs stays the one place that decides it.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensurePester, ensurePwsh, IN_CI } from './lib/tools.mjs';
 import { ensureWindowsLane, LANE_PWSH, runInLane, winePath } from './lib/windows-lane.mjs';
@@ -25,18 +25,39 @@ function buildStub(compiler, file) {
 }
 
 const only = process.argv[2];
-if (only !== 'windows') {
-  console.log('== Pester: PowerShell 7 for Linux');
+
+/**
+ * Starts the Linux lane. Alone, its output goes straight to the terminal. Beside the Windows lane
+ * it goes to a file, shown when the Windows lane is done: the two lanes run at once, since the
+ * Windows lane mostly waits on wine and each lane alone left a core of CI's two idle.
+ */
+function startLinuxLane(alongside) {
+  console.log(`== Pester: PowerShell 7 for Linux${alongside ? ' (running beside the Windows lane; its output follows it)' : ''}`);
   const pwsh = ensurePwsh();
-  const r = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-File', RUNNER, '-PesterPath', pester], {
-    stdio: 'inherit',
+  const log = join(ROOT, '.cache', 'linux-lane.log');
+  mkdirSync(join(ROOT, '.cache'), { recursive: true });
+  const out = alongside ? openSync(log, 'w') : 'inherit';
+  const child = spawn(pwsh, ['-NoProfile', '-NonInteractive', '-File', RUNNER, '-PesterPath', pester], {
+    stdio: ['ignore', out, out],
     cwd: ROOT,
     // Tests that need a PowerShell of their own start this one.
     env: { ...process.env, KMSDB_TEST_PWSH: pwsh, KMSDB_TEST_STUB: buildStub('gcc', 'kmsdb-stub'), KMSDB_TEST_IN_CI: IN_CI ? '1' : '' },
     timeout: 900_000,
   });
-  if (r.status !== 0) failures.push(`the Linux lane failed (exit ${r.status ?? r.signal})`);
+  if (typeof out === 'number') closeSync(out);
+  return new Promise((resolve) => {
+    child.on('error', (err) => resolve({ status: null, signal: err.message }));
+    child.on('close', (status, signal) => resolve({ status, signal }));
+  }).then((r) => {
+    if (alongside) {
+      console.log('== Pester: PowerShell 7 for Linux, its output');
+      process.stdout.write(readFileSync(log, 'utf8'));
+    }
+    if (r.status !== 0) failures.push(`the Linux lane failed (exit ${r.status ?? r.signal})`);
+  });
 }
+
+const linuxLane = only === 'windows' ? Promise.resolve() : startLinuxLane(only !== 'linux');
 
 if (only !== 'linux') {
   console.log('== Pester: PowerShell 7 for Windows, under wine (the Windows lane)');
@@ -62,5 +83,6 @@ if (only !== 'linux') {
   }
 }
 
+await linuxLane;
 for (const f of failures) console.error(`!!! ${f}`);
 process.exitCode = failures.length > 0 ? 1 : 0;
