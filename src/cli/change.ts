@@ -196,8 +196,19 @@ const refused = (r: ChangeResult) => r.status === 'skipped' || r.status === 'fai
  * change, each one whose plan changes it or leaves it unchanged. The end of
  * its input is an answer too: change nothing.
  */
-async function confirmedIndexes(reply: () => Promise<string | null>, plan: readonly ChangeResult[]): Promise<number[]> {
-  const line = await reply();
+async function confirmedIndexes(reply: (limit: number) => Promise<string | null>, plan: readonly ChangeResult[]): Promise<number[]> {
+  // Every index, written with room to spare for spaces: an answer longer than that answers no plan of this size.
+  const limit = 64 + 32 * plan.length;
+  let line: string | null;
+  try {
+    line = await reply(limit);
+  } catch (err) {
+    if (err instanceof ExitError)
+      throw usage(
+        `the answer to the plan is longer than ${limit} bytes, more than any answer to ${plan.length} records; nothing was changed.`,
+      );
+    throw err;
+  }
   if (line === null) return [];
   let answer: unknown;
   try {
@@ -205,7 +216,9 @@ async function confirmedIndexes(reply: () => Promise<string | null>, plan: reado
   } catch {
     throw usage('the answer to the plan is not JSON; nothing was changed.');
   }
-  const list = (answer as { confirm?: unknown } | null)?.confirm;
+  // Only the list: a key kmsdb does not know could be read as a wish that was never granted.
+  const keys = answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? Object.keys(answer) : [];
+  const list = keys.length === 1 && keys[0] === 'confirm' ? (answer as { confirm: unknown }).confirm : undefined;
   if (!Array.isArray(list) || list.some((i) => !Number.isInteger(i)))
     throw usage('the answer to the plan must be {"confirm":[i, ...]}, the indexes of the records to change; nothing was changed.');
   const seen = new Set<number>();

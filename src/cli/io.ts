@@ -6,6 +6,6 @@ export interface Io {
   /** Set for a command that came as a request (--request -): its messages name no command-line option. */
   request?: {
     /** With `confirm`, the requester's next line after the plan (null at the end of its input). */
-    reply?: () => Promise<string | null>;
+    reply?: (limit: number) => Promise<string | null>;
   };
 }

@@ -2,6 +2,8 @@ import { usage } from './errors.js';
 
 const NEWLINE = 0x0a;
 
+const tooLong = (cap: number) => usage(`a line of stdin is longer than ${cap / 1024 / 1024} MiB; send the records in smaller batches.`);
+
 /**
  * Reads a stream a line at a time, for a conversation: the request first,
  * then the requester's replies. Every line is capped at `limit` bytes before
@@ -22,9 +24,11 @@ export class LineReader {
     this.chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   }
 
-  /** The next line without its line break (a final line may lack one), or null at the end. */
-  async next(): Promise<string | null> {
+  /** The next line without its line break (a final line may lack one), or null at the end; `limit` may cap it tighter. */
+  async next(limit = this.limit): Promise<string | null> {
+    const cap = Math.min(limit, this.limit);
     for (;;) {
+      if (this.newline > cap || (this.newline < 0 && this.heldBytes > cap)) throw tooLong(cap);
       if (this.newline >= 0) return this.take(this.newline, 1);
       if (this.done) return this.heldBytes > 0 ? this.take(this.heldBytes, 0) : null;
       const { value, done } = await this.chunks.next();
@@ -37,8 +41,7 @@ export class LineReader {
       if (at >= 0) this.newline = this.heldBytes + at;
       this.held.push(b);
       this.heldBytes += b.length;
-      if (this.newline < 0 && this.heldBytes > this.limit)
-        throw usage(`a line of stdin is longer than ${this.limit / 1024 / 1024} MiB; send the records in smaller batches.`);
+      if (this.newline < 0 && this.heldBytes > cap) throw tooLong(cap);
     }
   }
 

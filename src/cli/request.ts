@@ -132,5 +132,5 @@ export async function fromRequest(io: Io): Promise<{ argv: string[]; io: Io }> {
     ...flag('--progress', r.progress),
   ];
   const stdin = Readable.from([JSON.stringify({ schemaVersion: 1, records: r.records ?? [] })]);
-  return { argv, io: { ...io, stdin, request: r.confirm ? { reply: () => lines.next() } : {} } };
+  return { argv, io: { ...io, stdin, request: r.confirm ? { reply: (limit: number) => lines.next(limit) } : {} } };
 }

@@ -136,6 +136,10 @@ describe('a request that plans, then asks', () => {
     ['an index twice', (plan: ChangeResult[]) => confirm([changing(plan)[0]!, changing(plan)[0]!])],
     ['no JSON', () => 'yes'],
     ['no list', () => '{"confirm":0}'],
+    // A key kmsdb does not know could be read as a wish it did not grant ("force", say): the answer holds only the list.
+    ['a key besides the list', (plan: ChangeResult[]) => JSON.stringify({ confirm: changing(plan), force: true })],
+    // An answer is a few bytes per record planned: far longer is no answer to this plan, refused before it is kept whole.
+    ['its list in a line of a megabyte', (plan: ChangeResult[]) => `{"confirm":${JSON.stringify(changing(plan))}${' '.repeat(1 << 20)}}`],
   ])('an answer that names %s is refused whole, and nothing changes', async (_what, answer) => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': ENROLLED });
     const before = snapshot(dir);
