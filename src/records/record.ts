@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { AnsiText, decode, type DecodedText, type Encoding } from '../profile/encoding.js';
 import {
   differOnlyBeyondAscii,
@@ -10,6 +10,7 @@ import {
   type LineEnding,
   type Profile,
   type ProfileEntry,
+  type ProfileInt,
 } from '../profile/parse.js';
 
 /** Recovery and Undefined are the only states KB Q198709 names. */
@@ -62,6 +63,9 @@ export interface Diagnosis {
   numSCertsEntries: ProfileEntry[];
   state: number | null;
   numSCerts: number | null;
+  /** The first State and NumSCerts as GetPrivateProfileInt reads them; null where absent. */
+  stateInt: ProfileInt | null;
+  numSCertsInt: ProfileInt | null;
   affected: boolean;
   /**
    * State or NumSCerts is in more than one section. KMS's section name is not
@@ -151,7 +155,8 @@ export function unreadableRecord(path: string, fileName: string, reason: string)
 }
 
 export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  // The one-shot hash (Node 20.12 and later) makes no Hash object: a full listing hashes every record.
+  return hash ? hash('sha256', bytes, 'hex') : createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Whether entries of one key sit in more than one section. */
@@ -189,8 +194,10 @@ export function diagnose(bytes: Buffer): Diagnosis {
   const profile = parseProfile(decoded.text);
   const stateEntries = findAll(profile, 'State');
   const numSCertsEntries = findAll(profile, 'NumSCerts');
-  const state = readProfileInt(stateEntries[0])?.value ?? null;
-  const numSCerts = readProfileInt(numSCertsEntries[0])?.value ?? null;
+  const stateInt = readProfileInt(stateEntries[0]);
+  const numSCertsInt = readProfileInt(numSCertsEntries[0]);
+  const state = stateInt?.value ?? null;
+  const numSCerts = numSCertsInt?.value ?? null;
   const caseBeyondAscii = dependsOnCaseBeyondAscii(profile, [...stateEntries, ...numSCertsEntries]);
   return {
     decoded,
@@ -199,6 +206,8 @@ export function diagnose(bytes: Buffer): Diagnosis {
     numSCertsEntries,
     state,
     numSCerts,
+    stateInt,
+    numSCertsInt,
     affected: state === STATE_RECOVERY && numSCerts === null,
     ambiguousSection: inSeveralSections(stateEntries) || inSeveralSections(numSCertsEntries) || caseBeyondAscii,
     caseBeyondAscii,
@@ -229,11 +238,11 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
     warnings.push({ code: 'binary', message: 'The file holds NUL or other binary bytes that profile text never contains.' });
   }
   const first = d.stateEntries[0];
-  if (readProfileInt(first)?.digits === false) {
+  if (d.stateInt?.digits === false) {
     warnings.push({ code: 'state-not-number', message: `The State value "${first?.value ?? ''}" holds no number; Windows reads it as 0.` });
   }
   const firstNumSCerts = d.numSCertsEntries[0];
-  if (readProfileInt(firstNumSCerts)?.digits === false) {
+  if (d.numSCertsInt?.digits === false) {
     warnings.push({
       code: 'numscerts-not-number',
       message: `The NumSCerts value "${firstNumSCerts?.value ?? ''}" holds no number; Windows reads it as 0, so the record is not affected.`,
