@@ -51,7 +51,16 @@ function Add-KmsChangeItem {
         $file = $Path
         $server = '{0}: ' -f $Origin.Name
     } elseif ($Path) {
-        $file = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+        if ($Path.StartsWith('/') -and [System.IO.Path]::DirectorySeparatorChar -eq '/') {
+            # A path from the root names no drive (what Get-KmsRecord gives on Linux): resolved here, once per
+            # record, it costs a fifth of a resolution where the caller stands.
+            $file = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+        } else {
+            # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
+            $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Path
+            if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $Path -Literal; return }
+            $file = $found.Paths[0]
+        }
     }
     if ($Origin) {
         $target = ConvertTo-KmsPrintable -Text ($server + $file)
@@ -71,7 +80,7 @@ function Add-KmsChangeItem {
             $key = [System.IO.Path]::GetDirectoryName($file)
             $request['path'] = $file
         }
-        if ($Database) { $key = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Database).TrimEnd('\', '/') }
+        if ($Database) { $key = (Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Database).Paths[0].TrimEnd('\', '/') }
         foreach ($name in $Fields.Keys) { $request[$name] = $Fields[$name] }
         $entry = [PSCustomObject]@{ Request = $request; Input = $InputObject; Mailbox = $Mailbox; ResultData = $ResultData }
     }

@@ -53,7 +53,10 @@ function Add-KmsRestoreItem {
     }
     $backup = $BackupPath
     if (-not $Origin) {
-        $backup = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($BackupPath)
+        # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
+        $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $BackupPath
+        if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $BackupPath -Literal; return }
+        $backup = $found.Paths[0]
         if (Test-Path -LiteralPath $backup -PathType Container) {
             Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is a folder: -BackupPath names one backup file. To name the backup folder, as Reset-KmsEnrollment -BackupPath does, use -BackupFolder.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
             return
@@ -63,6 +66,11 @@ function Add-KmsRestoreItem {
     # NAME.ini); the module only finds the database folder: -Path when that is a folder, else the one
     # whose default backup folder (FOLDER.kmsdb-backup) holds the backup.
     $record = $Path
+    if ($record -and -not $Origin) {
+        $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $record
+        if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $record -Literal; return }
+        $record = $found.Paths[0]
+    }
     $folder = $null
     if (-not $record) {
         $backupFolder = Split-Path -Path $backup -Parent

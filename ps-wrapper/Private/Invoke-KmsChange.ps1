@@ -84,6 +84,7 @@ function Invoke-KmsChange {
         param([object[]] $Plan)
         $confirm = New-Object System.Collections.Generic.List[int]
         $targets = New-Object System.Collections.Generic.List[object]
+        if ($Select) { $Cmdlet.WriteVerbose(('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $(if ($Database) { $Database } else { 'the database the settings file or the log names' }))) }
         for ($i = 0; $i -lt $Plan.Count; $i++) {
             $item = $Plan[$i]
             $entry = $null
@@ -93,8 +94,9 @@ function Invoke-KmsChange {
             $target = [string]$item.path
             $mailbox = [string]$item.mailbox
             if ($entry -and $null -ne $entry.Input) { $target = $entry.Input }
-            # An id the log does not hold: the error names it as the caller wrote it.
+            # An id the log does not hold, or a mailbox pattern that matches no record: the error names it as the caller wrote it.
             if ([string]$item.code -eq 'not-logged' -and $Select -and $Select.Contains('id')) { $target = [string]$item.id }
+            if ([string]$item.code -eq 'not-found' -and $Select -and $Select.Contains('mailbox')) { $target = [string]$item.mailbox }
             if (-not $mailbox -and $entry) { $mailbox = [string]$entry.Mailbox }
             $pick = $false
             switch ([string]$item.status) {
@@ -114,10 +116,6 @@ function Invoke-KmsChange {
                 $targets.Add($target)
                 $chosen.Add([PSCustomObject]@{ Mailbox = $mailbox; Target = $target })
             }
-        }
-        if ($Plan.Count -eq 0 -and $Select -and $Select.Contains('mailbox')) {
-            $message = 'No record in {0} has a mailbox that matches {1}.' -f $(if ($Database) { $Database } else { 'the database' }), ((@($Select['mailbox']) | ForEach-Object { "'$_'" }) -join ', ')
-            Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId 'KmsRecordNotFound' -Category 'ObjectNotFound' -TargetObject $TargetObject -ExceptionType 'System.Management.Automation.ItemNotFoundException'
         }
         @{ Confirm = $confirm.ToArray(); Targets = $targets.ToArray() }
     }

@@ -24,19 +24,16 @@ function Resolve-KmsOutputPath {
         [Parameter(Mandatory)]
         [string] $Parameter
     )
-    $found = Invoke-KmsProbe -ArgumentList @($Cmdlet, $Path) -ScriptBlock {
-        param($Cmdlet, $Path)
-        try {
-            $provider = $null
-            $drive = $null
-            $resolved = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path, [ref]$provider, [ref]$drive)
-            if ($provider.Name -ne 'FileSystem') { return , @($null, ('it is a path of the {0} provider, not of the file system' -f $provider.Name)) }
-            return , @($resolved, $null)
-        } catch {
-            $reason = $_.Exception
-            while ($reason.InnerException) { $reason = $reason.InnerException }
-            return , @($null, $reason.Message.TrimEnd('.'))
-        }
+    # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
+    $resolved = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Path
+    if ($resolved.Error) {
+        $reason = $resolved.Error
+        while ($reason.InnerException) { $reason = $reason.InnerException }
+        $found = @($null, $reason.Message.TrimEnd('.'))
+    } elseif ($resolved.Provider -ne 'FileSystem') {
+        $found = @($null, ('it is a path of the {0} provider, not of the file system' -f $resolved.Provider))
+    } else {
+        $found = @($resolved.Paths[0], $null)
     }
     if ($null -eq $found[0]) {
         $message = '-{0} {1} cannot be resolved: {2}. Nothing was changed. Use a path this account can reach (a UNC path rather than a drive mapped in another logon).' -f $Parameter, $Path, $found[1]

@@ -17,23 +17,17 @@ function Resolve-KmsPath {
     )
     foreach ($item in $Path) {
         # Tested first rather than caught: a caught exception would still reach the caller's -ErrorVariable.
-        if ($Literal) { $exists = Test-Path -LiteralPath $item } else { $exists = Test-Path -Path $item }
-        if (-not $exists) {
+        # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
+        $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $item -Wildcard:(-not $Literal) -Test
+        if (-not $found.Exists -or $found.Error) {
             # Test-Path says $false for "denied" and "unreachable" too: find out which.
             Write-KmsPathError -Cmdlet $Cmdlet -Path $item -Literal:$Literal
             continue
         }
-        $provider = $null
-        if ($Literal) {
-            $drive = $null
-            $resolved = @($Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($item, [ref]$provider, [ref]$drive))
-        } else {
-            $resolved = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($item, [ref]$provider))
-        }
-        if ($provider.Name -ne 'FileSystem') {
+        if ($found.Provider -ne 'FileSystem') {
             Write-KmsError -Cmdlet $Cmdlet -Message "'$item' is not a file-system path; KMS databases are folders on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $item
             continue
         }
-        $resolved
+        $found.Paths
     }
 }

@@ -15,18 +15,15 @@ function Write-KmsPathError {
     )
     $problem = $null
     if ($Literal -or -not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($Path)) {
-        $problem = Invoke-KmsProbe -ArgumentList @($Cmdlet, $Path) -ScriptBlock {
-            param($Cmdlet, [string] $Path)
-            try {
-                $full = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
-                $null = [System.IO.File]::GetAttributes($full)
-                $null
-            } catch {
-                $exception = $_.Exception
-                while ($exception -is [System.Management.Automation.MethodInvocationException] -and $exception.InnerException) { $exception = $exception.InnerException }
-                $exception
+        $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Path
+        $problem = $found.Error
+        if (-not $problem) {
+            $problem = Invoke-KmsProbe -ArgumentList @($found.Paths[0]) -ScriptBlock {
+                param([string] $Full)
+                try { $null = [System.IO.File]::GetAttributes($Full); $null } catch { $_.Exception }
             }
         }
+        while ($problem -is [System.Management.Automation.MethodInvocationException] -and $problem.InnerException) { $problem = $problem.InnerException }
     }
     $unc = $Path -match '^(\\\\|//)[^\\/?.]'
     # In a remote session, a UNC path is a second hop: the session's credentials do not travel on without delegation.

@@ -13,7 +13,9 @@ import {
   type RestoreRequest,
 } from '../change/reset-restore.js';
 import { selectRecords } from '../scan/read-records.js';
-import { recordId } from '../records/record.js';
+import { FileReader } from '../scan/file-reader.js';
+import { compileMailboxPattern, matchesMailbox } from '../records/mailbox.js';
+import { diagnose, recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
@@ -295,6 +297,9 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
   let refusals = 0;
   // Per group, the records to change once its lock is held; null: select them then.
   let chosen: ((T | ChangeResult)[] | null)[] = groups.map(() => null);
+  // A requester (the module) is told where each database's backups and audit log go, as kmsdb resolved
+  // them (an option, the settings file or the default), before anything is planned or changed.
+  if (io.request) for (const { setup } of groups) io.stderr.write(`${JSON.stringify(foldersEvent(setup.ctx))}\n`);
 
   if (reply) {
     if (options.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
@@ -365,6 +370,11 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
   return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
 }
 
+/** The stderr event of a request that names a database's backup folder and audit log (schemas/event.schema.json). */
+function foldersEvent(ctx: ChangeContext): { type: 'folders'; database: string; backupDir: string; log: string } {
+  return { type: 'folders', database: ctx.dbReal, backupDir: ctx.backupDir, log: ctx.logPath };
+}
+
 /** The options every group of a run shares. */
 const runOptions = (setup: ChangeSetup) => ({ format: setup.format, progress: setup.progress, whatIf: setup.ctx.whatIf });
 
@@ -399,9 +409,42 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     };
   } else {
     const mailbox = args.mailbox ?? [];
-    select = () => [...selectRecords({ path: setup.ctx.dbReal, mailbox }).records()].map((r) => ({ path: r.path }));
+    select = () => {
+      const paths = [...selectRecords({ path: setup.ctx.dbReal, mailbox }).records()].map((r) => r.path);
+      const chosen: (ChangeRequest | ChangeResult)[] = paths.map((path) => ({ path }));
+      // A pattern that matches no record (a typo) is refused as an --id that names no file is; the others go ahead.
+      for (const pattern of unmatchedPatterns(mailbox, paths)) {
+        const missed = refusal(setup.ctx.dbReal, 'not-found', `No record has a mailbox that matches '${pattern}'.`);
+        chosen.push({ ...missed, id: '', mailbox: pattern });
+      }
+      return chosen;
+    };
   }
   return runChanges('reset', [{ setup, select }], (r: ChangeRequest, ctx) => resetRecord(ctx, r), io, runOptions(setup));
+}
+
+/**
+ * The patterns that match none of the selected records. Only the selected
+ * records are read again, each once, and only while some pattern is still
+ * unmatched.
+ */
+function unmatchedPatterns(patterns: readonly string[], paths: readonly string[]): string[] {
+  let left = patterns.map((text) => ({ text, compiled: compileMailboxPattern(text) }));
+  const reader = new FileReader();
+  for (const path of paths) {
+    if (left.length === 0) break;
+    try {
+      const { profile } = diagnose(reader.read(path));
+      left = left.filter((p) => !matchesMailbox(profile, [p.compiled]));
+    } catch {
+      // It matched some pattern when it was selected, but which cannot be told now: no pattern is called unmatched
+      // on a guess (the record itself is refused when it is changed).
+      return [];
+    } finally {
+      reader.close();
+    }
+  }
+  return left.map((p) => p.text);
 }
 
 /** Reads an audit log's entries one at a time; any line that is not one makes the whole log unusable (exit 2). */

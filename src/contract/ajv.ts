@@ -2,6 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import auditEntrySchema from '../../schemas/audit-entry.schema.json' with { type: 'json' };
+import eventSchema from '../../schemas/event.schema.json' with { type: 'json' };
 import getOutputSchema from '../../schemas/get-output.schema.json' with { type: 'json' };
 import recordSchema from '../../schemas/record.schema.json' with { type: 'json' };
 import requestSchema from '../../schemas/request.schema.json' with { type: 'json' };
@@ -24,6 +25,7 @@ export const SCHEMAS = {
   request: requestSchema,
   settings: settingsSchema,
   auditEntry: auditEntrySchema,
+  event: eventSchema,
 } as const;
 
 /** A schema, or a definition inside one (`resetRequest#/$defs/item`). */

@@ -83,9 +83,11 @@ describe('mailbox wildcards run in linear time', () => {
 
   it('reset --mailbox with a hostile pattern neither hangs nor holds the lock', async () => {
     const dir = db();
-    const r = await runWithin(10_000, ['reset', '--path', dir, '--mailbox', `${'*a'.repeat(30)}*b`, '--format', 'ndjson']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('');
+    const pattern = `${'*a'.repeat(30)}*b`;
+    const r = await runWithin(10_000, ['reset', '--path', dir, '--mailbox', pattern, '--format', 'ndjson']);
+    // It matches no record, which is a refusal of its own (not-found), not a silent success.
+    expect(r.code).toBe(1);
+    expect(ndjson<ChangeResult>(r.stdout).map((x) => [x.status, x.code, x.mailbox])).toEqual([['skipped', 'not-found', pattern]]);
     expect(existsSync(join(dir, '.kmsdb.lock'))).toBe(false);
   });
 });
@@ -119,8 +121,9 @@ describe('a huge file is one bad record, not a dead scan', () => {
     expect(ndjson<ChangeResult>(byId.stdout)[0]).toMatchObject({ id: 'Mbig', status: 'failed', code: 'too-large' });
     expect(byId.peakKiB).toBeLessThan(200 * 1024);
     const byMailbox = await runWithin(20_000, ['reset', '--path', dir, '--mailbox', 'big', '--format', 'ndjson']);
-    expect(byMailbox.code).toBe(0);
-    expect(byMailbox.stdout).toBe('');
+    // The file is never read, so no record kmsdb knows matches: the pattern is refused as not-found.
+    expect(byMailbox.code).toBe(1);
+    expect(ndjson<ChangeResult>(byMailbox.stdout).map((x) => [x.status, x.code, x.mailbox])).toEqual([['skipped', 'not-found', 'big']]);
     expect(readFileSync(big)).toEqual(before);
   });
 

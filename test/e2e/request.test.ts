@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChangeResult } from '../../src/change/reset-restore.js';
@@ -66,7 +66,7 @@ describe('kmsdb --request -', () => {
       stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], format: 'ndjson' }),
     });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('{"type":"exit","code":1}\n');
+    expect(refused.stderr.trim().split('\n').at(-1)).toBe('{"type":"exit","code":1}');
     const missing = await runKmsdb(['--request', '-'], {
       stdin: JSON.stringify({ command: 'get', path: [join(dir, 'nope')], format: 'ndjson' }),
     });
@@ -74,6 +74,43 @@ describe('kmsdb --request -', () => {
     expect(missing.code).toBe(3);
     const plain = await runKmsdb(['get', '--path', join(dir, 'nope')]);
     expect(plain.stderr).not.toMatch(/"type":"exit"/);
+  });
+
+  it('tells a reset or restore requester where the backups and the audit log go, as kmsdb resolved them', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const elsewhere = tempDir();
+    const events = (stderr: string) =>
+      stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const byDefault = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'reset', path: dir, id: ['Ma'], format: 'ndjson' }),
+    });
+    expect(byDefault.code).toBe(0);
+    for (const event of events(byDefault.stderr)) expectValid('event', event);
+    const db = realpathSync(dir);
+    expect(events(byDefault.stderr)).toEqual([
+      { type: 'folders', database: db, backupDir: `${db}.kmsdb-backup`, log: join(`${db}.kmsdb-backup`, 'kmsdb-audit.log') },
+      { type: 'exit', code: 0 },
+    ]);
+    // A restore takes its backups from the backup folder it is given, and logs where it is told.
+    const backupDir = `${db}.kmsdb-backup`;
+    const log = join(elsewhere, 'audit.log');
+    const restore = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({
+        command: 'restore',
+        path: dir,
+        fromLog: join(`${db}.kmsdb-backup`, 'kmsdb-audit.log'),
+        backupDir,
+        log,
+        format: 'ndjson',
+      }),
+    });
+    expect(restore.code).toBe(0);
+    expect(events(restore.stderr)[0]).toEqual({ type: 'folders', database: db, backupDir, log });
+    // A plain command line gets no events: its stderr is for people.
+    expect((await runKmsdb(['reset', '--path', dir, '--id', 'Ma'])).stderr).not.toMatch(/"type":"folders"/);
   });
 
   it('takes allowNumSCerts for reset, and no force', async () => {

@@ -5,6 +5,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   statSync,
   symlinkSync,
   utimesSync,
@@ -114,6 +115,19 @@ describe('kmsdb reset: the KB procedure', () => {
     const missing = await reset(dir, ['--id', 'Mnone']);
     expect(missing.code).toBe(1);
     expect(missing.results[0]).toMatchObject({ status: 'failed', code: 'not-found' });
+  });
+
+  it('refuses each --mailbox pattern that matches no record (a typo), and resets what the others match', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'asmith') });
+    const r = await reset(dir, ['--mailbox', 'jdoe', '--mailbox', 'jdoo', '--mailbox', 'nobody*']);
+    expect(r.code).toBe(1);
+    expect(r.results.map((x) => [x.id, x.status, x.code, x.mailbox])).toEqual([
+      ['Ma', 'reset', null, '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'],
+      ['', 'skipped', 'not-found', 'jdoo'],
+      ['', 'skipped', 'not-found', 'nobody*'],
+    ]);
+    expect(r.results[1]).toMatchObject({ path: realpathSync(dir), message: "No record has a mailbox that matches 'jdoo'." });
+    expect(readFileSync(join(dir, 'Mb.ini'), 'latin1')).toBe(STUCK.replace('jdoe', 'asmith'));
   });
 });
 

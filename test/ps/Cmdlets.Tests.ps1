@@ -157,6 +157,23 @@ Describe 'Reset-KmsEnrollment' {
         $refused[0].Exception.Message | Should -Match 'Ma\.ini: State is 4 but NumSCerts is 1.*-AllowNumSCerts'
     }
 
+    It 'says what to do about a read-only record and a file that is no record, not only "See about_KmsEnrollment"' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'notes.txt' = "[Client]`r`nState = 4`r`n" }
+        $file = Join-Path $db 'Ma.ini'
+        Set-ItemProperty -LiteralPath $file -Name IsReadOnly -Value $true
+        try {
+            $null = Reset-KmsEnrollment $file -Confirm:$false -ErrorVariable readOnly -ErrorAction SilentlyContinue
+        } finally {
+            Set-ItemProperty -LiteralPath $file -Name IsReadOnly -Value $false
+        }
+        @($readOnly.FullyQualifiedErrorId) | Should -Be @('KmsRecordReadOnly,Reset-KmsEnrollment')
+        $readOnly[0].ErrorDetails.RecommendedAction | Should -Match 'Set-ItemProperty -LiteralPath <file> -Name IsReadOnly -Value \$false\) and run Reset-KmsEnrollment again'
+        $null = Reset-KmsEnrollment (Join-Path $db 'notes.txt') -Confirm:$false -ErrorVariable noRecord -ErrorAction SilentlyContinue
+        @($noRecord.FullyQualifiedErrorId) | Should -Be @('KmsRecordNotARecord,Reset-KmsEnrollment')
+        $noRecord[0].ErrorDetails.RecommendedAction | Should -Match 'Get-KmsRecord -Path <database folder> -Affected \| Reset-KmsEnrollment'
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ($Stuck -f 'jdoe'))
+    }
+
     It '-ErrorAction Stop stops the pipeline at the first refused record' {
         $db = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nState = 2`r`n"; 'Mb.ini' = $Stuck -f 'jdoe' }
         { Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -ErrorAction Stop } | Should -Throw -ErrorId 'KmsRecordNotAffected,Reset-KmsEnrollment'

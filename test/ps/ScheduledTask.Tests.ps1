@@ -59,6 +59,18 @@ Describe 'The scheduled-task script, as docs/operations.md runs it' {
         $lines[-1] | Should -Match ' END exit 1: 1 reset, 0 unchanged, 0 other, 1 refused or failed$'
     }
 
+    It 'exits 1 on a refused record also when a task runs it with pwsh -File, as many tasks are registered' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = "[Client]`r`nAlias = twice`r`nState = 4`r`n[X]`r`nState = 4`r`n" }
+        $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
+        $folder = New-TestFolder
+        $arguments = '-NoProfile -NonInteractive -File "{0}" -Path "{1}" -LogPath "{2}" -Module "{3}"' -f $Script, $db, $log, $ModuleManifest
+        $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList $arguments -PassThru -Wait `
+            -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path $folder 'out.txt') -RedirectStandardError (Join-Path $folder 'err.txt')
+        $process.ExitCode | Should -Be 1
+        (Get-KmsRecord -Path (Join-Path $db 'Ma.ini')).State | Should -Be 1
+        @(Get-Content -LiteralPath $log -Encoding UTF8)[-1] | Should -Match ' END exit 1: 1 reset, 0 unchanged, 0 other, 1 refused or failed$'
+    }
+
     It 'exits 0 when every stuck record is reset, and appends its run to the same log' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'

@@ -149,6 +149,11 @@ static class Program
         ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
         ps.AddCommand("Out-Default");
 
+        // As pwsh -File does: the script's `exit N` ends the run with N. Without this the script's
+        // command processor keeps the exit to itself (it only sets $LASTEXITCODE), and every -File
+        // run would exit 0 whatever the script said.
+        if (file != null) RethrowScriptExit(runspace);
+
         bool failed;
         try
         {
@@ -177,6 +182,19 @@ static class Program
             if (i + 1 < args.Count && !args[i + 1].StartsWith("-")) { ps.AddParameter(a.Substring(1), args[++i]); continue; }
             ps.AddParameter(a.Substring(1), true);
         }
+    }
+
+    // pwsh's console host sets this internal flag of the engine for -File (ConsoleHost.cs); a host of
+    // our own can reach it only by reflection. Missing, the lane would pass exits off as 0: stop instead.
+    static void RethrowScriptExit(Runspace runspace)
+    {
+        const System.Reflection.BindingFlags Internal = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+        object context = null;
+        for (var type = runspace.GetType(); type != null && context == null; type = type.BaseType)
+            context = type.GetProperty("ExecutionContext", Internal)?.GetValue(runspace) ?? type.GetProperty("GetExecutionContext", Internal)?.GetValue(runspace);
+        var flag = context?.GetType().GetProperty("ScriptCommandProcessorShouldRethrowExit", Internal);
+        if (flag == null) throw new InvalidOperationException("This PowerShell has no ExecutionContext.ScriptCommandProcessorShouldRethrowExit: the host cannot make -File keep the script's exit code.");
+        flag.SetValue(context, true);
     }
 
     static bool LastOk(Runspace runspace)
