@@ -253,8 +253,7 @@ Describe 'Unattended runs' {
         $run = {
             param([string] $Db, [string] $Switch)
             $script = "Import-Module '$ModuleManifest'; Get-KmsRecord -Path '$Db' | Reset-KmsEnrollment $Switch -ErrorAction Stop | Out-Null"
-            $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -PassThru -Wait -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path (New-TestFolder) 'out.txt') -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
-            $process.ExitCode
+            Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script)
         }
         & $run $ok '-Confirm:$false' | Should -Be 0
         (Get-KmsRecord -Path $ok).State | Should -Be 1

@@ -57,11 +57,11 @@ Describe 'Consent' {
         $case | Export-Clixml -LiteralPath $state
         $out = Join-Path (New-TestFolder) 'out.txt'
         $script = "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; `$ok = `$?; 'ok=' + `$ok; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
-        $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -PassThru -Wait -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput $out -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
+        $exitCode = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -StandardOutput $out
         $text = Get-Content -LiteralPath $out -Raw
         $text | Should -Match 'ok=False'
         $text | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
-        $process.ExitCode | Should -Be 0
+        $exitCode | Should -Be 0
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
@@ -124,7 +124,7 @@ Describe '-WhatIf tells the truth' {
         $out = Join-Path (New-TestFolder) 'out.txt'
         # Every record goes in, refused ones too: only kmsdb's plan can tell which would change.
         $script = "Import-Module '$ModuleManifest'; Get-KmsRecord -Path '$db' | Reset-KmsEnrollment -WhatIf -ErrorAction SilentlyContinue"
-        $null = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -PassThru -Wait -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput $out -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
+        $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -StandardOutput $out
         $announced = @(Get-Content -LiteralPath $out | Select-String -Pattern 'What if: .*\((.*)\)"\.' | ForEach-Object { Split-Path -Leaf $_.Matches[0].Groups[1].Value } | Sort-Object)
         $announced | Should -Be @('Ma.ini', 'Mb.ini', 'Mc.ini')
         $changed = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -ErrorAction SilentlyContinue | Where-Object Status -EQ 'Reset' | ForEach-Object { Split-Path -Leaf $_.Path } | Sort-Object)

@@ -24,9 +24,7 @@ BeforeAll {
         $env:KMSDB_CONFIG = $settings
         $env:PSModulePath = (Join-Path $Root 'dist') + [System.IO.Path]::PathSeparator + $env:PSModulePath
         try {
-            $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList (Get-ReadmeTaskArgument -LogPath $LogPath) -PassThru -Wait `
-                -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path $folder 'out.txt') -RedirectStandardError (Join-Path $folder 'err.txt')
-            $process.ExitCode
+            Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList (Get-ReadmeTaskArgument -LogPath $LogPath)
         } finally {
             foreach ($name in $saved.Keys) {
                 if ($null -eq $saved[$name]) { Remove-Item "Env:$name" -ErrorAction Ignore } else { Set-Item "Env:$name" -Value $saved[$name] }
@@ -62,11 +60,8 @@ Describe 'The scheduled-task script, as docs/operations.md runs it' {
     It 'exits 1 on a refused record also when a task runs it with pwsh -File, as many tasks are registered' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = "[Client]`r`nAlias = twice`r`nState = 4`r`n[X]`r`nState = 4`r`n" }
         $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
-        $folder = New-TestFolder
         $arguments = '-NoProfile -NonInteractive -File "{0}" -Path "{1}" -LogPath "{2}" -Module "{3}"' -f $Script, $db, $log, $ModuleManifest
-        $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList $arguments -PassThru -Wait `
-            -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path $folder 'out.txt') -RedirectStandardError (Join-Path $folder 'err.txt')
-        $process.ExitCode | Should -Be 1
+        Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList $arguments | Should -Be 1
         (Get-KmsRecord -Path (Join-Path $db 'Ma.ini')).State | Should -Be 1
         @(Get-Content -LiteralPath $log -Encoding UTF8)[-1] | Should -Match ' END exit 1: 1 reset, 0 unchanged, 0 other, 1 refused or failed$'
     }
@@ -86,9 +81,8 @@ Describe 'The scheduled-task script, as docs/operations.md runs it' {
         $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
         # A module that is not installed: Import-Module fails, and the run cannot start.
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
-        $process = Start-Process -FilePath $env:KMSDB_TEST_PWSH -ArgumentList ('-NoProfile -NonInteractive -Command "& ''{0}'' -Path ''{1}'' -LogPath ''{2}'' -Module NoSuchKmsModule; exit $LASTEXITCODE"' -f $Script, $db, $log) -PassThru -Wait `
-            -RedirectStandardInput (New-EmptyFile) -RedirectStandardOutput (Join-Path (New-TestFolder) 'out.txt') -RedirectStandardError (Join-Path (New-TestFolder) 'err.txt')
-        $process.ExitCode | Should -Be 2
+        Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList ('-NoProfile -NonInteractive -Command "& ''{0}'' -Path ''{1}'' -LogPath ''{2}'' -Module NoSuchKmsModule; exit $LASTEXITCODE"' -f $Script, $db, $log) |
+            Should -Be 2
         Get-Content -Raw -LiteralPath $log | Should -Match 'ERROR Modules_ModuleNotFound.*NoSuchKmsModule'
         (Get-KmsRecord -Path $db).State | Should -Be 4
     }

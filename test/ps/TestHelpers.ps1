@@ -83,9 +83,44 @@ function Restore-Kmsdb {
     & (Get-Module KmsEnrollment) { $script:KmsdbExecutable = $null }
 }
 
-# An empty file, for a child process's standard input on either platform.
-function New-EmptyFile {
-    $path = Join-Path (New-TestFolder) 'empty.txt'
-    [System.IO.File]::WriteAllBytes($path, [byte[]]@())
-    $path
+<#
+Runs a program to its end as Task Scheduler or a CI agent would: no console input, its output and errors
+to files; gives its exit code. Not Start-Process -Wait: PowerShell 7 for Windows waits there on a job
+object for the process's whole tree, and under wine that wait now and then never ended after the process
+had (the scheduled-task tests hung in 3 of 6 runs of the Windows lane). A run past the timeout fails.
+#>
+function Invoke-TestProcess {
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        # An array is passed argument by argument; a single string is the command line as written.
+        [Parameter(Mandatory)] [object] $ArgumentList,
+        [string] $StandardOutput = (Join-Path (New-TestFolder) 'out.txt'),
+        [string] $StandardError = (Join-Path (New-TestFolder) 'err.txt'),
+        [int] $TimeoutSeconds = 180
+    )
+    $info = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    if ($ArgumentList -is [string]) { $info.Arguments = $ArgumentList } else { foreach ($argument in $ArgumentList) { $info.ArgumentList.Add([string] $argument) } }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.StandardOutputEncoding = [System.Text.Encoding]::UTF8
+    $info.StandardErrorEncoding = [System.Text.Encoding]::UTF8
+    $process = [System.Diagnostics.Process]::Start($info)
+    try {
+        $process.StandardInput.Close()
+        $out = $process.StandardOutput.ReadToEndAsync()
+        $err = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "$FilePath $ArgumentList did not end within $TimeoutSeconds s"
+        }
+        $process.WaitForExit()
+        [System.IO.File]::WriteAllText($StandardOutput, $out.GetAwaiter().GetResult())
+        [System.IO.File]::WriteAllText($StandardError, $err.GetAwaiter().GetResult())
+        $process.ExitCode
+    } finally {
+        $process.Dispose()
+    }
 }
+
