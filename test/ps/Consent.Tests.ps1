@@ -24,7 +24,9 @@ BeforeAll {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith'; 'Mc.ini' = "[Client]`r`nAlias = done`r`nState = 1`r`n" }
         $case = @{ Db = $db; Log = Join-Path "$db.kmsdb-backup" 'kmsdb-audit.log'; Done = @(); Backup = $null }
         if ($Reset) {
-            $case.Done = @(Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false)
+            # A setup that reset nothing would make every restore form pass as "changes nothing": it stops here instead.
+            $case.Done = @(Get-KmsRecord -Path $db -Affected | Reset-KmsEnrollment -Confirm:$false -ErrorAction Stop)
+            @($case.Done | Where-Object Status -EQ 'Reset').Count | Should -Be 2 -Because 'the restore forms start from a database that was reset'
             $case.Backup = ($case.Done | Where-Object Id -EQ 'Ma').BackupPath
         }
         $case.Before = Get-FolderHash $db
