@@ -29,6 +29,7 @@ function Get-KmsRecordOrigin {
             return [PSCustomObject]@{ Key = 'session:' + $session.InstanceId; Name = $name; Session = $session; ComputerName = $null }
         }
     }
-    if (Test-KmsLocalComputer -ComputerName $name) { return $null }
+    # The name this computer stamps on its own records is checked first: this runs for every piped record.
+    if ($name -eq [Environment]::MachineName -or (Test-KmsLocalComputer -ComputerName $name)) { return $null }
     return [PSCustomObject]@{ Key = 'computer:' + $name; Name = $name; Session = $null; ComputerName = $name }
 }
