@@ -9,12 +9,11 @@ function Add-KmsChangeItem {
     would change. A record of another server is asked about here, naming the
     server, and goes to it with -Confirm:$false once confirmed.
     #>
-    [CmdletBinding()]
+    # A plain function, not an advanced one: it runs for every record, and binding an advanced function
+    # costs about twice as much.
     param(
-        [Parameter(Mandatory)]
         [hashtable] $Queue,
 
-        [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
         # The record file, as the input gave it; without it, kmsdb finds the record a restore's backup is named for, in -Database.
@@ -25,7 +24,6 @@ function Add-KmsChangeItem {
         [string] $Database,
 
         # What ShouldProcess says is done to the record.
-        [Parameter(Mandatory)]
         [string] $Action,
 
         # The rest of the record's kmsdb request item (camelCase, as the schemas name them); the same

@@ -17,10 +17,15 @@ function ConvertTo-KmsRecord {
         [Parameter(Mandatory, ValueFromPipeline)]
         [psobject] $Record
     )
+    begin {
+        $computer = Get-KmsComputerName
+    }
     process {
         # One string, so that Export-Csv writes the warnings and not "System.Object[]"; each keeps its code, for Where-Object Warnings -match.
         $warnings = @(foreach ($w in @($Record.warnings)) { if ($null -ne $w) { '{0}: {1}' -f $w.code, $w.message } }) -join '; '
-        $utc = ConvertTo-KmsDate $Record.lastWriteTime
+        # PowerShell 7 has made the time a UTC DateTime already; a call per record costs more than the rest of the record.
+        $utc = $Record.lastWriteTime
+        if ($utc -isnot [datetime] -or $utc.Kind -ne [System.DateTimeKind]::Utc) { $utc = ConvertTo-KmsDate $utc }
         $local = $null
         if ($null -ne $utc) { $local = $utc.ToLocalTime() }
         # Inline rather than a helper per value: a function call per value costs seconds over 100,000 records.
@@ -48,7 +53,7 @@ function ConvertTo-KmsRecord {
             Size             = $size
             LastWriteTime    = $local
             LastWriteTimeUtc = $utc
-            ComputerName     = Get-KmsComputerName
+            ComputerName     = $computer
         }
     }
 }

@@ -11,17 +11,15 @@ function Test-KmsConsent {
     names -Confirm:$false. Stopping the pipeline (Ctrl+C, Select-Object -First)
     is not caught.
     #>
-    [CmdletBinding()]
+    # A plain function, not an advanced one: it runs for every record, and binding an advanced function
+    # costs about twice as much.
     [OutputType([bool])]
     param(
-        [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
         # What the prompt names.
-        [Parameter(Mandatory)]
         [string] $Target,
 
-        [Parameter(Mandatory)]
         [string] $Action,
 
         # What the error names as its target: the input object.

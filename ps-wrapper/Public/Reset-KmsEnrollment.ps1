@@ -89,7 +89,7 @@ function Reset-KmsEnrollment {
     The audit log file. The default is kmsdb-audit.log in the backup folder.
 
     .PARAMETER BatchSize
-    How many records go to one kmsdb process. The default is 200.
+    How many records go to one kmsdb process. The default is 1000.
 
     .PARAMETER Credential
     The account for servers that records came from by -ComputerName, when their session is gone.
@@ -185,7 +185,7 @@ function Reset-KmsEnrollment {
         [int] $LockTimeout = 30,
 
         [ValidateRange(1, 10000)]
-        [int] $BatchSize = 200,
+        [int] $BatchSize = 1000,
 
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]

@@ -93,7 +93,7 @@ function Restore-KmsEnrollment {
     call fails with KmsDatabaseLocked. The default is 30; 0 fails at once.
 
     .PARAMETER BatchSize
-    How many records go to one kmsdb process. The default is 200.
+    How many records go to one kmsdb process. The default is 1000.
 
     .PARAMETER Credential
     The account for servers that results came from by -ComputerName, when their session is gone.
@@ -203,7 +203,7 @@ function Restore-KmsEnrollment {
         [int] $LockTimeout = 30,
 
         [ValidateRange(1, 10000)]
-        [int] $BatchSize = 200,
+        [int] $BatchSize = 1000,
 
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
