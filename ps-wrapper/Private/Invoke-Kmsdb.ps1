@@ -141,7 +141,12 @@ function Invoke-Kmsdb {
                         # say) takes the slower parse that leaves no error behind.
                         # JsonObject is what ConvertFrom-Json calls (in 5.1 too), without a command's cost per line.
                         $answer = $null
-                        if ($line.StartsWith('{') -and $line.EndsWith('}')) { $answer = [Microsoft.PowerShell.Commands.JsonObject]::ConvertFromJson($line, [ref]$jsonError) } else { $answer = ConvertFrom-KmsdbJson -Line $line }
+                        # It throws on some text that is not JSON and only reports other text through the error: both are no answer.
+                        if ($line.StartsWith('{') -and $line.EndsWith('}')) {
+                            try { $answer = [Microsoft.PowerShell.Commands.JsonObject]::ConvertFromJson($line, [ref]$jsonError) } catch { $answer = $null }
+                        } else {
+                            $answer = ConvertFrom-KmsdbJson -Line $line
+                        }
                         # A line that is not JSON (cut off by a crash, say) is no answer.
                         if ($null -eq $answer) { $garbled = $true } elseif ($planning) { $plan.Add($answer) } else { $answers++; $answer }
                     }

@@ -100,9 +100,13 @@ Describe 'A kmsdb that cannot start or prints garbage' {
         (Get-KmsRecord -Path $db).State | Should -Be @(4, 4)
     }
 
-    It 'counts a line that is not JSON as no answer, even with a reported exit 0' {
+    It 'counts a line that is not JSON as no answer, even with a reported exit 0 (<Name>)' -ForEach @(
+        @{ Name = 'cut off'; Line = "{`"id`":`"Ma`",`"pa" }
+        # Braced like an object, the line takes the quick parse, which must fail it as well.
+        @{ Name = 'braced'; Line = "{`"id`":`"Ma`" `"path`"}" }
+    ) {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a' }
-        Use-KmsdbStub @{ EXIT = '0'; REPORT = '0'; STDOUT = "{`"id`":`"Ma`",`"pa`n" }
+        Use-KmsdbStub @{ EXIT = '0'; REPORT = '0'; STDOUT = "$Line`n" }
         $records = @(Get-KmsRecord -Path $db -ErrorVariable problems -ErrorAction SilentlyContinue)
         $records.Count | Should -Be 0
         $problems.FullyQualifiedErrorId | Should -Be @('KmsdbFailed,Get-KmsRecord')
