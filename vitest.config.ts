@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Tests that compare the processor time of two input sizes: they run after the rest, alone, since
-// another test file on the other core slows the larger input more (cache and memory bandwidth).
+// another test file on the other core slows the larger input more (cache and memory bandwidth). They
+// collect garbage between timings, on their own thread (test/unit/linear-parsers.test.ts says why).
 const ALONE = ['test/unit/linear-parsers.test.ts'];
 
 export default defineConfig({
@@ -15,7 +16,10 @@ export default defineConfig({
     tags: [{ name: 'slow', description: 'Packs, signs or installs the built module: minutes. --tags-filter "!slow" leaves them out.' }],
     projects: [
       { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ALONE, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'alone', include: ALONE, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: { name: 'alone', include: ALONE, execArgv: ['--expose-gc', '--single-threaded-gc'], sequence: { groupOrder: 1 } },
+      },
     ],
   },
 });
