@@ -13,9 +13,7 @@ import {
   type RestoreRequest,
 } from '../change/reset-restore.js';
 import { selectRecords } from '../scan/read-records.js';
-import { FileReader } from '../scan/file-reader.js';
-import { compileMailboxPattern, matchesMailbox } from '../records/mailbox.js';
-import { diagnose, recordId } from '../records/record.js';
+import { recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
@@ -410,10 +408,10 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
   } else {
     const mailbox = args.mailbox ?? [];
     select = () => {
-      const paths = [...selectRecords({ path: setup.ctx.dbReal, mailbox }).records()].map((r) => r.path);
-      const chosen: (ChangeRequest | ChangeResult)[] = paths.map((path) => ({ path }));
+      const selection = selectRecords({ path: setup.ctx.dbReal, mailbox });
+      const chosen: (ChangeRequest | ChangeResult)[] = [...selection.records()].map((r) => ({ path: r.path }));
       // A pattern that matches no record (a typo) is refused as an --id that names no file is; the others go ahead.
-      for (const pattern of unmatchedPatterns(mailbox, paths)) {
+      for (const pattern of selection.unmatched()) {
         const missed = refusal(setup.ctx.dbReal, 'not-found', `No record has a mailbox that matches '${pattern}'.`);
         chosen.push({ ...missed, id: '', mailbox: pattern });
       }
@@ -421,30 +419,6 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
     };
   }
   return runChanges('reset', [{ setup, select }], (r: ChangeRequest, ctx) => resetRecord(ctx, r), io, runOptions(setup));
-}
-
-/**
- * The patterns that match none of the selected records. Only the selected
- * records are read again, each once, and only while some pattern is still
- * unmatched.
- */
-function unmatchedPatterns(patterns: readonly string[], paths: readonly string[]): string[] {
-  let left = patterns.map((text) => ({ text, compiled: compileMailboxPattern(text) }));
-  const reader = new FileReader();
-  for (const path of paths) {
-    if (left.length === 0) break;
-    try {
-      const { profile } = diagnose(reader.read(path));
-      left = left.filter((p) => !matchesMailbox(profile, [p.compiled]));
-    } catch {
-      // It matched some pattern when it was selected, but which cannot be told now: no pattern is called unmatched
-      // on a guess (the record itself is refused when it is changed).
-      return [];
-    } finally {
-      reader.close();
-    }
-  }
-  return left.map((p) => p.text);
 }
 
 /** Reads an audit log's entries one at a time; any line that is not one makes the whole log unusable (exit 2). */

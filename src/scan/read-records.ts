@@ -1,6 +1,7 @@
 import { compileMailboxPattern, matchesMailbox, type MailboxPattern } from '../records/mailbox.js';
 import type { Stats } from 'node:fs';
 import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from '../records/record.js';
+import type { Profile } from '../profile/parse.js';
 import { describeFsError } from '../fs-errors.js';
 import { FileReader, isNotARecord, RecordTooLargeError } from './file-reader.js';
 import { recordFiles, recordPath, type RecordFiles } from './listing.js';
@@ -18,16 +19,31 @@ export interface Selection {
   files: RecordFiles;
   /** Reads the files lazily, in name order, yielding the records that pass the filter. */
   records(onRead?: (done: number) => void): Generator<KmsRecord>;
+  /** The mailbox patterns that no record yielded so far has matched, as written. */
+  unmatched(): string[];
 }
 
 /** A query's filter, compiled once and shared by every reader of the query. */
 export interface RecordFilter {
   patterns: MailboxPattern[];
   affected: boolean;
+  /**
+   * The indexes of the patterns that no record read so far has matched: a record that passes the
+   * filter is tested against each of these, while there are any (none for a query without patterns).
+   */
+  unmatched: Set<number>;
 }
 
 export function compileFilter(query: Pick<RecordQuery, 'mailbox' | 'affected'>): RecordFilter {
-  return { patterns: (query.mailbox ?? []).map(compileMailboxPattern), affected: query.affected === true };
+  const patterns = (query.mailbox ?? []).map(compileMailboxPattern);
+  return { patterns, affected: query.affected === true, unmatched: new Set(patterns.keys()) };
+}
+
+/** Notes the patterns that a record which passed the filter matches. */
+function noteMatched(filter: RecordFilter, profile: Profile): void {
+  // One pattern matched already (the filter's own test): with one pattern, that is the one.
+  if (filter.patterns.length === 1) filter.unmatched.clear();
+  for (const i of filter.unmatched) if (matchesMailbox(profile, [filter.patterns[i] as MailboxPattern])) filter.unmatched.delete(i);
 }
 
 /**
@@ -57,6 +73,7 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
     if (filter.patterns.length > 0 && !matchesMailbox(diagnosis.profile, filter.patterns)) return null;
     const st = reader.stat();
     if (!st.isFile()) return null;
+    if (filter.unmatched.size > 0) noteMatched(filter, diagnosis.profile);
     // The diagnosis reads the reader's scratch buffer, so the record is finished before the next read.
     return buildRecord(path, name, bytes, st.mtime, diagnosis);
   } finally {
@@ -91,5 +108,6 @@ export function selectRecords(query: RecordQuery): Selection {
         if (record) yield record;
       }
     },
+    unmatched: () => [...filter.unmatched].map((i) => query.mailbox?.[i] ?? ''),
   };
 }

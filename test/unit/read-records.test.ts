@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { compileFilter, readCandidate } from '../../src/scan/read-records.js';
+import { describe, expect, it, vi } from 'vitest';
+import { compileFilter, readCandidate, selectRecords } from '../../src/scan/read-records.js';
 import { FileReader } from '../../src/scan/file-reader.js';
 import { expectValid } from '../helpers/contract.js';
 import { tempDir } from '../helpers/db.js';
@@ -43,5 +43,38 @@ describe('readCandidate', () => {
       affected: true,
     });
     expect(readCandidate(reader, join(dir, 'Ma.ini'), 'Ma.ini', compileFilter({ mailbox: ['someone'] }))).toBeNull();
+  });
+});
+
+describe('selectRecords: the patterns that matched nothing', () => {
+  const record = (mailbox: string, alias: string) => `[Client]\r\nState = 4\r\nMailbox = ${mailbox}\r\nAlias = ${alias}\r\n`;
+
+  it('are told from the one reading that selected the records: each file is read once', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Ma.ini'), record('/o=Contoso/cn=jdoe', 'jdoe'));
+    writeFileSync(join(dir, 'Mb.ini'), record('/o=Contoso/cn=asmith', 'asmith'));
+    writeFileSync(join(dir, 'Mc.ini'), record('/o=Contoso/cn=bwayne', 'bw'));
+    // Named like a record and matched by its name alone, but no file: it selects nothing, so matches nothing.
+    mkdirSync(join(dir, 'Mjdoo.ini'));
+    const read = vi.spyOn(FileReader.prototype, 'read');
+    try {
+      // One record matches three patterns (a DN's leaf, a wildcard, the alias); one pattern matches two records.
+      const selection = selectRecords({ path: dir, mailbox: ['JDOE', 'j*', 'a*', 'jdoo', 'nobody?', '*smith'] });
+      expect([...selection.records()].map((r) => r.id)).toEqual(['Ma', 'Mb']);
+      expect(selection.unmatched()).toEqual(['jdoo', 'nobody?']);
+      expect(read.mock.calls.map(([path]) => path).sort()).toEqual(['Ma.ini', 'Mb.ini', 'Mc.ini', 'Mjdoo.ini'].map((n) => join(dir, n)));
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  it('are none for a query without patterns, and every pattern before any record is read', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Ma.ini'), record('/o=Contoso/cn=jdoe', 'jdoe'));
+    expect(selectRecords({ path: dir }).unmatched()).toEqual([]);
+    const selection = selectRecords({ path: dir, mailbox: ['jdoe', 'x'] });
+    expect(selection.unmatched()).toEqual(['jdoe', 'x']);
+    expect([...selection.records()]).toHaveLength(1);
+    expect(selection.unmatched()).toEqual(['x']);
   });
 });
