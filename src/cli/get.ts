@@ -36,7 +36,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     throw usage(`get: --threads must be a whole number from 1 to 64, not '${args.threads}'.`);
   let scan: Scan;
   try {
-    scan = scanRecords(
+    scan = await scanRecords(
       paths.map((path) => requirePath('get', path)),
       query,
       { threads, separator: ItemWriter.separator(table ? 'ndjson' : format) },

@@ -1,4 +1,4 @@
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { opendirSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { describeFsError } from '../fs-errors.js';
 
@@ -73,10 +73,29 @@ function undecodableNames(dir: string): string[] {
   return out.sort();
 }
 
-const RECORD_NAME = /\.ini$/i;
+/** How many entries a listing asks the system for at a time. */
+const LIST_BATCH = 1024;
 
+/**
+ * True for a name that ends in `.ini`, in any ASCII letter case (as /\.ini$/i tests): by character
+ * codes, since a listing tests every name in the folder and the regular expression took 0.4 µs a name.
+ */
 export function isRecordName(name: string): boolean {
-  return RECORD_NAME.test(name);
+  const n = name.length;
+  // Setting bit 5 lowers an ASCII capital and leaves its small letter as it is; no other character becomes i or n.
+  return (
+    n >= 4 &&
+    name.charCodeAt(n - 4) === 0x2e &&
+    (name.charCodeAt(n - 3) | 0x20) === 0x69 &&
+    (name.charCodeAt(n - 2) | 0x20) === 0x6e &&
+    (name.charCodeAt(n - 1) | 0x20) === 0x69
+  );
+}
+
+/** A point in a listing, by the number of record names found, at which to act before the listing goes on. */
+export interface ListingHook {
+  count: number;
+  then(): void;
 }
 
 export function recordPath(files: RecordFiles, name: string): string {
@@ -87,9 +106,10 @@ export function recordPath(files: RecordFiles, name: string): string {
  * The candidate record files of `path`: every `*.ini` name (any case)
  * directly inside a folder, in name order, or the one file it names. Whether
  * a name is a regular file is settled when it is read (FileReader), which
- * saves a stat per file on a large folder.
+ * saves a stat per file on a large folder. `hook.then` runs once the listing
+ * has found `hook.count` names, while it goes on.
  */
-export function recordFiles(path: string): RecordFiles {
+export function recordFiles(path: string, hook?: ListingHook): RecordFiles {
   const abs = resolve(path);
   let st: Stats;
   try {
@@ -101,13 +121,25 @@ export function recordFiles(path: string): RecordFiles {
   if (st.isFile()) return { dir: dirname(abs), names: [basename(abs)] };
   // A folder named like a record is no database folder: someone meant a file there.
   if (!st.isDirectory() || isRecordName(basename(abs))) throw new PathKindError(abs, kindOf(st));
-  let names: string[];
+  const files: RecordFiles = { dir: abs, names: [] };
+  let undecodable = false;
   try {
-    names = readdirSync(abs);
+    // Entry by entry, not readdirSync, so that the hook can run while a large folder is still being listed.
+    const folder = opendirSync(abs, { bufferSize: LIST_BATCH });
+    try {
+      for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
+        const name = entry.name;
+        if (!isRecordName(name)) continue;
+        if (files.names.push(name) === hook?.count) hook.then();
+        if (name.includes('\uFFFD')) undecodable = true;
+      }
+    } finally {
+      folder.closeSync();
+    }
   } catch (err) {
     throw new DatabaseAccessError(abs, `The database folder ${abs} cannot be listed: ${describeFsError(err)}.`);
   }
-  const files: RecordFiles = { dir: abs, names: names.filter(isRecordName).sort() };
-  if (names.some((n) => n.includes('\uFFFD'))) files.undecodable = undecodableNames(abs);
+  files.names.sort();
+  if (undecodable) files.undecodable = undecodableNames(abs);
   return files;
 }

@@ -4,7 +4,7 @@ import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } 
 import type { Profile } from '../profile/parse.js';
 import { describeFsError } from '../fs-errors.js';
 import { FileReader, isNotARecord, RecordTooLargeError } from './file-reader.js';
-import { recordFiles, recordPath, type RecordFiles } from './listing.js';
+import { recordFiles, recordPath, type ListingHook, type RecordFiles } from './listing.js';
 
 export interface RecordQuery {
   /** A database folder, or one record file. */
@@ -93,9 +93,9 @@ function tooLargeRecord(path: string, name: string, st: Stats, limit: number): K
   return record;
 }
 
-/** Selects records: reads the files one after another, in name order. */
-export function selectRecords(query: RecordQuery): Selection {
-  const files = recordFiles(query.path);
+/** Selects records: reads the files one after another, in name order. `hook` runs during the listing (recordFiles). */
+export function selectRecords(query: RecordQuery, hook?: ListingHook): Selection {
+  const files = recordFiles(query.path, hook);
   const filter = compileFilter(query);
   return {
     files,

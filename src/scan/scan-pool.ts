@@ -76,6 +76,8 @@ export class ScanPool {
         if (code !== 0) this.failure ??= new Error(`a scan worker exited with code ${code}`);
         this.signal();
       });
+      // Held only while a folder is read: a pool started during a listing keeps no process alive that ends before it reads.
+      w.unref();
       return w;
     });
   }
@@ -113,7 +115,10 @@ export class ScanPool {
     const reader = new ChunkReader(job);
     const chunks = reader.chunks;
     this.ready.clear();
-    for (const w of this.workers) w.postMessage(job);
+    for (const w of this.workers) {
+      w.ref();
+      w.postMessage(job);
+    }
     let done = 0;
     try {
       for (let next = 0; next < chunks; next++) {
@@ -146,6 +151,7 @@ export class ScanPool {
       // Reached early too, when the consumer stops: the workers drop this folder.
       Atomics.store(control, CONTROL.STOP, 1);
       Atomics.notify(control, CONTROL.WRITTEN);
+      for (const w of this.workers) w.unref();
     }
   }
 

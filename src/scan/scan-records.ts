@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import type { KmsRecord } from '../records/record.js';
 import type { RecordFiles } from './listing.js';
-import { selectRecords, type RecordQuery } from './read-records.js';
-import type { EncodedRecords } from './scan-pool.js';
+import { selectRecords, type RecordQuery, type Selection } from './read-records.js';
+import type { EncodedRecords, ScanPool } from './scan-pool.js';
 import { shareNames } from './shared-names.js';
+import { trace } from '../trace.js';
 
 /** Below this many files in a folder, starting reader threads costs more than it saves. */
 const PARALLEL_MIN_FILES = 20_000;
@@ -47,31 +48,46 @@ export function isEncoded(item: Iterable<KmsRecord> | EncodedRecords): item is E
  * of PARALLEL_MIN_FILES or more is read by a pool of reader threads; any
  * other, or every folder with `threads: 1`, on this thread. Every path is
  * listed before any record is read, so that a bad path fails before any
- * output.
+ * output. The reader threads start as soon as a listing has found
+ * PARALLEL_MIN_FILES names, so that their start overlaps the rest of it.
  */
-export function scanRecords(paths: readonly string[], query: Pick<RecordQuery, 'mailbox' | 'affected'>, options: ScanOptions): Scan {
+export async function scanRecords(
+  paths: readonly string[],
+  query: Pick<RecordQuery, 'mailbox' | 'affected'>,
+  options: ScanOptions,
+): Promise<Scan> {
   const threads = options.threads ?? defaultThreads();
-  const selections = paths.map((path) => selectRecords({ path, ...query }));
+  // Worker threads' code is loaded only where there can be reader threads.
+  const Pool = threads > 1 ? (await import('./scan-pool.js')).ScanPool : null;
+  let pool: ScanPool | null = null;
+  const hook = Pool ? { count: PARALLEL_MIN_FILES, then: () => void (pool ??= new Pool(threads)) } : undefined;
+  let selections: Selection[];
+  try {
+    selections = paths.map((path) => selectRecords({ path, ...query }, hook));
+  } catch (err) {
+    // A later path failed after an earlier one started the pool.
+    (pool as ScanPool | null)?.close();
+    throw err;
+  }
   const folders = selections.map((s) => s.files);
-  const parallel = (files: RecordFiles) => threads > 1 && files.names.length >= PARALLEL_MIN_FILES;
+  trace({ listed: folders.reduce((n, f) => n + f.names.length, 0) });
+  const started = pool as ScanPool | null;
   return {
     folders,
     total: folders.reduce((n, f) => n + f.names.length, 0),
     async *records(onRead) {
-      // Worker threads' code is loaded only for a folder that gets reader threads.
-      const pool = folders.some(parallel) ? new (await import('./scan-pool.js')).ScanPool(threads) : null;
       try {
         let before = 0;
         for (const selection of selections) {
           const { files } = selection;
           const progress = onRead && ((done: number) => onRead(before + done));
-          if (pool && parallel(files))
-            yield* pool.records({ dir: files.dir, names: shareNames(files.names) }, query, options.separator, progress);
+          if (started && files.names.length >= PARALLEL_MIN_FILES)
+            yield* started.records({ dir: files.dir, names: shareNames(files.names) }, query, options.separator, progress);
           else yield selection.records(progress);
           before += files.names.length;
         }
       } finally {
-        pool?.close();
+        started?.close();
       }
     },
   };

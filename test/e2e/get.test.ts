@@ -335,6 +335,25 @@ describe('kmsdb get: reading on several threads', () => {
     expect(out).not.toMatch(/internal error|EPIPE|Error/);
   });
 
+  it('starts its reader threads while it is still listing the folder', { timeout: 120_000 }, async () => {
+    const traceFile = join(tempDir(), 'trace.ndjson');
+    const r = await runKmsdb(['get', '--path', many(), '--affected', '--threads', '2'], { env: { KMSDB_TRACE_FILE: traceFile } });
+    expect(r.code).toBe(0);
+    const events = ndjson<{ readers?: number; listed?: number }>(readFileSync(traceFile, 'utf8')).filter((e) => e.readers ?? e.listed);
+    expect(events.map((e) => (e.readers ? 'readers' : 'listed'))).toEqual(['readers', 'listed']);
+    expect(events[1]?.listed).toBe(MANY + 1); // and the folder named like a record
+  });
+
+  it('lets its reader threads go when a later --path cannot be read, and says why', { timeout: 120_000 }, async () => {
+    const missing = join(tempDir(), 'NoSuchClients');
+    const traceFile = join(tempDir(), 'trace.ndjson');
+    const r = await runKmsdb(['get', '--path', many(), '--path', missing], { env: { KMSDB_TRACE_FILE: traceFile } });
+    expect(readFileSync(traceFile, 'utf8')).toMatch(/"readers":\d/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`kmsdb: The database path ${missing} cannot be read: it does not exist.\n`);
+    expect(r.code).toBe(3);
+  });
+
   it('refuses a bad --threads', async () => {
     const r = await runKmsdb(['get', '--path', '.', '--threads', 'many']);
     expect(r.code).toBe(2);
