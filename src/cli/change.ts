@@ -191,6 +191,10 @@ function worded(result: ChangeResult, io: Io): ChangeResult {
   return { ...result, message: `${result.message} Use ${option} to ${verb} it anyway.` };
 }
 
+/** The answer to a plan, exactly: {"confirm":[...]} with indexes in decimal, no sign, fraction or leading zero. */
+const ANSWER =
+  /^[ \t]*\{[ \t]*"confirm"[ \t]*:[ \t]*\[[ \t]*(?:(?:0|[1-9][0-9]*)[ \t]*(?:,[ \t]*(?:0|[1-9][0-9]*)[ \t]*)*)?\][ \t]*\}[ \t]*$/;
+
 const refused = (r: ChangeResult) => r.status === 'skipped' || r.status === 'failed';
 
 /**
@@ -218,13 +222,28 @@ async function confirmedIndexes(reply: (limit: number) => Promise<string | null>
   } catch {
     throw usage('the answer to the plan is not JSON; nothing was changed.');
   }
-  // Only the list: a key kmsdb does not know could be read as a wish that was never granted.
-  const keys = answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? Object.keys(answer) : [];
-  const list = keys.length === 1 && keys[0] === 'confirm' ? (answer as { confirm: unknown }).confirm : undefined;
-  if (!Array.isArray(list) || list.some((i) => !Number.isInteger(i)))
+  // Only the list, in the one form a requester writes: a key kmsdb does not know could be read as a wish
+  // that was never granted, and JSON that says more than one thing (the key twice, where the last one
+  // wins; 1e0 or -0 for an index; an escaped key) would be read one way here and meant another.
+  if (!ANSWER.test(line))
     throw usage('the answer to the plan must be {"confirm":[i, ...]}, the indexes of the records to change; nothing was changed.');
+  const list = (answer as { confirm: number[] }).confirm;
+  // One answer: a second line says something else, and kmsdb cannot tell which the requester meant.
+  // Blank lines are read to the end of the input, and no further than the answer's own limit.
+  let more = false;
+  try {
+    let left = limit;
+    for (let next = await reply(left); next !== null && !more; next = await reply(left)) {
+      left -= next.length + 1;
+      more = next.trim() !== '' || left < 0;
+    }
+  } catch (err) {
+    if (!(err instanceof ExitError)) throw err;
+    more = true;
+  }
+  if (more) throw usage('the answer to the plan is followed by more input; send one answer, then end the input; nothing was changed.');
   const seen = new Set<number>();
-  for (const i of list as number[]) {
+  for (const i of list) {
     const planned = plan[i];
     if (planned === undefined || refused(planned) || seen.has(i))
       throw usage(`the answer to the plan names record ${i}, which the plan does not offer to change (once); nothing was changed.`);
