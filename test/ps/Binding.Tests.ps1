@@ -229,3 +229,20 @@ Describe 'A drive made inside a function that shadows the drive its records are 
         Get-States $source | Should -Be 'Ma=4 Mb=4 Mc=1 Md=4'
     }
 }
+
+Describe "The caller's own commands and defaults do not answer the module's path questions" {
+    It 'Get-KmsRecord -Path reads the database in a function that has its own <Name>' -ForEach @(
+        @{ Name = 'Test-Path function'; Setup = { function Test-Path { $false } } }
+        @{ Name = 'Test-Path alias'; Setup = { function Get-Nothing { $false }; Set-Alias -Name Test-Path -Value Get-Nothing } }
+        @{ Name = 'default Test-Path:PathType Leaf'; Setup = { $PSDefaultParameterValues = @{ 'Test-Path:PathType' = 'Leaf' } } }
+    ) {
+        $db = New-BindingDb
+        function Read-WithOwn {
+            param([string] $Db, [scriptblock] $Setup)
+            . $Setup
+            Get-KmsRecord -Path $Db -ErrorVariable problems -ErrorAction SilentlyContinue
+            @($problems).Count | Should -Be 0
+        }
+        @((Read-WithOwn -Db $db -Setup $Setup).Id) | Should -Be @('Ma', 'Mb', 'Mc', 'Md')
+    }
+}
