@@ -16,7 +16,7 @@ import { selectRecords } from '../scan/read-records.js';
 import { FileReader } from '../scan/file-reader.js';
 import { compileMailboxPattern, matchesMailbox } from '../records/mailbox.js';
 import { diagnose, recordId } from '../records/record.js';
-import { describeFsError } from '../fs-errors.js';
+import { describeFsError, errorCode } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
 import type { ServerSettings } from '../settings/index.js';
@@ -111,7 +111,17 @@ function checkFolders(
   logFile: 'check the log file' | 'the append checks it',
 ): void {
   const { dbReal, backupDir, logPath } = ctx;
-  // The backup folder may not exist yet: the first backup makes it.
+  // The backup folder may not exist yet: the first backup makes it. One that is something else (a device,
+  // a file, a path through a file) is bad input, not a database that cannot be read.
+  let backupKind;
+  try {
+    backupKind = statSync(backupDir, { throwIfNoEntry: false });
+  } catch (err) {
+    // Another failure (access denied, say) is for the backup write to report, as before.
+    backupKind = errorCode(err) === 'ENOTDIR' ? null : undefined;
+  }
+  if (backupKind === null || (backupKind && !backupKind.isDirectory()))
+    throw usage(`${command}: ${where.backup} ${backupDir} is not a folder; backups go into a folder of their own.`);
   if (isInside(nearestReal(backupDir), dbReal)) {
     throw usage(
       `${command}: ${where.backup} must not be the database folder nor be inside it, ` +
