@@ -48,7 +48,7 @@ function Add-KmsRestoreItem {
         $status = $null
         if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Status']) { $status = [string]$InputObject.Status }
         if ($status -in @('Unchanged', 'WhatIf')) {
-            $Cmdlet.WriteVerbose(('Nothing to restore for {0}: the reset changed nothing ({1}).' -f $Path, $status))
+            $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('Nothing to restore for {0}: the reset changed nothing ({1}).' -f $Path, $status)))
             return
         }
         Write-KmsError -Cmdlet $Cmdlet -Message ('{0}: the input names no backup, so there is nothing to restore it from.' -f $Path) -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $InputObject
