@@ -250,6 +250,10 @@ function Restore-KmsEnrollment {
             # kmsdb reads the log (bounded, validated), chooses what to undo and plans it; without -Path,
             # every database the log names.
             $database = ''
+            # An empty -Path ($cfg.Database misspelt) names no folder: read as no -Path, it would restore every database the log names.
+            if ($PSBoundParameters.ContainsKey('Path') -and -not $Path) {
+                Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the log names.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
+            }
             if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
             $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }
             if ($Id) { $select['id'] = [string[]]$Id }

@@ -50,3 +50,19 @@ Describe 'What errors and -Verbose show' -Tag 'LinuxOnly' {
         @($lines | Where-Object { $_ -match '[\u0000-\u001F\u007F]' }) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'An empty -Path is never read as no -Path' {
+    # $cfg.Database misspelt is $null: given as -Path, it names no folder, and "every database the log names" is not what was asked.
+    It 'Restore-KmsEnrollment -LogPath LOG -Path <Name> restores nothing, in no database the log names' -ForEach @(
+        @{ Name = '$null'; Value = $null }
+        @{ Name = "''"; Value = '' }
+    ) {
+        $one = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $two = New-KmsDb @{ 'Mb.ini' = $Stuck -f 'asmith' }
+        $log = Join-Path (New-TestFolder) 'audit.log'
+        $null = Get-KmsRecord -Path $one, $two | Reset-KmsEnrollment -LogPath $log -Confirm:$false -ErrorAction Stop
+        $before = @((Get-Bytes (Join-Path $one 'Ma.ini')), (Get-Bytes (Join-Path $two 'Mb.ini')))
+        { Restore-KmsEnrollment -LogPath $log -Path $Value -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Restore-KmsEnrollment'
+        @((Get-Bytes (Join-Path $one 'Ma.ini')), (Get-Bytes (Join-Path $two 'Mb.ini'))) | Should -Be $before
+    }
+}
