@@ -62,6 +62,8 @@ function Add-KmsChangeItem {
             # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
             $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Path
             if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $Path -Literal; return }
+            # Variable:\x.ini has a "provider path" too (x.ini), which kmsdb would read against its own working folder.
+            if ($found.Provider -ne 'FileSystem') { Write-KmsError -Cmdlet $Cmdlet -Message "'$Path' is not a file-system path; KMS databases are folders on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $InputObject; return }
             $file = $found.Paths[0]
         }
     }

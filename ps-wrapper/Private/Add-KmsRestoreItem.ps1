@@ -59,6 +59,7 @@ function Add-KmsRestoreItem {
         # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
         $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $BackupPath
         if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $BackupPath -Literal; return }
+        if ($found.Provider -ne 'FileSystem') { Write-KmsError -Cmdlet $Cmdlet -Message "'$BackupPath' is not a file-system path; backups are files on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $InputObject; return }
         $backup = $found.Paths[0]
     }
     if (-not $Origin -and (Test-Path -LiteralPath $backup -PathType Container)) {
@@ -72,6 +73,7 @@ function Add-KmsRestoreItem {
     if ($record -and -not $Origin -and -not $RealPath) {
         $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $record
         if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $record -Literal; return }
+        if ($found.Provider -ne 'FileSystem') { Write-KmsError -Cmdlet $Cmdlet -Message "'$record' is not a file-system path; KMS databases are folders on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $InputObject; return }
         $record = $found.Paths[0]
     }
     $folder = $null

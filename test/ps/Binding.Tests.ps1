@@ -246,3 +246,15 @@ Describe "The caller's own commands and defaults do not answer the module's path
         @((Read-WithOwn -Db $db -Setup $Setup).Id) | Should -Be @('Ma', 'Mb', 'Mc', 'Md')
     }
 }
+
+Describe 'A path of another provider, piped or given' {
+    It '<Form> is a KmsPathNotFileSystem error of its own, and nothing else fails' -ForEach @(
+        @{ Form = "'Variable:\x.ini' | Reset-KmsEnrollment"; Code = { 'Variable:\x.ini' | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+        @{ Form = "'Env:\x.ini' | Reset-KmsEnrollment"; Code = { 'Env:\x.ini' | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+        @{ Form = 'Restore-KmsEnrollment -BackupPath Function:\x.bak'; Code = { Restore-KmsEnrollment -BackupPath 'Function:\x.ini.20261125T071500000Z.bak' -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+        @{ Form = 'Restore-KmsEnrollment -BackupPath FILE -Path Variable:\x.ini'; Code = { Restore-KmsEnrollment -BackupPath (Join-Path (New-TestFolder) 'x.ini.20261125T071500000Z.bak') -Path 'Variable:\x.ini' -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+    ) {
+        $problems = @(& $Code)
+        @($problems.FullyQualifiedErrorId) | Should -Be @("KmsPathNotFileSystem,$(if ($Form -match 'Restore') { 'Restore' } else { 'Reset' })-KmsEnrollment")
+    }
+}
