@@ -1,6 +1,6 @@
 import { trace } from '../trace.js';
 import { hostname } from 'node:os';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   refusal,
@@ -111,16 +111,10 @@ function checkFolders(
   logFile: 'check the log file' | 'the append checks it',
 ): void {
   const { dbReal, backupDir, logPath } = ctx;
-  // The backup folder may not exist yet: the first backup makes it. One that is something else (a device,
-  // a file, a path through a file) is bad input, not a database that cannot be read.
-  let backupKind;
-  try {
-    backupKind = statSync(backupDir, { throwIfNoEntry: false });
-  } catch (err) {
-    // Another failure (access denied, say) is for the backup write to report, as before.
-    backupKind = errorCode(err) === 'ENOTDIR' ? null : undefined;
-  }
-  if (backupKind === null || (backupKind && !backupKind.isDirectory()))
+  // The backup folder may not exist yet: the first backup makes it, and the folders above it. One that is
+  // something else (a device, a file, a path through a file) is bad input, not a database that cannot be read.
+  const existing = nearestExisting(backupDir);
+  if (existing && !existing.isDirectory())
     throw usage(`${command}: ${where.backup} ${backupDir} is not a folder; backups go into a folder of their own.`);
   if (isInside(nearestReal(backupDir), dbReal)) {
     throw usage(
@@ -144,6 +138,21 @@ function checkFolders(
   } catch (err) {
     if (err instanceof LogPathError) throw usage(`${command}: ${where.log} ${logPath} ${LOG_PATH_REASONS[err.reason]}.`);
     throw new ExitError(EXIT.DATABASE, `${command}: the audit log ${logPath} cannot be checked: ${describeFsError(err)}.`);
+  }
+}
+
+/** The path, or the nearest path above it that exists; undefined when that cannot be told (access denied, say). */
+function nearestExisting(path: string): Stats | undefined {
+  for (let at = path; ; at = dirname(at)) {
+    let st: Stats | undefined;
+    try {
+      st = statSync(at, { throwIfNoEntry: false });
+    } catch (err) {
+      // Node 20 throws ENOTDIR for a path through a file, where Node 22 returns undefined: either way, look above.
+      if (errorCode(err) !== 'ENOTDIR') return undefined;
+    }
+    if (st) return st;
+    if (dirname(at) === at) return undefined;
   }
 }
 
