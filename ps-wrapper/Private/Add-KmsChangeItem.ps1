@@ -42,14 +42,19 @@ function Add-KmsChangeItem {
 
         # Where a remote record came from (Get-KmsRecordOrigin); $null for this computer.
         [AllowNull()]
-        [object] $Origin
+        [object] $Origin,
+
+        # -Path and -Database are real file-system paths (Test-KmsRealPath): taken as they are, not resolved where the caller stands.
+        [switch] $RealPath
     )
     $server = ''
     if ($Origin) {
         $file = $Path
         $server = '{0}: ' -f $Origin.Name
     } elseif ($Path) {
-        if ($Path.StartsWith('/') -and [System.IO.Path]::DirectorySeparatorChar -eq '/') {
+        if ($RealPath) {
+            $file = $Path
+        } elseif ($Path.StartsWith('/') -and [System.IO.Path]::DirectorySeparatorChar -eq '/') {
             # A path from the root names no drive (what Get-KmsRecord gives on Linux): resolved here, once per
             # record, it costs a fifth of a resolution where the caller stands.
             $file = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
@@ -57,6 +62,8 @@ function Add-KmsChangeItem {
             # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
             $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Path
             if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $Path -Literal; return }
+            # Variable:\x.ini has a "provider path" too (x.ini), which kmsdb would read against its own working folder.
+            if ($found.Provider -ne 'FileSystem') { Write-KmsError -Cmdlet $Cmdlet -Message "'$Path' is not a file-system path; KMS databases are folders on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $InputObject; return }
             $file = $found.Paths[0]
         }
     }
@@ -78,7 +85,11 @@ function Add-KmsChangeItem {
             $key = [System.IO.Path]::GetDirectoryName($file)
             $request['path'] = $file
         }
-        if ($Database) { $key = (Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Database).Paths[0].TrimEnd('\', '/') }
+        if ($Database -and $RealPath) {
+            $key = $Database.TrimEnd('\', '/')
+        } elseif ($Database) {
+            $key = (Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $Database).Paths[0].TrimEnd('\', '/')
+        }
         foreach ($name in $Fields.Keys) { $request[$name] = $Fields[$name] }
         $entry = [PSCustomObject]@{ Request = $request; Input = $InputObject; Mailbox = $Mailbox; ResultData = $ResultData }
     }

@@ -39,36 +39,41 @@ function Add-KmsRestoreItem {
         [object] $InputObject,
 
         [AllowNull()]
-        [object] $Origin
+        [object] $Origin,
+
+        # -BackupPath and -Path are real file-system paths (Test-KmsRealPath): taken as they are, not resolved where the caller stands.
+        [switch] $RealPath
     )
     if (-not $BackupPath) {
         $status = $null
         if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Status']) { $status = [string]$InputObject.Status }
         if ($status -in @('Unchanged', 'WhatIf')) {
-            $Cmdlet.WriteVerbose(('Nothing to restore for {0}: the reset changed nothing ({1}).' -f $Path, $status))
+            $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('Nothing to restore for {0}: the reset changed nothing ({1}).' -f $Path, $status)))
             return
         }
         Write-KmsError -Cmdlet $Cmdlet -Message ('{0}: the input names no backup, so there is nothing to restore it from.' -f $Path) -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $InputObject
         return
     }
     $backup = $BackupPath
-    if (-not $Origin) {
+    if (-not $Origin -and -not $RealPath) {
         # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
         $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $BackupPath
         if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $BackupPath -Literal; return }
+        if ($found.Provider -ne 'FileSystem') { Write-KmsError -Cmdlet $Cmdlet -Message "'$BackupPath' is not a file-system path; backups are files on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $InputObject; return }
         $backup = $found.Paths[0]
-        if (Test-Path -LiteralPath $backup -PathType Container) {
-            Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is a folder: -BackupPath names one backup file. To name the backup folder, as Reset-KmsEnrollment -BackupPath does, use -BackupFolder.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
-            return
-        }
+    }
+    if (-not $Origin -and (Test-Path -LiteralPath $backup -PathType Container)) {
+        Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is a folder: -BackupPath names one backup file. To name the backup folder, as Reset-KmsEnrollment -BackupPath does, use -BackupFolder.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
+        return
     }
     # Without a record, kmsdb restores the one the backup is named for (NAME.ini.TIMESTAMP.bak is
     # NAME.ini); the module only finds the database folder: -Path when that is a folder, else the one
     # whose default backup folder (FOLDER.kmsdb-backup) holds the backup.
     $record = $Path
-    if ($record -and -not $Origin) {
+    if ($record -and -not $Origin -and -not $RealPath) {
         $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $record
         if ($found.Error) { Write-KmsPathError -Cmdlet $Cmdlet -Path $record -Literal; return }
+        if ($found.Provider -ne 'FileSystem') { Write-KmsError -Cmdlet $Cmdlet -Message "'$record' is not a file-system path; KMS databases are folders on disk." -ErrorId 'KmsPathNotFileSystem' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $InputObject; return }
         $record = $found.Paths[0]
     }
     $folder = $null
@@ -90,5 +95,5 @@ function Add-KmsRestoreItem {
     if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Mailbox']) { $mailbox = [string]$InputObject.Mailbox }
     if ($null -eq $InputObject) { $InputObject = $BackupPath }
     $action = 'Restore the KMS record from its backup {0}' -f $backup
-    Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Database $folder -Action $action -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin
+    Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Database $folder -Action $action -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin -RealPath:$RealPath
 }

@@ -65,7 +65,8 @@ function Invoke-KmsChange {
     if ($Database) { $request['path'] = $Database }
     if ($Select) { foreach ($key in $Select.Keys) { $request[$key] = $Select[$key] } } else { $request['records'] = @($Entry | ForEach-Object { $_.Request }) }
     foreach ($key in $options.Request.Keys) { $request[$key] = $options.Request[$key] }
-    $Cmdlet.WriteVerbose(('kmsdb {0}: {1} in {2}.' -f $options.Command, $(if ($Select) { 'the records kmsdb selects' } else { '{0} record(s)' -f $Entry.Count }), $(if ($Database) { $Database } else { 'the database the settings file or the log names' })))
+    # A folder name may hold control characters (on Linux): every line shown names paths escaped.
+    $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0}: {1} in {2}.' -f $options.Command, $(if ($Select) { 'the records kmsdb selects' } else { '{0} record(s)' -f $Entry.Count }), $(if ($Database) { $Database } else { 'the database the settings file or the log names' }))))
 
     # The plan's records back to their input: by the backup a restore puts back, else by the record's path.
     $comparer = [System.StringComparer]::Ordinal
@@ -84,7 +85,7 @@ function Invoke-KmsChange {
         param([object[]] $Plan)
         $confirm = New-Object System.Collections.Generic.List[int]
         $targets = New-Object System.Collections.Generic.List[object]
-        if ($Select) { $Cmdlet.WriteVerbose(('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $(if ($Database) { $Database } else { 'the database the settings file or the log names' }))) }
+        if ($Select) { $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $(if ($Database) { $Database } else { 'the database the settings file or the log names' })))) }
         for ($i = 0; $i -lt $Plan.Count; $i++) {
             $item = $Plan[$i]
             $entry = $null

@@ -112,7 +112,7 @@ function Invoke-Kmsdb {
                         Write-Progress -Activity $activity -Status ('{0} of {1}' -f $progress.done, $progress.total) -PercentComplete $percent
                     } elseif ($null -ne $notice -and $notice.type -eq 'folders') {
                         # Where kmsdb itself resolved them (an option, the settings file or its default), not a guess of the module's.
-                        $Cmdlet.WriteVerbose(('kmsdb {0} in {1}: backups go to {2}, and the audit log is {3}.' -f $Request['command'], $notice.database, $notice.backupDir, $notice.log))
+                        $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} in {1}: backups go to {2}, and the audit log is {3}.' -f $Request['command'], $notice.database, $notice.backupDir, $notice.log)))
                     } elseif ($null -ne $notice -and $notice.type -eq 'exit') {
                         $reported = $notice.code
                         if ($notice.PSObject.Properties['reason']) { $reason = [string]$notice.reason }

@@ -37,10 +37,13 @@ function Resolve-KmsCallerPath {
     $factory = [scriptblock]::Create(@'
 {
     param([string] $Path, [bool] $Wildcard, [bool] $Test)
+    # Only the caller's drives and location count here: its own Test-Path (a function, an alias) and its
+    # default parameter values would answer another question than the module asks.
+    $PSDefaultParameterValues = @{}
     $found = [PSCustomObject]@{ Paths = @(); Provider = $null; Exists = $false; Error = $null }
     try {
         if ($Test) {
-            if ($Wildcard) { $found.Exists = Test-Path -Path $Path } else { $found.Exists = Test-Path -LiteralPath $Path }
+            if ($Wildcard) { $found.Exists = Microsoft.PowerShell.Management\Test-Path -Path $Path } else { $found.Exists = Microsoft.PowerShell.Management\Test-Path -LiteralPath $Path }
         }
         $provider = $null
         if ($Wildcard) {

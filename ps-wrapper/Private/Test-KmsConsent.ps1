@@ -5,7 +5,8 @@ function Test-KmsConsent {
 
     .DESCRIPTION
     In a script, an exception from ShouldProcess (a -NonInteractive session, a
-    host with no user interface) ends only its own statement, and the next one
+    host with no user interface; here also a console whose input is
+    redirected) ends only its own statement, and the next one
     would go on to change the record. Here it is a no for that target, and a
     non-terminating error KmsConfirmationNotPossible (so $? is False) that
     names -Confirm:$false. Stopping the pipeline (Ctrl+C, Select-Object -First)
@@ -27,6 +28,13 @@ function Test-KmsConsent {
         [object] $TargetObject
     )
     try {
+        # A prompt of the console host whose input is redirected (echo | pwsh -File fix.ps1) takes its answer
+        # from that input, and an empty line is the default, Yes: no person was asked. The cmdlets confirm
+        # at ConfirmImpact High, so a prompt comes exactly when neither -WhatIf nor a ConfirmPreference of
+        # None (-Confirm:$false, -Force) holds; both are the cmdlet's, seen here through its scope.
+        if (-not $WhatIfPreference -and [string]$ConfirmPreference -ne 'None' -and $Host.Name -eq 'ConsoleHost' -and [Console]::IsInputRedirected) {
+            throw [System.Management.Automation.Host.HostException]::new('the input of this PowerShell is redirected, so no person would answer the prompt')
+        }
         return [bool]$Cmdlet.ShouldProcess($Target, $Action)
     } catch [System.Management.Automation.PipelineStoppedException] {
         throw

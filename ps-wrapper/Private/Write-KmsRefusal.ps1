@@ -48,7 +48,8 @@ function Write-KmsRefusal {
     }
     $entry = $map[[string]$Result.code]
     if (-not $entry) { $entry = @('KmsRecordRefused', 'NotSpecified') }
-    $message = '{0}: {1}' -f $Result.path, $Result.message
+    # A record's name may hold control characters (on Linux): the message shows them escaped, as a prompt does.
+    $message = ConvertTo-KmsPrintable -Text ('{0}: {1}' -f $Result.path, $Result.message)
     if ($Result.PSObject.Properties['override'] -and $overrides.ContainsKey([string]$Result.override)) {
         $lift = $overrides[[string]$Result.override]
         $message = '{0} Use {1} to {2} it anyway.' -f $message, $lift[0], $lift[1]

@@ -228,7 +228,7 @@ function Reset-KmsEnrollment {
         if ($null -eq $current) { $current = $Path }
         $fields = @{}
         if ($Sha256) { $fields['sha256'] = $Sha256 }
-        Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_)
+        Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:(Test-KmsRealPath -InputObject $_ -Path $Path)
     }
 
     end {

@@ -239,10 +239,10 @@ function Restore-KmsEnrollment {
                 Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
                 return
             }
-            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin
+            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
             return
         }
-        Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_)
+        Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
     }
 
     end {
@@ -250,6 +250,10 @@ function Restore-KmsEnrollment {
             # kmsdb reads the log (bounded, validated), chooses what to undo and plans it; without -Path,
             # every database the log names.
             $database = ''
+            # An empty -Path ($cfg.Database misspelt) names no folder: read as no -Path, it would restore every database the log names.
+            if ($PSBoundParameters.ContainsKey('Path') -and -not $Path) {
+                Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the log names.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
+            }
             if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
             $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }
             if ($Id) { $select['id'] = [string[]]$Id }

@@ -1,6 +1,6 @@
 import { trace } from '../trace.js';
 import { hostname } from 'node:os';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   refusal,
@@ -17,6 +17,7 @@ import { recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
+import { errorCode } from '../fs-errors.js';
 import type { ServerSettings } from '../settings/index.js';
 import { checkLogPath, LOG_PATH_REASONS, LogPathError, forEachAuditEntry, AuditLogError, type AuditEntry } from '../safety/audit.js';
 import { folderReadableByOthers } from '../safety/private-folder.js';
@@ -109,7 +110,11 @@ function checkFolders(
   logFile: 'check the log file' | 'the append checks it',
 ): void {
   const { dbReal, backupDir, logPath } = ctx;
-  // The backup folder may not exist yet: the first backup makes it.
+  // The backup folder may not exist yet: the first backup makes it, and the folders above it. One that is
+  // something else (a device, a file, a path through a file) is bad input, not a database that cannot be read.
+  const existing = nearestExisting(backupDir);
+  if (existing && !existing.isDirectory())
+    throw usage(`${command}: ${where.backup} ${backupDir} is not a folder; backups go into a folder of their own.`);
   if (isInside(nearestReal(backupDir), dbReal)) {
     throw usage(
       `${command}: ${where.backup} must not be the database folder nor be inside it, ` +
@@ -132,6 +137,21 @@ function checkFolders(
   } catch (err) {
     if (err instanceof LogPathError) throw usage(`${command}: ${where.log} ${logPath} ${LOG_PATH_REASONS[err.reason]}.`);
     throw new ExitError(EXIT.DATABASE, `${command}: the audit log ${logPath} cannot be checked: ${describeFsError(err)}.`);
+  }
+}
+
+/** The path, or the nearest path above it that exists; undefined when that cannot be told (access denied, say). */
+function nearestExisting(path: string): Stats | undefined {
+  for (let at = path; ; at = dirname(at)) {
+    let st: Stats | undefined;
+    try {
+      st = statSync(at, { throwIfNoEntry: false });
+    } catch (err) {
+      // Node 20 throws ENOTDIR for a path through a file, where Node 22 returns undefined: either way, look above.
+      if (errorCode(err) !== 'ENOTDIR') return undefined;
+    }
+    if (st) return st;
+    if (dirname(at) === at) return undefined;
   }
 }
 
@@ -189,6 +209,10 @@ function worded(result: ChangeResult, io: Io): ChangeResult {
   return { ...result, message: `${result.message} Use ${option} to ${verb} it anyway.` };
 }
 
+/** The answer to a plan, exactly: {"confirm":[...]} with indexes in decimal, no sign, fraction or leading zero. */
+const ANSWER =
+  /^[ \t]*\{[ \t]*"confirm"[ \t]*:[ \t]*\[[ \t]*(?:(?:0|[1-9][0-9]*)[ \t]*(?:,[ \t]*(?:0|[1-9][0-9]*)[ \t]*)*)?\][ \t]*\}[ \t]*$/;
+
 const refused = (r: ChangeResult) => r.status === 'skipped' || r.status === 'failed';
 
 /**
@@ -216,13 +240,28 @@ async function confirmedIndexes(reply: (limit: number) => Promise<string | null>
   } catch {
     throw usage('the answer to the plan is not JSON; nothing was changed.');
   }
-  // Only the list: a key kmsdb does not know could be read as a wish that was never granted.
-  const keys = answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? Object.keys(answer) : [];
-  const list = keys.length === 1 && keys[0] === 'confirm' ? (answer as { confirm: unknown }).confirm : undefined;
-  if (!Array.isArray(list) || list.some((i) => !Number.isInteger(i)))
+  // Only the list, in the one form a requester writes: a key kmsdb does not know could be read as a wish
+  // that was never granted, and JSON that says more than one thing (the key twice, where the last one
+  // wins; 1e0 or -0 for an index; an escaped key) would be read one way here and meant another.
+  if (!ANSWER.test(line))
     throw usage('the answer to the plan must be {"confirm":[i, ...]}, the indexes of the records to change; nothing was changed.');
+  const list = (answer as { confirm: number[] }).confirm;
+  // One answer: a second line says something else, and kmsdb cannot tell which the requester meant.
+  // Blank lines are read to the end of the input, and no further than the answer's own limit.
+  let more = false;
+  try {
+    let left = limit;
+    for (let next = await reply(left); next !== null && !more; next = await reply(left)) {
+      left -= next.length + 1;
+      more = next.trim() !== '' || left < 0;
+    }
+  } catch (err) {
+    if (!(err instanceof ExitError)) throw err;
+    more = true;
+  }
+  if (more) throw usage('the answer to the plan is followed by more input; send one answer, then end the input; nothing was changed.');
   const seen = new Set<number>();
-  for (const i of list as number[]) {
+  for (const i of list) {
     const planned = plan[i];
     if (planned === undefined || refused(planned) || seen.has(i))
       throw usage(`the answer to the plan names record ${i}, which the plan does not offer to change (once); nothing was changed.`);

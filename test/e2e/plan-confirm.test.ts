@@ -140,6 +140,14 @@ describe('a request that plans, then asks', () => {
     ['a key besides the list', (plan: ChangeResult[]) => JSON.stringify({ confirm: changing(plan), force: true })],
     // An answer is a few bytes per record planned: far longer is no answer to this plan, refused before it is kept whole.
     ['its list in a line of a megabyte', (plan: ChangeResult[]) => `{"confirm":${JSON.stringify(changing(plan))}${' '.repeat(1 << 20)}}`],
+    // An answer that says two things, or says it in a form no requester writes, is no answer: kmsdb reads none of them its own way.
+    ['its list twice, the last one changing', (plan: ChangeResult[]) => `{"confirm":[],"confirm":${JSON.stringify(changing(plan))}}`],
+    ['a second answer on the next line', (plan: ChangeResult[]) => `${confirm(changing(plan))}\n${confirm([])}`],
+    ['an index written as 0e0', () => '{"confirm":[0e0]}'],
+    ['an index written as -0', () => '{"confirm":[-0]}'],
+    ['an index written as 0.0', () => '{"confirm":[0.0]}'],
+    ['a key written with an escape', () => '{"\\u0063onfirm":[0]}'],
+    ['a byte-order mark', () => `\uFEFF${confirm([0])}`],
   ])('an answer that names %s is refused whole, and nothing changes', async (_what, answer) => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': ENROLLED });
     const before = snapshot(dir);

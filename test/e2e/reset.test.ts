@@ -360,6 +360,20 @@ describe('kmsdb reset: usage and exit codes', () => {
     expect(r.stderr).toMatch(/--backup-dir must not be the database folder/);
   });
 
+  // Bad input, not a missing database: the module would say KmsDatabaseNotFound for a database that is there.
+  it.each([
+    ['a device', () => '/dev/null'],
+    ['a file', () => join(makeDb({ 'x.txt': 'x' }), 'x.txt')],
+    ['a path through a file', () => join(makeDb({ 'x.txt': 'x' }), 'x.txt', 'backups')],
+  ])('exits 2 when --backup-dir names %s, and changes nothing', async (_what, backupDir) => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const target = backupDir();
+    const r = await runKmsdb(['reset', '--path', dir, '--id', 'Ma', '--backup-dir', target]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`--backup-dir ${target.replace(/[/.]/g, '\\$&')} is not a folder`));
+    expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
+  });
+
   it('writes backups and the log where it is told', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const elsewhere = tempDir();

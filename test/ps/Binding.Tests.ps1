@@ -189,3 +189,72 @@ Describe 'A PSDrive made inside a function, as admins reach a share with other c
         Get-States $db | Should -Be 'Ma=1 Mb=1 Mc=1 Md=4'
     }
 }
+
+Describe 'A drive made inside a function that shadows the drive its records are on' {
+    # Inside the function, D:\x means ROOT\x. A record read there is named by its real path,
+    # ROOT\x: read once more as a PowerShell path, it would be ROOT\ROOT\x, another folder that
+    # may hold a copy of the database with the same bytes. On Linux, real paths start with / and
+    # name no drive, so the same pipelines must simply reach the folder that was read.
+    It 'Get-KmsRecord | Reset-KmsEnrollment, Get-ChildItem | Reset-KmsEnrollment and the results | Restore-KmsEnrollment change the files that were read' {
+        $source = New-BindingDb
+        $outer = New-TestFolder
+        $drive = 'KMSS'
+        $named = 'KMSS:\Mgrent\Clients'
+        if ($IsWindows) {
+            $drive = $outer.Substring(0, 1)
+            $named = $source
+        }
+        # What the function reads, and the same path read through the drive once more: both the same bytes.
+        $read = Join-Path $outer ($named -replace '^[^:]+:', '')
+        $twice = Join-Path $outer ($read -replace '^[^:]+:', '')
+        foreach ($copy in @($read, $twice)) {
+            $null = New-Item -ItemType Directory -Path (Split-Path -Parent $copy) -Force
+            Copy-Item -LiteralPath $source -Destination $copy -Recurse
+        }
+        function Use-ShadowDrive {
+            param([string] $Drive, [string] $Root, [string] $Named)
+            $null = New-PSDrive -Name $Drive -PSProvider FileSystem -Root $Root
+            $reset = @(Get-KmsRecord -Path $Named -Mailbox jdoe | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems)
+            $reset += @(Get-ChildItem -Path (Join-Path $Named 'Mb.ini') | Reset-KmsEnrollment -Confirm:$false -ErrorVariable +problems)
+            $restored = @($reset | Restore-KmsEnrollment -Confirm:$false -ErrorVariable +problems)
+            @($problems).Count | Should -Be 0
+            [PSCustomObject]@{ Reset = $reset; Restored = $restored }
+        }
+        $done = Use-ShadowDrive -Drive $drive -Root $outer -Named $named
+        @($done.Reset.Path) | Should -Be @((Join-Path $read 'Ma.ini'), (Join-Path $read 'Mb.ini'))
+        @($done.Restored.Path) | Should -Be @((Join-Path $read 'Ma.ini'), (Join-Path $read 'Mb.ini'))
+        Get-Traces $read | Should -Be '4 backed up, 4 logged'
+        Get-States $twice | Should -Be 'Ma=4 Mb=4 Mc=1 Md=4'
+        Test-Path -LiteralPath "$twice.kmsdb-backup" | Should -BeFalse
+        Get-States $source | Should -Be 'Ma=4 Mb=4 Mc=1 Md=4'
+    }
+}
+
+Describe "The caller's own commands and defaults do not answer the module's path questions" {
+    It 'Get-KmsRecord -Path reads the database in a function that has its own <Name>' -ForEach @(
+        @{ Name = 'Test-Path function'; Setup = { function Test-Path { $false } } }
+        @{ Name = 'Test-Path alias'; Setup = { function Get-Nothing { $false }; Set-Alias -Name Test-Path -Value Get-Nothing } }
+        @{ Name = 'default Test-Path:PathType Leaf'; Setup = { $PSDefaultParameterValues = @{ 'Test-Path:PathType' = 'Leaf' } } }
+    ) {
+        $db = New-BindingDb
+        function Read-WithOwn {
+            param([string] $Db, [scriptblock] $Setup)
+            . $Setup
+            Get-KmsRecord -Path $Db -ErrorVariable problems -ErrorAction SilentlyContinue
+            @($problems).Count | Should -Be 0
+        }
+        @((Read-WithOwn -Db $db -Setup $Setup).Id) | Should -Be @('Ma', 'Mb', 'Mc', 'Md')
+    }
+}
+
+Describe 'A path of another provider, piped or given' {
+    It '<Form> is a KmsPathNotFileSystem error of its own, and nothing else fails' -ForEach @(
+        @{ Form = "'Variable:\x.ini' | Reset-KmsEnrollment"; Code = { 'Variable:\x.ini' | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+        @{ Form = "'Env:\x.ini' | Reset-KmsEnrollment"; Code = { 'Env:\x.ini' | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+        @{ Form = 'Restore-KmsEnrollment -BackupPath Function:\x.bak'; Code = { Restore-KmsEnrollment -BackupPath 'Function:\x.ini.20261125T071500000Z.bak' -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+        @{ Form = 'Restore-KmsEnrollment -BackupPath FILE -Path Variable:\x.ini'; Code = { Restore-KmsEnrollment -BackupPath (Join-Path (New-TestFolder) 'x.ini.20261125T071500000Z.bak') -Path 'Variable:\x.ini' -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue; $problems } }
+    ) {
+        $problems = @(& $Code)
+        @($problems.FullyQualifiedErrorId) | Should -Be @("KmsPathNotFileSystem,$(if ($Form -match 'Restore') { 'Restore' } else { 'Reset' })-KmsEnrollment")
+    }
+}

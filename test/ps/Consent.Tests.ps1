@@ -67,6 +67,20 @@ Describe 'Consent' {
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
+    # A script run with its input redirected (echo | pwsh -File fix.ps1, a wrapper that feeds it lines) would
+    # take each line as the answer, and an empty line is the prompt's default, Yes: no person was asked.
+    It '<Name>: a script whose input is redirected changes nothing without -Confirm:$false, even when the input holds empty lines' -ForEach $Forms -Tag 'LinuxOnly' {
+        $case = New-ConsentCase -Reset:$Reset
+        $state = Join-Path (New-TestFolder) 'case.clixml'
+        $case | Export-Clixml -LiteralPath $state
+        $file = Join-Path (New-TestFolder) 'fix.ps1'
+        Set-Content -LiteralPath $file -Value "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
+        $out = Join-Path (New-TestFolder) 'out.txt'
+        $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-File', $file) -StandardOutput $out -StandardInput ("`n" * 20)
+        Get-Content -LiteralPath $out -Raw | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
+    }
+
     It '<Name>: the caller''s -WhatIf holds, from a script that passes -Confirm:$false' -ForEach $Forms {
         $case = New-ConsentCase -Reset:$Reset
         $file = Join-Path (New-TestFolder) 'fix.ps1'

@@ -36,3 +36,33 @@ Describe 'What a prompt shows' {
         & (Get-Module KmsEnrollment) { ConvertTo-KmsPrintable -Text "a`e[31mb`nkmsdb: forged`u{202E}x" } | Should -BeExactly 'a\u001B[31mb\u000Akmsdb: forged\u202Ex'
     }
 }
+
+Describe 'What errors and -Verbose show' -Tag 'LinuxOnly' {
+    # File and folder names on Linux may hold any control character; Windows names cannot.
+    It 'names a record and the backup folder with their control characters escaped, so that a file name cannot recolour the terminal or forge a line' {
+        $db = New-KmsDb @{ "M`e[31mred`nkmsdb: forged.ini" = "[Client]`r`nAlias = x`r`nState = 2`r`n"; 'Mb.ini' = $Stuck -f 'jdoe' }
+        $backups = Join-Path (New-TestFolder) "bk`e[35mX`nkmsdb: forged"
+        $verbose = @(Reset-KmsEnrollment -Path $db -Mailbox * -BackupPath $backups -Confirm:$false -Verbose -ErrorVariable problems -ErrorAction SilentlyContinue 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        @($problems).Count | Should -Be 1
+        $lines = @($verbose.Message) + @($problems | ForEach-Object { $_.Exception.Message; $_.ErrorDetails.Message } | Where-Object { $_ })
+        @($verbose.Message -match 'backups go to').Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '[\u0000-\u001F\u007F]' }) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'An empty -Path is never read as no -Path' {
+    # $cfg.Database misspelt is $null: given as -Path, it names no folder, and "every database the log names" is not what was asked.
+    It 'Restore-KmsEnrollment -LogPath LOG -Path <Name> restores nothing, in no database the log names' -ForEach @(
+        @{ Name = '$null'; Value = $null }
+        @{ Name = "''"; Value = '' }
+    ) {
+        $one = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $two = New-KmsDb @{ 'Mb.ini' = $Stuck -f 'asmith' }
+        $log = Join-Path (New-TestFolder) 'audit.log'
+        $null = Get-KmsRecord -Path $one, $two | Reset-KmsEnrollment -LogPath $log -Confirm:$false -ErrorAction Stop
+        $before = @((Get-Bytes (Join-Path $one 'Ma.ini')), (Get-Bytes (Join-Path $two 'Mb.ini')))
+        { Restore-KmsEnrollment -LogPath $log -Path $Value -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Restore-KmsEnrollment'
+        @((Get-Bytes (Join-Path $one 'Ma.ini')), (Get-Bytes (Join-Path $two 'Mb.ini'))) | Should -Be $before
+    }
+}

@@ -96,7 +96,9 @@ function Invoke-TestProcess {
         [Parameter(Mandatory)] [object] $ArgumentList,
         [string] $StandardOutput = (Join-Path (New-TestFolder) 'out.txt'),
         [string] $StandardError = (Join-Path (New-TestFolder) 'err.txt'),
-        [int] $TimeoutSeconds = 180
+        [int] $TimeoutSeconds = 180,
+        # What the process reads on stdin before its end; nothing by default.
+        [string] $StandardInput = ''
     )
     $info = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
     if ($ArgumentList -is [string]) { $info.Arguments = $ArgumentList } else { foreach ($argument in $ArgumentList) { $info.ArgumentList.Add([string] $argument) } }
@@ -108,6 +110,7 @@ function Invoke-TestProcess {
     $info.StandardErrorEncoding = [System.Text.Encoding]::UTF8
     $process = [System.Diagnostics.Process]::Start($info)
     try {
+        if ($StandardInput) { $process.StandardInput.Write($StandardInput) }
         $process.StandardInput.Close()
         $out = $process.StandardOutput.ReadToEndAsync()
         $err = $process.StandardError.ReadToEndAsync()
