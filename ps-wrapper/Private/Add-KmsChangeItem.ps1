@@ -84,5 +84,16 @@ function Add-KmsChangeItem {
     }
     if (-not $batches.Contains($key)) { $batches[$key] = [System.Collections.Generic.List[object]]::new() }
     $batches[$key].Add($entry)
-    if ($batches[$key].Count -ge $Queue.Options.BatchSize) { Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key -Remote:([bool]$Origin) }
+    $limit = $Queue.Options.BatchSize
+    if (-not $Origin) {
+        # The batch kmsdb is changing: its results go out as they come, and its output never fills.
+        if ($null -ne $Queue.InFlight) { Receive-KmsdbRun -Run $Queue.InFlight -Until Poll }
+        # The first batches are small, so that kmsdb starts changing records early, and each is as large
+        # as can be read while kmsdb changes the one before.
+        if ($Queue.Ramp -lt $limit) { $limit = $Queue.Ramp }
+    }
+    if ($batches[$key].Count -ge $limit) {
+        if (-not $Origin) { $Queue.Ramp *= 2 }
+        Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key -Remote:([bool]$Origin)
+    }
 }

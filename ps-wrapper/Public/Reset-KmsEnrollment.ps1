@@ -228,16 +228,29 @@ function Reset-KmsEnrollment {
         if ($null -eq $current) { $current = $Path }
         $fields = @{}
         if ($Sha256) { $fields['sha256'] = $Sha256 }
-        Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_)
+        $done = $false
+        try {
+            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_)
+            $done = $true
+        } finally {
+            # A stopped pipeline: the batch kmsdb is changing finishes its changes, and nothing more is emitted.
+            if (-not $done) { Complete-KmsChangeRun -Queue $pending -Stopping }
+        }
     }
 
     end {
-        # kmsdb selects the records of each pattern list, and plans them, in one run per database.
-        foreach ($database in $patterns.Keys) {
-            $target = $database
-            if (-not $target) { $target = 'the database of the settings file' }
-            Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select @{ mailbox = $patterns[$database].ToArray() } -TargetObject $target
+        $done = $false
+        try {
+            # kmsdb selects the records of each pattern list, and plans them, in one run per database.
+            foreach ($database in $patterns.Keys) {
+                $target = $database
+                if (-not $target) { $target = 'the database of the settings file' }
+                Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select @{ mailbox = $patterns[$database].ToArray() } -TargetObject $target
+            }
+            Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
+            $done = $true
+        } finally {
+            if (-not $done) { Complete-KmsChangeRun -Queue $pending -Stopping }
         }
-        Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
     }
 }
