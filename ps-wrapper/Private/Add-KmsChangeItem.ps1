@@ -87,7 +87,11 @@ function Add-KmsChangeItem {
     $limit = $Queue.Options.BatchSize
     if (-not $Origin) {
         # The batch kmsdb is changing: its results go out as they come, and its output never fills.
-        if ($null -ne $Queue.InFlight) { Receive-KmsdbRun -Run $Queue.InFlight -Until Poll }
+        $run = $Queue.InFlight
+        if ($null -ne $run -and (($null -ne $run.Out -and $run.Out.IsCompleted) -or ($null -ne $run.Err -and $run.Err.IsCompleted))) {
+            # In a pipeline of its own, as every read of kmsdb is: an exception caught while reading then reaches no -ErrorVariable.
+            Receive-KmsdbRun -Run $run -Until Poll | ForEach-Object { $_ }
+        }
         # The first batches are small, so that kmsdb starts changing records early, and each is as large
         # as can be read while kmsdb changes the one before.
         if ($Queue.Ramp -lt $limit) { $limit = $Queue.Ramp }

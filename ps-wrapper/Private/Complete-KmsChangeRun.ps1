@@ -12,6 +12,7 @@ function Complete-KmsChangeRun {
     $run = $Queue.InFlight
     if ($null -eq $run) { return }
     $Queue.InFlight = $null
-    if (-not $Stopping) { Receive-KmsdbRun -Run $run -Until End }
+    # In a pipeline of its own, as every read of kmsdb is: an exception caught while reading then reaches no -ErrorVariable.
+    if (-not $Stopping) { Receive-KmsdbRun -Run $run -Until End | ForEach-Object { $_ } }
     Close-KmsdbRun -Run $run
 }

@@ -124,6 +124,8 @@ function Invoke-KmsChange {
     # kmsdb changes this batch's records while the caller reads the next one; the run before it is finished first.
     $answers = @{ Chosen = $chosen; Index = 0; Cmdlet = $Cmdlet; Command = $options.Command; ResultType = $options.ResultType }
     $holder = @{ Run = $null }
-    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -RecordTargets @($Entry | ForEach-Object { $_.Input }) -Consent $consent -Answers $answers -Previous $Queue.InFlight -Holder $holder
+    # In a pipeline of its own, as every read of kmsdb is: an exception caught while it runs (a prompt that
+    # cannot be shown, in Test-KmsConsent) then reaches no -ErrorVariable of the caller's.
+    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -RecordTargets @($Entry | ForEach-Object { $_.Input }) -Consent $consent -Answers $answers -Previous $Queue.InFlight -Holder $holder | ForEach-Object { $_ }
     $Queue.InFlight = $holder.Run
 }

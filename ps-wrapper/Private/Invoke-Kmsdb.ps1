@@ -87,6 +87,7 @@ function Invoke-Kmsdb {
         Answers       = $Answers
         Previous      = $Previous
         Planning      = [bool]$Consent
+        PlanEnded     = $false
         Plan          = New-Object System.Collections.Generic.List[object]
         Messages      = New-Object System.Collections.Generic.List[string]
         Reported      = $null
@@ -108,13 +109,28 @@ function Invoke-Kmsdb {
         $null = Invoke-KmsProbe -ArgumentList @($process, $bytes, (-not $run.Planning)) -ScriptBlock $script:KmsdbSend
         $run.Out = $process.StandardOutput.ReadLineAsync()
         $run.Err = $process.StandardError.ReadLineAsync()
-        if ($Holder -and $run.Planning) {
+        if ($run.Planning) {
             Receive-KmsdbRun -Run $run -Until Answered
-            if (-not $run.Ended) {
-                $Holder.Run = $run
-                $script:KmsdbRuns.Add($run)
-                $detached = $true
-                return
+            if ($run.PlanEnded) {
+                # Whatever an earlier run still has to say comes first, as if the runs followed each other.
+                if ($Previous) {
+                    Receive-KmsdbRun -Run $Previous -Until End
+                    Close-KmsdbRun -Run $Previous
+                    $run.Previous = $null
+                }
+                # Every prompt is asked here, while kmsdb waits; it has changed nothing yet. (Called here, in
+                # an advanced function, the exception Test-KmsConsent catches reaches no -ErrorVariable.)
+                $decision = & $Consent $run.Plan.ToArray()
+                $run.RecordTargets = @($decision.Targets)
+                $reply = $utf8.GetBytes(('{{"confirm":[{0}]}}' -f (@($decision.Confirm) -join ',')) + "`n")
+                $null = Invoke-KmsProbe -ArgumentList @($process, $reply, $true) -ScriptBlock $script:KmsdbSend
+                $run.Planning = $false
+                if ($Holder) {
+                    $Holder.Run = $run
+                    $script:KmsdbRuns.Add($run)
+                    $detached = $true
+                    return
+                }
             }
         }
         Receive-KmsdbRun -Run $run -Until End

@@ -3,8 +3,7 @@ function Read-KmsdbLines {
     .SYNOPSIS
     Takes the lines a kmsdb run has printed so far, on both streams, without waiting; at the end of both, its exit becomes errors.
     #>
-    # A plain function, called for every line a run prints. Its variable names differ from those of the
-    # -Consent script block it calls, which sees its caller's variables.
+    # A plain function, called for every line a run prints.
     param(
         [hashtable] $Run
     )
@@ -46,20 +45,8 @@ function Read-KmsdbLines {
         }
         $Run.Out = $Run.Process.StandardOutput.ReadLineAsync()
         if ($Run.Planning -and $line -eq '{"type":"plan-end"}') {
-            # Whatever an earlier run still has to say comes first, as if the runs followed each other.
-            $earlier = $Run.Previous
-            if ($null -ne $earlier) {
-                Receive-KmsdbRun -Run $earlier -Until End
-                Close-KmsdbRun -Run $earlier
-                $Run.Previous = $null
-            }
-            # Every prompt is asked here, while kmsdb waits; it has changed nothing yet.
-            $decision = & $Run.Consent $Run.Plan.ToArray()
-            $Run.RecordTargets = @($decision.Targets)
-            $reply = $Run.Utf8.GetBytes(('{{"confirm":[{0}]}}' -f (@($decision.Confirm) -join ',')) + "`n")
-            $null = Invoke-KmsProbe -ArgumentList @($Run.Process, $reply, $true) -ScriptBlock $script:KmsdbSend
-            $Run.Planning = $false
-            # The caller goes on while kmsdb changes the records: return, so that Until Answered can.
+            # Invoke-Kmsdb asks about the plan; until it answers, kmsdb prints nothing more.
+            $Run.PlanEnded = $true
             break
         } elseif ($line.Trim()) {
             # A whole line is one JSON object; only one that is not (cut off by a crash,

@@ -4,15 +4,13 @@ function Receive-KmsdbRun {
     Reads a kmsdb run started by Invoke-Kmsdb: its stdout's answers are emitted, its stderr's progress, warnings and exit report are handled, and at the end its exit becomes errors (Write-KmsdbExit).
 
     .DESCRIPTION
-    -Until End reads to the end of the run; Answered, until its plan is
-    answered (or it ends); Poll takes only what kmsdb has printed already,
-    without waiting. Both streams are read at once, so that neither can fill
-    up and stall kmsdb; a run's -Previous run is read alongside. At the plan's
-    end the previous run is finished first, then every prompt is asked, while
-    kmsdb waits with nothing changed.
+    -Until End reads to the end of the run; Answered, until its plan has
+    ended (or the run has), for Invoke-Kmsdb to ask about it; Poll takes only
+    what kmsdb has printed already, without waiting. Both streams are read at
+    once, so that neither can fill up and stall kmsdb; a run's -Previous run
+    is read alongside.
     #>
-    # A plain function: a pipeline polls its run once per record. Its variable names differ from those
-    # of the -Consent script block it calls, which sees its caller's variables.
+    # A plain function: a pipeline polls its run once per record.
     param(
         [hashtable] $Run,
 
@@ -20,7 +18,7 @@ function Receive-KmsdbRun {
         [string] $Until
     )
     while (-not $Run.Ended) {
-        if ($Until -eq 'Answered' -and -not $Run.Planning) { return }
+        if ($Until -eq 'Answered' -and ($Run.PlanEnded -or -not $Run.Planning)) { return }
         $other = $Run.Previous
         if ($null -ne $other -and $other.Ended) { $other = $null }
         $tasks = New-Object System.Collections.Generic.List[System.Threading.Tasks.Task]

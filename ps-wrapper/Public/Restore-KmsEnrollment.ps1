@@ -93,7 +93,9 @@ function Restore-KmsEnrollment {
     call fails with KmsDatabaseLocked. The default is 30; 0 fails at once.
 
     .PARAMETER BatchSize
-    How many records go to one kmsdb process. The default is 1000.
+    How many records go to one kmsdb process at most. The default is 1000.
+    The first batches are smaller (64 records, then twice as many each time),
+    so that kmsdb changes records while the next batch is read.
 
     .PARAMETER Credential
     The account for servers that results came from by -ComputerName, when their session is gone.
