@@ -5,6 +5,18 @@ Set-StrictMode -Version 3.0
 $script:ModuleRoot = $PSScriptRoot
 $script:KmsdbExecutable = $null
 $script:LocalNames = $null
+# kmsdb runs answered and still changing records while a pipeline goes on (Invoke-Kmsdb -Holder). A
+# pipeline stopped while another command ran leaves its run here, and the next change call finishes it.
+$script:KmsdbRuns = New-Object System.Collections.Generic.List[hashtable]
+# Writes to kmsdb's stdin, and closes it when asked; a kmsdb that has died ends the pipe, and its exit code and stderr say why.
+$script:KmsdbSend = {
+    param($Process, $Bytes, $Close)
+    try {
+        $Process.StandardInput.BaseStream.Write($Bytes, 0, $Bytes.Length)
+        $Process.StandardInput.BaseStream.Flush()
+        if ($Close) { $Process.StandardInput.Close() }
+    } catch { $null = $_ }
+}
 
 # The build (scripts/build.mjs) puts the files' functions here, in this one file, which imports
 # several times faster than dot-sourcing each; the source keeps one file per function.

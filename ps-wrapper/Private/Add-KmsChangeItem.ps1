@@ -95,5 +95,20 @@ function Add-KmsChangeItem {
     }
     if (-not $batches.Contains($key)) { $batches[$key] = [System.Collections.Generic.List[object]]::new() }
     $batches[$key].Add($entry)
-    if ($batches[$key].Count -ge $Queue.Options.BatchSize) { Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key -Remote:([bool]$Origin) }
+    $limit = $Queue.Options.BatchSize
+    if (-not $Origin) {
+        # The batch kmsdb is changing: its results go out as they come, and its output never fills.
+        $run = $Queue.InFlight
+        if ($null -ne $run -and (($null -ne $run.Out -and $run.Out.IsCompleted) -or ($null -ne $run.Err -and $run.Err.IsCompleted))) {
+            # In a pipeline of its own, as every read of kmsdb is: an exception caught while reading then reaches no -ErrorVariable.
+            Receive-KmsdbRun -Run $run -Until Poll | ForEach-Object { $_ }
+        }
+        # The first batches are small, so that kmsdb starts changing records early, and each is as large
+        # as can be read while kmsdb changes the one before.
+        if ($Queue.Ramp -lt $limit) { $limit = $Queue.Ramp }
+    }
+    if ($batches[$key].Count -ge $limit) {
+        if (-not $Origin) { $Queue.Ramp *= 2 }
+        Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key -Remote:([bool]$Origin)
+    }
 }

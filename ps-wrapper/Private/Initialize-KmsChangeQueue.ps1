@@ -31,6 +31,8 @@ function Initialize-KmsChangeQueue {
         [Parameter(Mandatory)]
         [int] $ThrottleLimit
     )
+    # A run that a stopped pipeline left: it finishes the changes it was answered, and nothing more.
+    foreach ($left in @($script:KmsdbRuns)) { Close-KmsdbRun -Run $left }
     $bound = $Cmdlet.MyInvocation.BoundParameters
     $options = @{
         Command          = $Command
@@ -64,5 +66,9 @@ function Initialize-KmsChangeQueue {
         Checked = @{}
         # Remote batches under way, one remoting job each.
         Jobs    = [System.Collections.Generic.List[object]]::new()
+        # The local batch kmsdb is changing while the next is read (Invoke-Kmsdb -Holder).
+        InFlight = $null
+        # How many records the next local batch holds at most, besides BatchSize: it doubles with each batch.
+        Ramp    = 64
     }
 }

@@ -50,6 +50,7 @@ function Invoke-KmsChange {
         }
     }
     if ($Queue.Checked[$server] -eq 'Running' -and -not $options.AllowServiceRunning) {
+        Complete-KmsChangeRun -Queue $Queue
         $name = $server
         if ($name -eq '.') { $name = [Environment]::MachineName }
         $message = 'The Exchange KMS service (MSExchangeKMS) is running on {0}, which holds the database {1}; nothing was changed. Stop the service first, as its documentation asks, or pass -AllowServiceRunning if you have decided to change the database while it runs.' -f $name, $Database
@@ -121,20 +122,11 @@ function Invoke-KmsChange {
         @{ Confirm = $confirm.ToArray(); Targets = $targets.ToArray() }
     }
 
-    # kmsdb answers the confirmed records in the plan's order, so result i belongs to confirmed record i.
-    $index = 0
-    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -RecordTargets @($Entry | ForEach-Object { $_.Input }) -Consent $consent | ForEach-Object {
-        $entry = $null
-        if ($index -lt $chosen.Count) { $entry = $chosen[$index] }
-        $index++
-        if ($_.status -eq 'skipped' -or $_.status -eq 'failed') {
-            $target = $_.path
-            if ($entry) { $target = $entry.Target }
-            Write-KmsRefusal -Cmdlet $Cmdlet -Result $_ -TargetObject $target
-        } else {
-            $data = @{}
-            if ($options.Command -eq 'restore' -and $_.PSObject.Properties['restoredFrom']) { $data['RestoredFrom'] = [string]$_.restoredFrom }
-            ConvertTo-KmsChangeResult -Result $_ -TypeName $options.ResultType -Mailbox $entry.Mailbox @data
-        }
-    }
+    # kmsdb changes this batch's records while the caller reads the next one; the run before it is finished first.
+    $answers = @{ Chosen = $chosen; Index = 0; Cmdlet = $Cmdlet; Command = $options.Command; ResultType = $options.ResultType }
+    $holder = @{ Run = $null }
+    # In a pipeline of its own, as every read of kmsdb is: an exception caught while it runs (a prompt that
+    # cannot be shown, in Test-KmsConsent) then reaches no -ErrorVariable of the caller's.
+    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -RecordTargets @($Entry | ForEach-Object { $_.Input }) -Consent $consent -Answers $answers -Previous $Queue.InFlight -Holder $holder | ForEach-Object { $_ }
+    $Queue.InFlight = $holder.Run
 }

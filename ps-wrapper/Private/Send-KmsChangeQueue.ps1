@@ -18,5 +18,6 @@ function Send-KmsChangeQueue {
     )
     foreach ($key in @($Queue.Remote.Keys)) { Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key -Remote }
     foreach ($key in @($Queue.Local.Keys)) { Send-KmsChangeBatch -Queue $Queue -Cmdlet $Cmdlet -Key $key }
+    Complete-KmsChangeRun -Queue $Queue
     Receive-KmsRemoteJob -Queue $Queue -Limit 0
 }

@@ -19,7 +19,11 @@ function Reset-KmsEnrollment {
     A record already in State 1 is reported Unchanged, so running twice is safe.
 
     Piped records are sent to kmsdb in batches (-BatchSize), one process per
-    batch and database folder; results stream out as they are made.
+    batch and database folder; results stream out as they are made. kmsdb
+    changes a batch while the next one is read and planned; its results and
+    errors all come before the next batch's prompts. A pipeline stopped by a
+    later command (Select-Object -First) lets the batch kmsdb was told to
+    change finish, and changes nothing more.
 
     Records read on other servers (Get-KmsRecord -ComputerName or -Session)
     go back to the server each came from, through the same session when it is
@@ -89,7 +93,9 @@ function Reset-KmsEnrollment {
     The audit log file. The default is kmsdb-audit.log in the backup folder.
 
     .PARAMETER BatchSize
-    How many records go to one kmsdb process. The default is 1000.
+    How many records go to one kmsdb process at most. The default is 1000.
+    The first batches are smaller (64 records, then twice as many each time),
+    so that kmsdb changes records while the next batch is read.
 
     .PARAMETER Credential
     The account for servers that records came from by -ComputerName, when their session is gone.
@@ -228,16 +234,29 @@ function Reset-KmsEnrollment {
         if ($null -eq $current) { $current = $Path }
         $fields = @{}
         if ($Sha256) { $fields['sha256'] = $Sha256 }
-        Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:(Test-KmsRealPath -InputObject $_ -Path $Path)
+        $done = $false
+        try {
+            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:(Test-KmsRealPath -InputObject $_ -Path $Path)
+            $done = $true
+        } finally {
+            # A stopped pipeline: the batch kmsdb is changing finishes its changes, and nothing more is emitted.
+            if (-not $done) { Complete-KmsChangeRun -Queue $pending -Stopping }
+        }
     }
 
     end {
-        # kmsdb selects the records of each pattern list, and plans them, in one run per database.
-        foreach ($database in $patterns.Keys) {
-            $target = $database
-            if (-not $target) { $target = 'the database of the settings file' }
-            Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select @{ mailbox = $patterns[$database].ToArray() } -TargetObject $target
+        $done = $false
+        try {
+            # kmsdb selects the records of each pattern list, and plans them, in one run per database.
+            foreach ($database in $patterns.Keys) {
+                $target = $database
+                if (-not $target) { $target = 'the database of the settings file' }
+                Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select @{ mailbox = $patterns[$database].ToArray() } -TargetObject $target
+            }
+            Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
+            $done = $true
+        } finally {
+            if (-not $done) { Complete-KmsChangeRun -Queue $pending -Stopping }
         }
-        Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
     }
 }

@@ -93,7 +93,9 @@ function Restore-KmsEnrollment {
     call fails with KmsDatabaseLocked. The default is 30; 0 fails at once.
 
     .PARAMETER BatchSize
-    How many records go to one kmsdb process. The default is 1000.
+    How many records go to one kmsdb process at most. The default is 1000.
+    The first batches are smaller (64 records, then twice as many each time),
+    so that kmsdb changes records while the next batch is read.
 
     .PARAMETER Credential
     The account for servers that results came from by -ComputerName, when their session is gone.
@@ -229,36 +231,49 @@ function Restore-KmsEnrollment {
 
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Log') { return }
-        if ($null -ne $_ -and $_ -isnot [string] -and $_.PSObject.Properties['event']) {
-            # kmsdb chooses which lines count (the latest reset of each record that did not fail, made on
-            # this computer); the module only routes them, by the database folder of each.
-            $entry = ConvertTo-KmsLogEntry -Entry $_
-            $fields = [ordered]@{}
-            foreach ($name in 'event', 'id', 'backupPath', 'sha256Before', 'sha256After', 'host') { if ($null -ne $entry.$name) { $fields[$name] = $entry.$name } }
-            if (-not $entry.path -or -not $entry.backupPath) {
-                Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
-                return
+        $done = $false
+        try {
+            if ($null -ne $_ -and $_ -isnot [string] -and $_.PSObject.Properties['event']) {
+                # kmsdb chooses which lines count (the latest reset of each record that did not fail, made on
+                # this computer); the module only routes them, by the database folder of each.
+                $entry = ConvertTo-KmsLogEntry -Entry $_
+                $fields = [ordered]@{}
+                foreach ($name in 'event', 'id', 'backupPath', 'sha256Before', 'sha256After', 'host') { if ($null -ne $entry.$name) { $fields[$name] = $entry.$name } }
+                if (-not $entry.path -or -not $entry.backupPath) {
+                    Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
+                } else {
+                    Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
+                }
+            } else {
+                Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
             }
-            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
-            return
+            $done = $true
+        } finally {
+            # A stopped pipeline: the batch kmsdb is changing finishes its changes, and nothing more is emitted.
+            if (-not $done) { Complete-KmsChangeRun -Queue $pending -Stopping }
         }
-        Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
     }
 
     end {
-        if ($PSCmdlet.ParameterSetName -eq 'Log') {
-            # kmsdb reads the log (bounded, validated), chooses what to undo and plans it; without -Path,
-            # every database the log names.
-            $database = ''
-            # An empty -Path ($cfg.Database misspelt) names no folder: read as no -Path, it would restore every database the log names.
-            if ($PSBoundParameters.ContainsKey('Path') -and -not $Path) {
-                Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the log names.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
+        $done = $false
+        try {
+            if ($PSCmdlet.ParameterSetName -eq 'Log') {
+                # kmsdb reads the log (bounded, validated), chooses what to undo and plans it; without -Path,
+                # every database the log names.
+                $database = ''
+                # An empty -Path ($cfg.Database misspelt) names no folder: read as no -Path, it would restore every database the log names.
+                if ($PSBoundParameters.ContainsKey('Path') -and -not $Path) {
+                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the log names.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
+                }
+                if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
+                $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }
+                if ($Id) { $select['id'] = [string[]]$Id }
+                Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select $select -TargetObject $LogPath
             }
-            if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
-            $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }
-            if ($Id) { $select['id'] = [string[]]$Id }
-            Invoke-KmsChange -Queue $pending -Cmdlet $PSCmdlet -Database $database -Select $select -TargetObject $LogPath
+            Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
+            $done = $true
+        } finally {
+            if (-not $done) { Complete-KmsChangeRun -Queue $pending -Stopping }
         }
-        Send-KmsChangeQueue -Queue $pending -Cmdlet $PSCmdlet
     }
 }

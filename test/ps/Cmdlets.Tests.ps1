@@ -232,6 +232,61 @@ Describe 'Reset-KmsEnrollment' {
         @($trace | Where-Object { $_ -eq 'get' }).Count | Should -Be 1
     }
 
+    It 'starts with small batches that double up to -BatchSize, so that kmsdb changes records while the rest are read' {
+        $files = @{}
+        foreach ($i in 1..200) { $files['M{0:d3}.ini' -f $i] = $Stuck -f "user$i" }
+        $db = New-KmsDb $files
+        Start-KmsdbTrace
+        $results = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false)
+        $results.Count | Should -Be 200
+        @($results.Status | Sort-Object -Unique) | Should -Be @('Reset')
+        # In the order read, each result once.
+        $results.Id | Should -Be @(1..200 | ForEach-Object { 'M{0:d3}' -f $_ })
+        Get-KmsdbConfirmed | Should -Be @(64, 128, 8)
+        # Run again, every record is Unchanged; -BatchSize caps the batches.
+        Start-KmsdbTrace
+        $again = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 100)
+        @($again.Status | Sort-Object -Unique) | Should -Be @('Unchanged')
+        Get-KmsdbConfirmed | Should -Be @(64, 100, 36)
+    }
+
+    It 'emits a batch''s results and errors before anything of the next batch, as if the batches ran one after another' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a'; 'Mb.ini' = $Stuck -f 'b'; 'Mc.ini' = "[Client]`r`nState = 2`r`n"; 'Md.ini' = $Stuck -f 'd'; 'Me.ini' = "[Client]`r`nState = 3`r`n" }
+        $seen = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 2 -ErrorAction Continue 2>&1 | ForEach-Object {
+                if ($_ -is [System.Management.Automation.ErrorRecord]) { '{0}:{1}' -f $_.TargetObject.Id, $_.FullyQualifiedErrorId.Split(',')[0] } else { '{0}:{1}' -f $_.Id, $_.Status }
+            })
+        $seen | Should -Be @('Ma:Reset', 'Mb:Reset', 'Mc:KmsRecordNotAffected', 'Md:Reset', 'Me:KmsRecordNotAffected')
+    }
+
+    It 'lets the batch kmsdb was told to change finish when a later command stops the pipeline, and changes nothing more' {
+        $files = @{}
+        foreach ($i in 1..400) { $files['M{0:d3}.ini' -f $i] = $Stuck -f "user$i" }
+        $db = New-KmsDb $files
+        $log = Join-Path (New-TestFolder) 'audit.log'
+        Start-KmsdbTrace
+        # A batch's results fill kmsdb's output once the first is taken, unless they are read.
+        $first = @(Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -LogPath $log | Select-Object -First 1)
+        $first.Count | Should -Be 1
+        $confirmed = (Get-KmsdbConfirmed | Measure-Object -Sum).Sum
+        $confirmed | Should -BeGreaterThan 0
+        $confirmed | Should -BeLessThan 400
+        @(Get-KmsRecord -Path $db | Where-Object State -EQ 1).Count | Should -Be $confirmed
+        @(Get-Content -LiteralPath $log).Count | Should -Be $confirmed
+        & (Get-Module KmsEnrollment) { $script:KmsdbRuns.Count } | Should -Be 0
+    }
+
+    It 'lets the changes finish that a pipeline stopped by an earlier command had confirmed, before the next call changes anything' {
+        $files = @{}
+        foreach ($i in 1..6) { $files["M$i.ini"] = $Stuck -f "user$i" }
+        $db = New-KmsDb $files
+        $records = @(Get-KmsRecord -Path $db)
+        # The input ends with an error while kmsdb changes the second batch: Reset-KmsEnrollment is not running then.
+        { & { $records[0..3]; throw 'the input failed' } | Reset-KmsEnrollment -Confirm:$false -BatchSize 2 } | Should -Throw 'the input failed'
+        $null = $records[4..5] | Reset-KmsEnrollment -Confirm:$false
+        & (Get-Module KmsEnrollment) { $script:KmsdbRuns.Count } | Should -Be 0
+        @(Get-KmsRecord -Path $db | Where-Object State -EQ 1).Count | Should -Be 6
+    }
+
     It 'reports a locked database as an error of the call, after -LockTimeout' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $owner = @{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress
