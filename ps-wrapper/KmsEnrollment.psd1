@@ -25,7 +25,7 @@
 - Records: LastWriteTime is in local time, beside a new LastWriteTimeUtc; a new Alias property gives the short name of the Mailbox; Warnings is one text ("code: message; ...") that Export-Csv writes as it is.
 - State, NumSCerts, PreviousState ([int]), Size ([long]) and the audit log''s time ([DateTime]) have the same types in Windows PowerShell 5.1 and PowerShell 7.
 - Reset and restore results carry a Time; the table views show ComputerName.
-- Tab completion of -Mailbox and of Restore-KmsEnrollment -Id, from the database that -Path or the settings file names.
+- Tab completion of -Mailbox and of Restore-KmsEnrollment -Id, from the database that -Path or the settings file names, also when the module is imported with -Prefix; the completers cost nothing at import.
 - A path that does not exist is an ItemNotFoundException that catch sees with the ErrorId KmsPathNotFound and the path as TargetObject.
 - The module is one .psm1, which imports faster.
 - examples/Invoke-KmsScheduledReset.ps1: the README''s scheduled task, which logs each run and exits non-zero when a record is refused.

@@ -28,12 +28,4 @@ foreach ($folder in @('Private', 'Public')) {
 }
 #endregion functions
 
-# Tab completes -Mailbox and -Id from the database that -Path or the settings file names.
-$completer = {
-    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-    Get-KmsArgumentCompletion -ParameterName $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
-}
-Register-ArgumentCompleter -CommandName 'Get-KmsRecord', 'Reset-KmsEnrollment' -ParameterName 'Mailbox' -ScriptBlock $completer
-Register-ArgumentCompleter -CommandName 'Restore-KmsEnrollment' -ParameterName 'Id' -ScriptBlock $completer
-
 Export-ModuleMember -Function @('Get-KmsRecord', 'Reset-KmsEnrollment', 'Restore-KmsEnrollment')

@@ -190,6 +190,16 @@ function Restore-KmsEnrollment {
 
         [Parameter(ParameterSetName = 'Log')]
         [ValidateNotNullOrEmpty()]
+        [ArgumentCompleter({
+            param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+            # An attribute's script block runs outside the module, whose functions it cannot see: it reaches the
+            # completer through the module of the command being completed (a -Prefix or module-qualified name too).
+            # Unlike Register-ArgumentCompleter at import, an attribute costs nothing until Tab.
+            $module = @(Get-Command -Name $commandName, $commandAst.GetCommandName() -CommandType Function -ErrorAction Ignore | ForEach-Object Module)
+            if ($module) {
+                & $module[0] { Get-KmsArgumentCompletion -ParameterName $args[0] -WordToComplete $args[1] -BoundParameters $args[2] } $parameterName $wordToComplete $fakeBoundParameters
+            }
+        })]
         [string[]] $Id,
 
         [ValidateNotNullOrEmpty()]

@@ -38,6 +38,16 @@ Describe 'Argument completers' {
         }
     }
 
+    It 'complete the commands of a module imported with -Prefix, module-qualified too' {
+        Import-Module $ModuleManifest -Force -Prefix Contoso
+        try {
+            Get-Completion "Get-ContosoKmsRecord -Path '$Db' -Mailbox j" | Should -Be @("'jane smith'", 'jdoe')
+            Get-Completion "KmsEnrollment\Restore-ContosoKmsEnrollment -Path '$Db' -Id M" | Should -Be @('Ma', 'Mb')
+        } finally {
+            Import-Module $ModuleManifest -Force
+        }
+    }
+
     It 'offer nothing, and say nothing, when the database cannot be read' {
         $missing = Join-Path (New-TestFolder) 'no-such-folder'
         $errors = $Error.Count
