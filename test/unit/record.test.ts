@@ -199,6 +199,15 @@ describe('mailbox patterns', () => {
     expect(match('DisplayName = Smith, J. [IT] {x} ^$| #1 & 50% ~/\\\n', 'Smith, J. [IT] {x} ^$| #1 & 50% ~/\\')).toBe(true);
   });
 
+  // A mailbox typed as 4 or 2 (a numeric alias, a typo) must not select every record in State 4, or with two certificates.
+  it("never takes the values kmsdb reads as a record's state (State, NumSCerts) for a mailbox", () => {
+    const stuck = '[Client]\nAlias = jdoe\nState = 4\nNumSCerts = 2\n';
+    expect(match(stuck, '4')).toBe(false);
+    expect(match(stuck, '2')).toBe(false);
+    expect(match(stuck, '?')).toBe(false);
+    expect(match(stuck, 'jdoe')).toBe(true);
+  });
+
   it('ORs several patterns', () => {
     expect(match('Alias = jdoe\n', 'nobody', 'jdoe')).toBe(true);
     expect(match('Alias = jdoe\n', 'nobody', 'other')).toBe(false);
