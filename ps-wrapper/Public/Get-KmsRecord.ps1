@@ -35,8 +35,11 @@ function Get-KmsRecord {
     output can be piped, even for folders whose names hold [ or ].
 
     .PARAMETER Mailbox
-    Finds a mailbox's record. A pattern matches a whole value in the record, or
-    the last cn= of a DN (/o=Org/ou=Site/cn=Recipients/cn=jdoe matches jdoe).
+    Finds a mailbox's record. A pattern matches the whole value of a key that
+    names the user (DistinguishedName, DN, MailboxDN, Mailbox, Alias,
+    MailNickname, DisplayName, CommonName, CN, Name, UserName), a DN under any
+    key, or the last cn= of a DN (/o=Org/ou=Site/cn=Recipients/cn=jdoe matches
+    jdoe). Other values, such as State, are never a mailbox.
     * and ? are wildcards, and case is ignored in any script. user3 does not
     match user30. Several patterns find any of them.
 

@@ -109,8 +109,9 @@ const COMMAND_HELP: Record<CommandName, { usage: string; options: string }> = {
           and prints it as JSON (as a table at a terminal).
   --path       The Security\\Mgrent\\Clients folder, or one record file.
                Repeat it to read several.
-  --mailbox    A mailbox to find: a whole value in the record, or the last
-               cn= of a DN. '*' and '?' are wildcards; case-insensitive.
+  --mailbox    A mailbox to find: the whole value of a key that names the
+               user (DN, Alias, DisplayName...), or the last cn= of a DN.
+               '*' and '?' are wildcards; case-insensitive.
                Repeat it to find several.
   --affected   Only records stuck by Q198709: State = 4 and no NumSCerts.
   --format     json: one document; ndjson: one record per line. Without

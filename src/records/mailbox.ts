@@ -1,5 +1,5 @@
 import type { Profile } from '../profile/parse.js';
-import { dnLeaf } from './record.js';
+import { dnLeaf, isIdentityKey } from './record.js';
 
 /** A compiled mailbox pattern. */
 export interface MailboxPattern {
@@ -124,18 +124,23 @@ export function compileMailboxPattern(pattern: string): MailboxPattern {
   return { testFolded, rejects, test: (text) => !rejects(text) && testFolded(foldText(text)) };
 }
 
-/** True when any pattern matches a whole value of the profile, or the leaf cn= of a DN-shaped value. */
+/**
+ * True when any pattern matches a whole value that names the user (a key of
+ * IDENTITY_KEYS, or a DN-shaped value under any key), or the leaf cn= of a DN.
+ * Other values (State, NumSCerts, Version, dates) are never a mailbox: '4'
+ * must not select every record in State 4.
+ */
 export function matchesMailbox(profile: Profile, patterns: readonly MailboxPattern[]): boolean {
   for (const e of profile.entries) {
     const value = e.value;
     if (!value) continue;
+    const leaf = dnLeaf(value);
+    if (leaf === null && !isIdentityKey(e.key)) continue;
     // Most values fail on their first or last characters: fold a value only when a pattern needs it.
     let folded: FoldedText | null = null;
-    let leaf: string | null | undefined;
     let foldedLeaf: FoldedText | null = null;
     for (const p of patterns) {
       if (!p.rejects(value) && p.testFolded((folded ??= foldText(value)))) return true;
-      if (leaf === undefined) leaf = dnLeaf(value);
       if (leaf !== null && !p.rejects(leaf) && p.testFolded((foldedLeaf ??= foldText(leaf)))) return true;
     }
   }

@@ -78,7 +78,10 @@ export interface Diagnosis {
   caseBeyondAscii: boolean;
 }
 
-/** Keys that name the user, best first; a DN-shaped value anywhere beats them all. */
+/**
+ * Keys that name the user, best first; a DN-shaped value anywhere beats them all.
+ * A mailbox pattern is matched against these keys' values and DN-shaped values only.
+ */
 const IDENTITY_KEYS = [
   'distinguishedname',
   'dn',
@@ -92,6 +95,12 @@ const IDENTITY_KEYS = [
   'name',
   'username',
 ];
+
+/** Whether a key (in any letter case) names the user. */
+export function isIdentityKey(key: string): boolean {
+  return IDENTITY_KEY_SET.has(key.toLowerCase());
+}
+const IDENTITY_KEY_SET: ReadonlySet<string> = new Set(IDENTITY_KEYS);
 
 export function stateName(state: number | null): KmsRecord['stateName'] {
   return state === STATE_UNDEFINED ? 'Undefined' : state === STATE_RECOVERY ? 'Recovery' : null;

@@ -208,6 +208,35 @@ describe('mailbox patterns', () => {
     expect(match(stuck, 'jdoe')).toBe(true);
   });
 
+  it('matches the values of the keys that name the user, and of no other key (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const named = [
+      'DistinguishedName',
+      'DN',
+      'MailboxDN',
+      'Mailbox',
+      'Alias',
+      'MailNickname',
+      'DisplayName',
+      'CommonName',
+      'CN',
+      'Name',
+      'UserName',
+    ];
+    const plain = fc.stringMatching(/^[A-Za-z0-9 ._-]{1,12}$/).filter((v) => v.trim() === v && v !== '');
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,11}$/), plain, fc.boolean(), (key, value, upper) => {
+        const isNamed = named.some((k) => k.toLowerCase() === key.toLowerCase());
+        const text = `[Client]\n${upper ? key.toUpperCase() : key} = ${value}\n`;
+        expect(match(text, value)).toBe(isNamed);
+        // A DN under any key names its user.
+        expect(match(`[Client]\n${key} = /o=O/cn=Recipients/cn=${value}\n`, value)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    for (const key of named) expect(match(`${key} = jdoe\n`, 'jdoe'), key).toBe(true);
+  });
+
   it('ORs several patterns', () => {
     expect(match('Alias = jdoe\n', 'nobody', 'jdoe')).toBe(true);
     expect(match('Alias = jdoe\n', 'nobody', 'other')).toBe(false);
