@@ -12,7 +12,7 @@
 //   and posts it. Every worker message, error and exit wakes the main thread,
 //   and all three run on its own event loop, so no wake is lost.
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ChunkReader, CONTROL, type ChunkMessage, type ScanJob } from './chunk-reader.js';
 import type { RecordQuery } from './read-records.js';
 import type { SharedNames } from './shared-names.js';
@@ -36,6 +36,10 @@ function startWorker(): Worker {
   // node:sea exists only in the executables' Node 22, so it is asked for when a worker starts, not imported.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sea = require('node:sea') as { isSea(): boolean; getAsset(key: string, encoding: string): string };
+  // Loaded here, not at the top: a get of a small folder loads this file (the pool may start during its
+  // listing) but starts no worker, and pays nothing for worker_threads (test/e2e/startup.test.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   if (sea.isSea())
     return new Worker(sea.getAsset('scan-worker.cjs', 'utf8'), { eval: true, resourceLimits: WORKER_LIMITS, ...WORKER_STDIO });
   return new Worker(join(__dirname, 'kmsdb-scan-worker.cjs'), { resourceLimits: WORKER_LIMITS, ...WORKER_STDIO });

@@ -11,10 +11,11 @@ import { backupDirOf, logOf, snapshot, STUCK } from '../helpers/change.js';
 import { expectValid } from '../helpers/contract.js';
 import { KMSDB, makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
 
-const ENROLLED = '[Client]\r\nState = 4\r\nNumSCerts = 1\r\n';
-const TWICE = '[Client]\r\nState = 4\r\nState = 4\r\n';
-const TWO_SECTIONS = '[Client]\r\nState = 4\r\n[A]\r\nNumSCerts = 1\r\n[B]\r\nNumSCerts = 2\r\n';
-const DONE = '[Client]\r\nState = 1\r\n';
+// Each names its user, so that --mailbox '*' selects it.
+const ENROLLED = '[Client]\r\nAlias = enrolled\r\nState = 4\r\nNumSCerts = 1\r\n';
+const TWICE = '[Client]\r\nAlias = twice\r\nState = 4\r\nState = 4\r\n';
+const TWO_SECTIONS = '[Client]\r\nAlias = split\r\nState = 4\r\n[A]\r\nNumSCerts = 1\r\n[B]\r\nNumSCerts = 2\r\n';
+const DONE = '[Client]\r\nAlias = done\r\nState = 1\r\n';
 
 interface Conversation {
   code: number | null;
