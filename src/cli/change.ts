@@ -341,7 +341,7 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
   if (reply) {
     if (options.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
     const requests = groups.map((g) => g.select());
-    await out.begin();
+    out.begin();
     const total = requests.reduce((n, list) => n + list.length, upFront.length);
     const progress = options.progress ? new ProgressReporter(io.stderr, total, `Planning: ${activity}`) : null;
     const plan: { group: number; request: T | ChangeResult; planned: ChangeResult }[] = [];
@@ -378,7 +378,7 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
   }
 
   if (!reply) {
-    if (upFront.length > 0 || groups.length === 0) await out.begin();
+    if (upFront.length > 0 || groups.length === 0) out.begin();
     for (const r of upFront) await out.item(r);
     refusals += upFront.length;
   }
@@ -389,7 +389,7 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
       let requests = chosen[g];
       if (!requests) {
         requests = group.select();
-        if (g === 0 && upFront.length === 0) await out.begin();
+        if (g === 0 && upFront.length === 0) out.begin();
       }
       const progress = options.progress ? new ProgressReporter(io.stderr, requests.length, activity) : null;
       progress?.update(0);

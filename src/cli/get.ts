@@ -51,7 +51,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   const out = table ? new RecordTable(sink, scan.total, query.mailbox.length > 0) : new ItemWriter(sink, format, 'records');
   const progress = args.progress ? new ProgressReporter(io.stderr, scan.total, 'Reading KMS records') : null;
   progress?.update(0);
-  await out.begin();
+  out.begin();
   // Every path is listed by now, so a bad one failed the command before any output.
   for await (const item of scan.records(progress ? (done) => progress.update(done) : undefined)) {
     if (isEncoded(item)) {

@@ -56,6 +56,15 @@ export class TextSink {
     await this.send(bytes);
   }
 
+  /**
+   * Gathers text for the next flush without flushing: a document's opening, which no reader
+   * waits for. Written at once, it would fail on a full disk before a reset had changed its
+   * record, or after, depending only on how long the records took to find.
+   */
+  hold(text: string): void {
+    if (!this.closed) this.pending.append(text);
+  }
+
   async flush(): Promise<void> {
     this.lastFlush = Date.now();
     const chunk = this.pending.take();
@@ -108,8 +117,8 @@ export class ItemWriter {
     private readonly listName: string,
   ) {}
 
-  async begin(): Promise<void> {
-    if (this.format === 'json') await this.sink.write(`{"schemaVersion":1,"${this.listName}":[`);
+  begin(): void {
+    if (this.format === 'json') this.sink.hold(`{"schemaVersion":1,"${this.listName}":[`);
   }
 
   async item(value: unknown): Promise<void> {

@@ -35,9 +35,16 @@ describe('output that cannot be written reaches the one exit', () => {
     expect(r.code).toBe(74);
   });
 
-  it('reset: the record is reset and logged, then exit 74 says its result was lost', async () => {
-    const dir = makeDb({ 'Ma.ini': STUCK });
-    const r = await runIntoFullDisk(['reset', '--path', dir, '--id', 'Ma']);
+  // However long the records take to find: 2,000 others make the selection outlast the output's flush interval.
+  it.each([
+    ['one record', {}],
+    [
+      'one record among 2,000',
+      Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`Mo${i}.ini`, `[Client]\r\nAlias = other${i}\r\nState = 1\r\n`])),
+    ],
+  ])('reset of %s: the record is reset and logged, then exit 74 says its result was lost', async (_, others) => {
+    const dir = makeDb({ 'Ma.ini': STUCK, ...others });
+    const r = await runIntoFullDisk(['reset', '--path', dir, '--mailbox', 'jdoe']);
     expect(r.stderr).toMatch(ONE_LINE);
     expect(r.code).toBe(74);
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK.replace('State = 4', 'State = 1'));
