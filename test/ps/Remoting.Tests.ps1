@@ -67,6 +67,19 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         Test-Path -LiteralPath (Join-Path $B.Home 'Mgrent/Clients.kmsdb-backup') | Should -BeFalse
     }
 
+    It 'announces with -WhatIf only the records a real run changes on the server, as it does for this computer''s' {
+        $server = Start-TestServer -Name 'serverW' -Files $TextA
+        $out = Join-Path (New-TestFolder) 'out.txt'
+        $session = "New-PSSession -HostName 127.0.0.1 -Port $($server.Port) -UserName root -KeyFilePath '$(Join-Path $SshWork 'clientkey')' -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop"
+        # Every record goes in, the unchanged and the refused too: only the server's plan can tell which would change.
+        $script = "Import-Module '$ModuleManifest'; `$s = $session; Get-KmsRecord -Session `$s | Reset-KmsEnrollment -WhatIf -ErrorAction SilentlyContinue; Remove-PSSession `$s"
+        $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -StandardOutput $out
+        $announced = @(Get-Content -LiteralPath $out | Select-String -Pattern 'What if: .*\((.*)\)"\.' | ForEach-Object { Split-Path -Leaf $_.Matches[0].Groups[1].Value } | Sort-Object)
+        $changed = @(Get-KmsRecord -Session (New-TestSession $server) | Reset-KmsEnrollment -Confirm:$false -ErrorAction SilentlyContinue | Where-Object Status -EQ 'Reset' | ForEach-Object { Split-Path -Leaf $_.Path } | Sort-Object)
+        $changed | Should -Be @('Ma.ini', 'Mb.ini')
+        $announced | Should -Be $changed
+    }
+
     It 'names a server whose module is missing' {
         $out = Get-KmsRecord -Session $SessionC -Affected -ErrorVariable problems -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
