@@ -35,7 +35,9 @@ function Receive-KmsRemoteJob {
             if ($job.PSObject.Properties['KmsPlan']) {
                 # The server's errors (refused records, a missing module) come out here, as a real run's would.
                 $plan = @(Receive-Job -Job $job -Wait -AutoRemoveJob)
-                Confirm-KmsRemotePlan -Queue $Queue -Cmdlet $Cmdlet -Job $job -Plan $plan
+                # In a pipeline of its own, as every prompt of the module is: the exception that a prompt which
+                # cannot be shown throws, caught in Test-KmsConsent, then reaches no -ErrorVariable of the caller's.
+                Confirm-KmsRemotePlan -Queue $Queue -Cmdlet $Cmdlet -Job $job -Plan $plan | ForEach-Object { $_ }
             } else {
                 Receive-Job -Job $job -Wait -AutoRemoveJob
             }

@@ -118,6 +118,39 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         foreach ($name in 'Mc.ini', 'Md.ini', 'Me.ini') { Get-Bytes (Join-Path $server.Database $name) | Should -Be (ConvertTo-AnsiBase64 $text[$name]) }
     }
 
+    It 'takes a prompt for a record of another server that cannot be shown as a no, and names only what the server would change' {
+        $server = Start-TestServer -Name 'serverN' -Files $TextA
+        $records = @(Get-KmsRecord -Session (New-TestSession $server))
+        # This test process cannot prompt (-NonInteractive, or its input is redirected).
+        $results = @($records | Reset-KmsEnrollment -Confirm -ErrorVariable problems -ErrorAction SilentlyContinue)
+        # Carol's record is in State 1: nothing to ask, and reported as a real run reports it.
+        @($results | ForEach-Object { '{0} {1}' -f $_.Status, (Split-Path -Leaf $_.Path) }) | Should -Be @('Unchanged Mc.ini')
+        @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] } | Sort-Object) | Should -Be @('KmsConfirmationNotPossible', 'KmsConfirmationNotPossible', 'KmsRecordHasCertificates')
+        @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'KmsConfirmationNotPossible*' } | ForEach-Object { if ($_.Exception.Message -match '\(([^()]*)\): the change needs a confirmation') { Split-Path -Leaf $Matches[1] } } | Sort-Object) | Should -Be @('Ma.ini', 'Mb.ini')
+        foreach ($name in $TextA.Keys) { Get-Bytes (Join-Path $server.Database $name) | Should -Be (ConvertTo-AnsiBase64 $TextA[$name]) }
+    }
+
+    It 'changes nothing on a server whose module cannot plan for another computer, and names it' {
+        # An older module: the same cmdlets, without the plan for another computer.
+        $old = Join-Path (New-TestFolder) 'modules'
+        New-Item -ItemType Directory -Path $old | Out-Null
+        Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $old -Recurse
+        $psm1 = Join-Path $old 'KmsEnrollment/KmsEnrollment.psm1'
+        $text = [System.IO.File]::ReadAllText($psm1)
+        $text.Contains('function Get-KmsChangePlan {') | Should -BeTrue
+        [System.IO.File]::WriteAllText($psm1, $text.Replace('function Get-KmsChangePlan {', 'function Get-KmsChangePlanGone {'))
+        $server = Start-TestServer -Name 'serverO' -Files $TextA -ModuleFolder $old
+        $records = @(Get-KmsRecord -Session (New-TestSession $server) -Affected)
+        $records.Count | Should -Be 2
+        $before = @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson')).Count
+        $results = @($records | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $results | Should -BeNullOrEmpty
+        @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) | Should -Be @('KmsModuleOutdated')
+        $problems[0].Exception.Message | Should -Match ('module on ' + [regex]::Escape([Environment]::MachineName))
+        @(Get-Content -LiteralPath (Join-Path $server.Home 'trace.ndjson') | Select-Object -Skip $before) | Should -BeNullOrEmpty
+        foreach ($name in $TextA.Keys) { Get-Bytes (Join-Path $server.Database $name) | Should -Be (ConvertTo-AnsiBase64 $TextA[$name]) }
+    }
+
     It 'names a server whose module is missing' {
         $out = Get-KmsRecord -Session $SessionC -Affected -ErrorVariable problems -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
