@@ -8,6 +8,8 @@ $script:LocalNames = $null
 # kmsdb runs answered and still changing records while a pipeline goes on (Invoke-Kmsdb -Holder). A
 # pipeline stopped while another command ran leaves its run here, and the next change call finishes it.
 $script:KmsdbRuns = New-Object System.Collections.Generic.List[hashtable]
+# Set only while Get-KmsChangePlan runs the cmdlet for another computer: kmsdb plans, and nothing is asked or changed.
+$script:KmsPlanOnly = $false
 # Writes to kmsdb's stdin, and closes it when asked; a kmsdb that has died ends the pipe, and its exit code and stderr say why.
 $script:KmsdbSend = {
     param($Process, $Bytes, $Close)

@@ -4,10 +4,12 @@ function Add-KmsChangeItem {
     Queues one record; a full batch is sent at once.
 
     .DESCRIPTION
-    A record of this computer is asked about once kmsdb has planned its batch
-    (Invoke-KmsChange), so that the prompt, and -WhatIf, name exactly what
-    would change. A record of another server is asked about here, naming the
-    server, and goes to it with -Confirm:$false once confirmed.
+    A record is asked about once kmsdb has planned its batch, so that the
+    prompt, and -WhatIf, name exactly what would change: a record of this
+    computer by Invoke-KmsChange; a record of another server once that
+    server's kmsdb has planned it (Send-KmsChangeBatch, Confirm-KmsRemotePlan),
+    naming the server, and it goes back to that server with -Confirm:$false
+    once confirmed.
     #>
     # A plain function, not an advanced one: it runs for every record, and binding an advanced function
     # costs about twice as much.
@@ -47,11 +49,7 @@ function Add-KmsChangeItem {
         # -Path and -Database are real file-system paths (Test-KmsRealPath): taken as they are, not resolved where the caller stands.
         [switch] $RealPath
     )
-    $server = ''
-    if ($Origin) {
-        $file = $Path
-        $server = '{0}: ' -f $Origin.Name
-    } elseif ($Path) {
+    if ($Path -and -not $Origin) {
         if ($RealPath) {
             $file = $Path
         } elseif ($Path.StartsWith('/') -and [System.IO.Path]::DirectorySeparatorChar -eq '/') {
@@ -68,16 +66,14 @@ function Add-KmsChangeItem {
         }
     }
     if ($Origin) {
-        $target = ConvertTo-KmsPrintable -Text ($server + $file)
-        if ($Mailbox) { $target = ConvertTo-KmsPrintable -Text ('{0}{1} ({2})' -f $server, $Mailbox, $file) }
-        if (-not (Test-KmsConsent -Cmdlet $Cmdlet -Target $target -Action $Action -TargetObject $InputObject)) { return }
         $key = $Origin.Key
         $batches = $Queue.Remote
         $Queue.Origins[$key] = $Origin
+        # What the server's cmdlet binds (Item), and what the prompt and the errors here name.
         $properties = [ordered]@{}
         if ($Path) { $properties['Path'] = $Path }
         foreach ($name in $Fields.Keys) { $properties[$name] = $Fields[$name] }
-        $entry = [PSCustomObject]$properties
+        $entry = [PSCustomObject]@{ Item = [PSCustomObject]$properties; Input = $InputObject; Mailbox = $Mailbox; Action = $Action }
     } else {
         $batches = $Queue.Local
         $request = [ordered]@{}
@@ -105,7 +101,8 @@ function Add-KmsChangeItem {
         }
         # The first batches are small, so that kmsdb starts changing records early, and each is as large
         # as can be read while kmsdb changes the one before.
-        if ($Queue.Ramp -lt $limit) { $limit = $Queue.Ramp }
+        # A plan for another computer changes nothing, and takes one kmsdb run per batch.
+        if ($Queue.Ramp -lt $limit -and -not $Queue.Options.PlanOnly) { $limit = $Queue.Ramp }
     }
     if ($batches[$key].Count -ge $limit) {
         if (-not $Origin) { $Queue.Ramp *= 2 }

@@ -43,6 +43,8 @@ function Initialize-KmsChangeQueue {
         RemoteParameters = $RemoteParameters
         BatchSize        = $BatchSize
         ThrottleLimit    = $ThrottleLimit
+        # Another computer asks what would change here (Get-KmsChangePlan): kmsdb only plans, and the plan is the output.
+        PlanOnly         = [bool]$script:KmsPlanOnly
     }
     if ($bound.ContainsKey('LockTimeout')) { $Request['wait'] = $bound['LockTimeout']; $RemoteParameters['LockTimeout'] = $bound['LockTimeout'] }
     if ($bound['LogPath']) {

@@ -62,7 +62,10 @@ function Invoke-KmsChange {
         return
     }
 
+    $planOnly = [bool]$options.PlanOnly
     $request = [ordered]@{ command = $options.Command; format = 'ndjson'; progress = $true }
+    # Asked by another computer what would change here: kmsdb itself then changes nothing, whatever it is answered.
+    if ($planOnly) { $request['whatIf'] = $true }
     if ($Database) { $request['path'] = $Database }
     if ($Select) { foreach ($key in $Select.Keys) { $request[$key] = $Select[$key] } } else { $request['records'] = @($Entry | ForEach-Object { $_.Request }) }
     foreach ($key in $options.Request.Keys) { $request[$key] = $options.Request[$key] }
@@ -82,6 +85,7 @@ function Invoke-KmsChange {
     }
     $whatIf = [bool]$WhatIfPreference
     $chosen = New-Object System.Collections.Generic.List[object]
+    $planned = New-Object System.Collections.Generic.List[object]
     $consent = {
         param([object[]] $Plan)
         $confirm = New-Object System.Collections.Generic.List[int]
@@ -100,6 +104,15 @@ function Invoke-KmsChange {
             if ([string]$item.code -eq 'not-logged' -and $Select -and $Select.Contains('id')) { $target = [string]$item.id }
             if ([string]$item.code -eq 'not-found' -and $Select -and $Select.Contains('mailbox')) { $target = [string]$item.mailbox }
             if (-not $mailbox -and $entry) { $mailbox = [string]$entry.Mailbox }
+            if ($planOnly) {
+                # The computer that asks makes the prompts, and sends back only what its user confirmed.
+                if ([string]$item.status -in @('whatif', 'unchanged')) {
+                    $planned.Add((ConvertTo-KmsPlannedChange -Plan $item -Mailbox $mailbox -InputObject $(if ($entry) { $entry.Input })))
+                } else {
+                    Write-KmsRefusal -Cmdlet $Cmdlet -Result $item -TargetObject $target
+                }
+                continue
+            }
             $pick = $false
             switch ([string]$item.status) {
                 'whatif' {
@@ -127,6 +140,10 @@ function Invoke-KmsChange {
     $holder = @{ Run = $null }
     # In a pipeline of its own, as every read of kmsdb is: an exception caught while it runs (a prompt that
     # cannot be shown, in Test-KmsConsent) then reaches no -ErrorVariable of the caller's.
-    Invoke-Kmsdb -Request $request -Cmdlet $Cmdlet -TargetObject $TargetObject -RecordTargets @($Entry | ForEach-Object { $_.Input }) -Consent $consent -Answers $answers -Previous $Queue.InFlight -Holder $holder | ForEach-Object { $_ }
+    $run = @{ Request = $request; Cmdlet = $Cmdlet; TargetObject = $TargetObject; RecordTargets = @($Entry | ForEach-Object { $_.Input }); Consent = $consent; Answers = $answers; Previous = $Queue.InFlight }
+    # A plan for another computer is read to its end here: it is the output.
+    if (-not $planOnly) { $run['Holder'] = $holder }
+    Invoke-Kmsdb @run | ForEach-Object { $_ }
     $Queue.InFlight = $holder.Run
+    foreach ($change in $planned) { $change }
 }

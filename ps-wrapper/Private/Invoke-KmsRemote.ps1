@@ -9,6 +9,11 @@ function Invoke-KmsRemote {
     given parameters. Objects, errors, warnings and progress come back as
     Invoke-Command brings them. With -ComputerName, -ConfigurationName picks the
     endpoint (by default WinRM's, which is Windows PowerShell 5.1 even from pwsh).
+
+    With -PlanOnly, the server's module only plans the change (Get-KmsChangePlan,
+    in the module's scope): it returns what its kmsdb would change, and
+    changes nothing. A server whose module cannot plan for another computer
+    (an older version) changes nothing either, and says so.
     #>
     [CmdletBinding()]
     param(
@@ -32,22 +37,32 @@ function Invoke-KmsRemote {
         [int] $ThrottleLimit = 32,
 
         # Returns the remoting job at once instead of waiting for its results.
-        [switch] $AsJob
+        [switch] $AsJob,
+
+        # Only asks the server what the reset or restore would change there (KmsEnrollment.PlannedChange objects).
+        [switch] $PlanOnly
     )
 
     $remote = {
-        param([string] $Command, [hashtable] $Parameters, [object[]] $InputObject)
+        param([string] $Command, [hashtable] $Parameters, [object[]] $InputObject, [bool] $PlanOnly)
         if (-not (Get-Module -ListAvailable -Name KmsEnrollment)) {
             $server = [Environment]::MachineName
             $exception = New-Object System.InvalidOperationException ("The KmsEnrollment module is not installed on $server for PowerShell $($PSVersionTable.PSVersion). Install it there in `$env:ProgramFiles\WindowsPowerShell\Modules, which both editions see (see about_KmsEnrollment), then try again.")
             throw (New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsModuleNotInstalled', 'NotInstalled', $server))
         }
-        Import-Module -Name KmsEnrollment -ErrorAction Stop
-        if ($null -ne $InputObject) { $InputObject | & $Command @Parameters }
+        $module = Import-Module -Name KmsEnrollment -ErrorAction Stop -PassThru | Select-Object -First 1
+        if ($PlanOnly) {
+            if (-not (& $module { Get-Command -Name Get-KmsChangePlan -CommandType Function -ErrorAction Ignore })) {
+                $server = [Environment]::MachineName
+                $exception = New-Object System.InvalidOperationException ("The KmsEnrollment module on $server (version $($module.Version)) cannot tell another computer what a change would do there, so nothing was asked or changed there. Install the version this computer runs there (see about_KmsEnrollment), then try again.")
+                throw (New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsModuleOutdated', 'NotImplemented', $server))
+            }
+            & $module { param($c, $p, $i) Get-KmsChangePlan -Command $c -Parameters $p -InputObject $i } $Command $Parameters $InputObject
+        } elseif ($null -ne $InputObject) { $InputObject | & $Command @Parameters }
         else { & $Command @Parameters }
     }
 
-    $invoke = @{ ScriptBlock = $remote; ArgumentList = @($Command, $Parameters, $InputObject); ThrottleLimit = $ThrottleLimit }
+    $invoke = @{ ScriptBlock = $remote; ArgumentList = @($Command, $Parameters, $InputObject, [bool]$PlanOnly); ThrottleLimit = $ThrottleLimit }
     if ($Session) {
         $invoke['Session'] = $Session
     } else {

@@ -27,8 +27,12 @@ function Reset-KmsEnrollment {
 
     Records read on other servers (Get-KmsRecord -ComputerName or -Session)
     go back to the server each came from, through the same session when it is
-    still open, batched per server; there Reset-KmsEnrollment runs with
-    -Confirm:$false after this computer has asked. Records of this computer are
+    still open, batched per server. Each batch is planned there first (kmsdb's
+    what-if plan, which changes nothing); this computer then asks, naming the
+    server, about exactly what that plan would change, and there
+    Reset-KmsEnrollment runs with -Confirm:$false on the confirmed records
+    only, each pinned to the hash it was planned on. -WhatIf makes only the
+    plans. Records of this computer are
     reset here, even when they carry PSComputerName (from Receive-Job or
     Import-Clixml). On Windows a database is not changed while the Exchange KMS
     service (MSExchangeKMS) runs on the server that holds it (this computer, or

@@ -42,8 +42,11 @@ function Restore-KmsEnrollment {
 
     Results read on other servers go back to the server each came from, through
     the same session when it is still open, batched per server and run at
-    once; there Restore-KmsEnrollment runs with -Confirm:$false after this
-    computer has asked. -WhatIf changes nothing anywhere.
+    once. Each batch is planned there first (kmsdb's what-if plan, which
+    changes nothing); this computer then asks, naming the server, about
+    exactly what that plan would change, and there Restore-KmsEnrollment runs
+    with -Confirm:$false on the confirmed records only. -WhatIf makes only the
+    plans, and changes nothing anywhere.
 
     .PARAMETER BackupPath
     The backup to restore from (bound from the BackupPath property of

@@ -28,7 +28,9 @@ function Get-FreePort {
 
 # One "server": a folder with its database, settings, subsystem wrapper and sshd.
 function Start-TestServer {
-    param([string] $Name, [hashtable] $Files, [bool] $WithModule = $true)
+    param([string] $Name, [hashtable] $Files, [bool] $WithModule = $true,
+        # A folder of modules of the server's own, instead of the copy the servers share.
+        [string] $ModuleFolder)
     $root = Join-Path $SshWork $Name
     $db = Join-Path (Join-Path $root 'Mgrent') 'Clients'
     New-Item -ItemType Directory -Path $db | Out-Null
@@ -36,6 +38,7 @@ function Start-TestServer {
     Set-Content -LiteralPath (Join-Path $root 'kmsdb.ini') -Value "[defaults]`ndatabase = $db"
     $modulePath = $SshModules
     if (-not $WithModule) { $modulePath = Join-Path $root 'no-modules' }
+    if ($ModuleFolder) { $modulePath = $ModuleFolder }
     $wrapper = Join-Path $root 'subsystem.sh'
     Set-Content -LiteralPath $wrapper -Value @(
         '#!/bin/sh'
