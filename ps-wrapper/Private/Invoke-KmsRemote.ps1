@@ -45,6 +45,10 @@ function Invoke-KmsRemote {
 
     $remote = {
         param([string] $Command, [hashtable] $Parameters, [object[]] $InputObject, [bool] $PlanOnly)
+        # What the admin left in a session with this server is not the caller's: whether to change, and what to
+        # report, was decided on the computer that asks, whose own preferences then apply to what comes back.
+        $WhatIfPreference = $false
+        $ErrorActionPreference = 'Continue'
         if (-not (Get-Module -ListAvailable -Name KmsEnrollment)) {
             $server = [Environment]::MachineName
             $exception = New-Object System.InvalidOperationException ("The KmsEnrollment module is not installed on $server for PowerShell $($PSVersionTable.PSVersion). Install it there in `$env:ProgramFiles\WindowsPowerShell\Modules, which both editions see (see about_KmsEnrollment), then try again.")

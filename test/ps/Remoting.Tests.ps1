@@ -151,6 +151,18 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         foreach ($name in $TextA.Keys) { Get-Bytes (Join-Path $server.Database $name) | Should -Be (ConvertTo-AnsiBase64 $TextA[$name]) }
     }
 
+    It 'takes this computer''s preferences, not those left in the session with the server, for its records' {
+        $server = Start-TestServer -Name 'serverS' -Files $TextA
+        $session = New-TestSession $server
+        $records = @(Get-KmsRecord -Session $session)
+        # The admin used the session before for other work: the module's calls there must not pick that up.
+        Invoke-Command -Session $session { $global:WhatIfPreference = $true; $global:ErrorActionPreference = 'SilentlyContinue'; $global:WarningPreference = 'SilentlyContinue' }
+        $results = @($records | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        @($results | ForEach-Object { '{0} {1}' -f $_.Status, (Split-Path -Leaf $_.Path) } | Sort-Object) | Should -Be @('Reset Ma.ini', 'Reset Mb.ini', 'Unchanged Mc.ini')
+        @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) | Should -Be @('KmsRecordHasCertificates')
+        foreach ($name in 'Ma.ini', 'Mb.ini') { Get-Bytes (Join-Path $server.Database $name) | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $TextA[$name])) }
+    }
+
     It 'names a server whose module is missing' {
         $out = Get-KmsRecord -Session $SessionC -Affected -ErrorVariable problems -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
