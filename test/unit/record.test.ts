@@ -237,6 +237,17 @@ describe('mailbox patterns', () => {
     for (const key of named) expect(match(`${key} = jdoe\n`, 'jdoe'), key).toBe(true);
   });
 
+  // The profile API returns the first value of a key in the first section of a name: a second Alias line, or a
+  // second [Client] section, is never what Windows (or KMS) reads as the record's user.
+  it("does not select alice's record for bob through a value the profile API never returns", () => {
+    const alice = '[Client]\r\nDN = /o=Contoso/ou=Site/cn=Recipients/cn=alice\r\nAlias = alice\r\nState = 4\r\n';
+    expect(read(ansi(alice + 'Alias = bob\r\n')).record.mailbox).toBe('/o=Contoso/ou=Site/cn=Recipients/cn=alice');
+    expect(match(alice + 'Alias = bob\r\n', 'bob')).toBe(false);
+    expect(match(alice + '[client]\r\nAlias = bob\r\n', 'bob')).toBe(false);
+    expect(match(alice + '[client]\r\nDN = /o=Contoso/ou=Site/cn=Recipients/cn=bob\r\n', 'bob')).toBe(false);
+    expect(match(alice + 'Alias = bob\r\n', 'alice')).toBe(true);
+  });
+
   it('ORs several patterns', () => {
     expect(match('Alias = jdoe\n', 'nobody', 'jdoe')).toBe(true);
     expect(match('Alias = jdoe\n', 'nobody', 'other')).toBe(false);
