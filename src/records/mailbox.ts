@@ -1,5 +1,5 @@
 import type { Profile } from '../profile/parse.js';
-import { dnLeaf, isIdentityKey } from './record.js';
+import { identityValues } from './record.js';
 
 /** A compiled mailbox pattern. */
 export interface MailboxPattern {
@@ -125,17 +125,15 @@ export function compileMailboxPattern(pattern: string): MailboxPattern {
 }
 
 /**
- * True when any pattern matches a whole value that names the user (a key of
- * IDENTITY_KEYS, or a DN-shaped value under any key), or the leaf cn= of a DN.
- * Other values (State, NumSCerts, Version, dates) are never a mailbox: '4'
- * must not select every record in State 4.
+ * True when any pattern matches a whole value that names the user, as the
+ * profile API can return it (identityValues: a key of IDENTITY_KEYS, or a
+ * DN under any key; the first line of each key in a readable section), or
+ * the leaf cn= of a DN. Other values (State, NumSCerts, Version, dates) are
+ * never a mailbox: '4' must not select every record in State 4; nor is a
+ * second Alias line that Windows never reads.
  */
 export function matchesMailbox(profile: Profile, patterns: readonly MailboxPattern[]): boolean {
-  for (const e of profile.entries) {
-    const value = e.value;
-    if (!value) continue;
-    const leaf = dnLeaf(value);
-    if (leaf === null && !isIdentityKey(e.key)) continue;
+  for (const { value, leaf } of identityValues(profile)) {
     // Most values fail on their first or last characters: fold a value only when a pattern needs it.
     let folded: FoldedText | null = null;
     let foldedLeaf: FoldedText | null = null;

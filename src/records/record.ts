@@ -96,10 +96,6 @@ const IDENTITY_KEYS = [
   'username',
 ];
 
-/** Whether a key (in any letter case) names the user. */
-export function isIdentityKey(key: string): boolean {
-  return IDENTITY_KEY_SET.has(key.toLowerCase());
-}
 const IDENTITY_KEY_SET: ReadonlySet<string> = new Set(IDENTITY_KEYS);
 
 export function stateName(state: number | null): KmsRecord['stateName'] {
@@ -118,20 +114,51 @@ export function dnLeaf(value: string): string | null {
   return ldap ? (ldap[1] ?? null) : null;
 }
 
+/** A value that names the record's user, with the leaf cn= when it is a DN. */
+export interface IdentityValue {
+  entry: ProfileEntry;
+  value: string;
+  leaf: string | null;
+}
+
+/**
+ * The values that name the record's user, as the profile API can return
+ * them: in a section it can read, the first line of each key there (a later
+ * line of the same key is never returned), with a value, under a key of
+ * IDENTITY_KEYS or holding a DN. `--mailbox` matches these and no others,
+ * and the record's `mailbox` is the best of them.
+ */
+export function identityValues(profile: Profile): IdentityValue[] {
+  const found: IdentityValue[] = [];
+  // Keys already met in each readable section (the first section of its name, so its name is exact here).
+  let seen: Map<string, Set<string>> | null = null;
+  for (const e of profile.entries) {
+    if (!e.readable) continue;
+    seen ??= new Map();
+    let keys = seen.get(e.section);
+    if (!keys) seen.set(e.section, (keys = new Set()));
+    const key = foldName(e.key);
+    if (keys.has(key)) continue;
+    keys.add(key);
+    const value = e.value;
+    if (!value) continue;
+    const leaf = dnLeaf(value);
+    if (leaf !== null || IDENTITY_KEY_SET.has(key)) found.push({ entry: e, value, leaf });
+  }
+  return found;
+}
+
 function bestIdentity(profile: Profile): { value: string; key: string } | null {
-  for (const e of profile.entries) {
-    if (e.value && dnLeaf(e.value) !== null) return { value: e.value, key: e.key };
+  const values = identityValues(profile);
+  const dn = values.find((v) => v.leaf !== null);
+  if (dn) return { value: dn.value, key: dn.entry.key };
+  let best: IdentityValue | null = null;
+  let rank = IDENTITY_KEYS.length;
+  for (const v of values) {
+    const r = IDENTITY_KEYS.indexOf(foldName(v.entry.key));
+    if (r >= 0 && r < rank) [best, rank] = [v, r];
   }
-  const byKey = new Map<string, ProfileEntry>();
-  for (const e of profile.entries) {
-    const k = e.key.toLowerCase();
-    if (e.value && !byKey.has(k)) byKey.set(k, e);
-  }
-  for (const k of IDENTITY_KEYS) {
-    const e = byKey.get(k);
-    if (e?.value) return { value: e.value, key: e.key };
-  }
-  return null;
+  return best ? { value: best.value, key: best.entry.key } : null;
 }
 
 // C0 controls other than tab, LF, VT, FF and CR do not occur in profile text.

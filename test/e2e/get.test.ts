@@ -95,7 +95,7 @@ describe('kmsdb get: reading as KMS reads', () => {
     const dir = makeDb({
       'Mansi.ini': ansi(name),
       'Mwide.ini': utf16(name),
-      'Mcp.ini': Buffer.from([...ansi('DisplayName = '), 0x80, 0x8a, 0x9c]),
+      'Mcp.ini': Buffer.from([...ansi('[Client]\r\nDisplayName = '), 0x80, 0x8a, 0x9c]),
     });
     const records = byId(await getNdjson(['--path', dir]));
     expect(records.Mansi?.mailbox).toBe('José Müller');

@@ -147,8 +147,10 @@ describe('record fields', () => {
   });
 
   it('reads Windows-1252 and UTF-16LE names alike', () => {
-    const text = 'DisplayName = José Müller – €\r\nState = 1\r\n';
-    const a = read(Buffer.from([...ansi('DisplayName = José Müller '), 0x96, ...ansi(' '), 0x80, ...ansi('\r\nState = 1\r\n')])).record;
+    const text = '[Client]\r\nDisplayName = José Müller – €\r\nState = 1\r\n';
+    const a = read(
+      Buffer.from([...ansi('[Client]\r\nDisplayName = José Müller '), 0x96, ...ansi(' '), 0x80, ...ansi('\r\nState = 1\r\n')]),
+    ).record;
     const u = read(utf16(text)).record;
     expect(a.mailbox).toBe('José Müller – €');
     expect(u.mailbox).toBe('José Müller – €');
@@ -157,18 +159,32 @@ describe('record fields', () => {
   });
 
   it('prefers a DN-shaped value, then alias-like keys', () => {
-    expect(read(ansi('DisplayName = John\nAlias = jdoe\nX = /o=O/cn=jdoe\n')).record).toMatchObject({
+    expect(read(ansi('[Client]\nDisplayName = John\nAlias = jdoe\nX = /o=O/cn=jdoe\n')).record).toMatchObject({
       mailbox: '/o=O/cn=jdoe',
       mailboxKey: 'X',
     });
-    expect(read(ansi('DisplayName = John\nalias = jdoe\n')).record).toMatchObject({ mailbox: 'jdoe', mailboxKey: 'alias' });
-    expect(read(ansi('State = 4\n')).record.mailbox).toBeNull();
+    expect(read(ansi('[Client]\nDisplayName = John\nalias = jdoe\n')).record).toMatchObject({ mailbox: 'jdoe', mailboxKey: 'alias' });
+    expect(read(ansi('[Client]\nState = 4\n')).record.mailbox).toBeNull();
+  });
+
+  // The profile API never returns a key written before any section header, nor a later line of a key.
+  it('takes its mailbox only from values the profile API returns', () => {
+    expect(read(ansi('Alias = jdoe\n[Client]\nState = 4\n')).record.mailbox).toBeNull();
+    expect(read(ansi('[Client]\nAlias =\nAlias = jdoe\n')).record.mailbox).toBeNull();
+    expect(read(ansi('[Client]\nAlias = jdoe\nAlias = other\n')).record.mailbox).toBe('jdoe');
   });
 });
 
 describe('mailbox patterns', () => {
-  const profile = (text: string) => read(ansi(text)).diagnosis.profile;
+  // A record's keys are in a section: one written before any header is never returned by the profile API.
+  const profile = (text: string) => read(ansi(text.startsWith('[') ? text : `[Client]\n${text}`)).diagnosis.profile;
   const match = (text: string, ...patterns: string[]) => matchesMailbox(profile(text), patterns.map(compileMailboxPattern));
+
+  it('never matches a value the profile API does not return (before any section header)', () => {
+    const headerless = read(ansi('Alias = jdoe\n[Client]\nState = 4\n')).diagnosis.profile;
+    expect(matchesMailbox(headerless, [compileMailboxPattern('jdoe')])).toBe(false);
+    expect(match('[Client]\nAlias = jdoe\n', 'jdoe')).toBe(true);
+  });
 
   it('matches a whole value, not a part of one', () => {
     expect(match('Alias = user3\n', 'user3')).toBe(true);
@@ -186,7 +202,7 @@ describe('mailbox patterns', () => {
 
   it('is case-insensitive beyond ASCII', () => {
     expect(match('DisplayName = José Müller\n', 'JOSÉ MÜLLER')).toBe(true);
-    const greek = read(utf16('DisplayName = ΣΟΦΙΑ\r\n')).diagnosis.profile;
+    const greek = read(utf16('[Client]\r\nDisplayName = ΣΟΦΙΑ\r\n')).diagnosis.profile;
     expect(matchesMailbox(greek, [compileMailboxPattern('σοφια')])).toBe(true);
   });
 
