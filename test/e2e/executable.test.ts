@@ -200,7 +200,7 @@ describe.skipIf(typeof wine === 'string')('the Windows executable, under wine', 
   });
 
   it('matches a hostile wildcard pattern at once', () => {
-    const dir = makeDb({ 'Ma.ini': `State = 4\r\nAlias = ${'a'.repeat(5000)}\r\n` });
+    const dir = makeDb({ 'Ma.ini': `[Client]\r\nState = 4\r\nAlias = ${'a'.repeat(5000)}\r\n` });
     const started = Date.now();
     const r = w.run(
       [WINDOWS_EXE, 'get', '--path', winePath(dir), '--mailbox', `${'*a'.repeat(30)}*b`, '--format', 'ndjson'],

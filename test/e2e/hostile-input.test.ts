@@ -64,7 +64,7 @@ describe('mailbox wildcards run in linear time', () => {
   const db = () =>
     makeDb({
       ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`M${i}.ini`, STUCK(`user${i}`)])),
-      'Mlong.ini': `State = 4\r\nAlias = ${long}\r\n`,
+      'Mlong.ini': `[Client]\r\nState = 4\r\nAlias = ${long}\r\n`,
     });
 
   it.each([
@@ -114,7 +114,7 @@ describe('a huge file is one bad record, not a dead scan', () => {
   it('reset --id and --mailbox never touch it, and memory stays flat', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK('a') });
     const big = join(dir, 'Mbig.ini');
-    writeFileSync(big, `State = 4\r\nAlias = big\r\n${'x'.repeat(2 * 1024 * 1024)}\r\n`);
+    writeFileSync(big, `[Client]\r\nState = 4\r\nAlias = big\r\n${'x'.repeat(2 * 1024 * 1024)}\r\n`);
     const before = readFileSync(big);
     const byId = await runWithin(20_000, ['reset', '--path', dir, '--id', 'Mbig', '--format', 'ndjson']);
     expect(byId.code).toBe(1);
