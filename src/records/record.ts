@@ -108,8 +108,13 @@ export function recordId(fileName: string): string {
 
 /** A DN in X.500 form (/o=Org/ou=Site/cn=Recipients/cn=jdoe) or LDAP form (cn=jdoe,ou=...). */
 export function dnLeaf(value: string): string | null {
-  const slash = /\/cn=([^/]*)$/i.exec(value);
-  if (slash && value.startsWith('/')) return slash[1] ?? null;
+  // The first character decides which form can match, so a long value of neither form (a certificate) costs one test.
+  const first = value.charCodeAt(0) | 0x20;
+  if (first === 0x2f) {
+    const slash = /\/cn=([^/]*)$/i.exec(value);
+    return slash ? (slash[1] ?? null) : null;
+  }
+  if (first !== 0x63) return null;
   const ldap = /^cn=([^,]*),/i.exec(value);
   return ldap ? (ldap[1] ?? null) : null;
 }
@@ -148,10 +153,23 @@ export function identityValues(profile: Profile): IdentityValue[] {
   return found;
 }
 
+/**
+ * The record's mailbox: the first DN among identityValues, else the value of
+ * the best-ranked identity key. Every record is listed through here, so the
+ * usual case (a DN near the top) stops at it, having noted only the keys
+ * above it.
+ */
 function bestIdentity(profile: Profile): { value: string; key: string } | null {
+  // Section and folded key of each readable line passed; neither holds a line break.
+  const seen = new Set<string>();
+  for (const e of profile.entries) {
+    if (!e.readable) continue;
+    const key = `${e.section}\n${foldName(e.key)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (e.value && dnLeaf(e.value) !== null) return { value: e.value, key: e.key };
+  }
   const values = identityValues(profile);
-  const dn = values.find((v) => v.leaf !== null);
-  if (dn) return { value: dn.value, key: dn.entry.key };
   let best: IdentityValue | null = null;
   let rank = IDENTITY_KEYS.length;
   for (const v of values) {

@@ -2,12 +2,14 @@
 // and at 4n: a linear reader takes about 4 times as long, a quadratic one 16.
 // Each test fails when the time grows by more than 6 times, and on any error
 // other than the refusal the shape calls for (a stack overflow, say).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import ini from 'ini';
 import { describe, expect, it } from 'vitest';
 import { LoggedResets } from '../../src/cli/change.js';
+import { compileMailboxPattern, matchesMailbox } from '../../src/records/mailbox.js';
+import { buildRecord, diagnose } from '../../src/records/record.js';
 import { auditEntry, forEachAuditEntry, readAuditLog, type AuditEntry } from '../../src/safety/audit.js';
 import { loadSettings, SettingsError } from '../../src/settings/index.js';
 import { DottedSectionError, parseIni } from '../../src/settings/ini.js';
@@ -184,5 +186,31 @@ describe("kmsdb's INI reader reads settings files as the ini package does", () =
     ['a quoted name', '["kms01.corp"]'],
   ])('refuses a section named with %s, which the ini package nests or keeps whole', (_, header) => {
     expect(() => parseIni(`[defaults]\nlog = /l\n${header}\nlog = /x\n`)).toThrow(DottedSectionError);
+  });
+});
+
+describe("a record's mailbox is found in time linear in its lines", () => {
+  // The record's mailbox and --mailbox both see only the first line of each key in a readable section:
+  // a check of "first" that looked back over the lines before each one would be quadratic in these shapes.
+  const nobody = [compileMailboxPattern('nobody')];
+  const read = (file: string) => {
+    const bytes = readFileSync(file);
+    const d = diagnose(bytes);
+    buildRecord(file, 'Mx.ini', bytes, null, d);
+    expect(matchesMailbox(d.profile, nobody)).toBe(false);
+  };
+  it.each([
+    [
+      'other keys, a plain DN line, then DN lines of the same key',
+      (n: number) =>
+        `[Client]\r\n${Array.from({ length: n / 24 }, (_, i) => `k${i} = x\r\n`).join('')}DN = x\r\n${'DN = /cn=y\r\n'.repeat(n / 24)}`,
+    ],
+    ['DN lines of keys that differ in case only', (n: number) => `[Client]\r\nDN = x\r\n${'dN = /cn=y\r\nDn = /cn=y\r\n'.repeat(n / 24)}`],
+    ['Alias lines of the same key', (n: number) => `[Client]\r\n${'Alias = y\r\n'.repeat(n / 11)}`],
+    ['many keys', (n: number) => `[Client]\r\n${Array.from({ length: n / 12 }, (_, i) => `k${i} = /x\r\n`).join('')}`],
+    ['many sections, each with an Alias', (n: number) => Array.from({ length: n / 20 }, (_, i) => `[s${i}]\r\nAlias = y\r\n`).join('')],
+    ['DN lines in a section the profile API never reads', (n: number) => `[C]\r\nA = 1\r\n[c]\r\n${'DN = /cn=y\r\n'.repeat(n / 12)}`],
+  ])('%s', (_name, make) => {
+    expectLinear(make, 8 * 1024, read);
   });
 });
