@@ -36,6 +36,10 @@ function Add-KmsRestoreItem {
         [string] $Sha256After,
 
         [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Sha256,
+
+        [AllowNull()]
         [object] $InputObject,
 
         [AllowNull()]
@@ -91,6 +95,7 @@ function Add-KmsRestoreItem {
     $fields = [ordered]@{ backupPath = $backup }
     if ($Sha256Before) { $fields['sha256Before'] = $Sha256Before }
     if ($Sha256After) { $fields['sha256After'] = $Sha256After }
+    if ($Sha256) { $fields['sha256'] = $Sha256 }
     $mailbox = $null
     if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Mailbox']) { $mailbox = [string]$InputObject.Mailbox }
     if ($null -eq $InputObject) { $InputObject = $BackupPath }

@@ -59,15 +59,15 @@ function Confirm-KmsRemotePlan {
         if (-not $pick) { continue }
         $fields = [ordered]@{}
         foreach ($property in $entry.Item.PSObject.Properties) { if ($property.Name -ne 'KmsPlanIndex') { $fields[$property.Name] = $property.Value } }
-        if ($options.Command -eq 'reset') {
-            # The record must still have the bytes it was planned on.
-            $fields['sha256'] = $item.Sha256Before
-        } else {
+        if ($options.Command -eq 'restore') {
             # A restore checks the record against the hash after the reset, and the backup against the hash
             # before it: where the input gave neither, the planned ones hold.
             if (-not $fields.Contains('sha256After') -or -not $fields['sha256After']) { $fields['sha256After'] = $item.Sha256Before }
             if (-not $fields.Contains('sha256Before') -or -not $fields['sha256Before']) { $fields['sha256Before'] = $item.Sha256After }
         }
+        # The record must still have the bytes it was planned on: one that changed while the prompt was shown
+        # is refused, a restore's -AllowChangedSinceReset or not.
+        $fields['sha256'] = $item.Sha256Before
         $confirmed.Add([PSCustomObject]$fields)
     }
     if ($confirmed.Count -eq 0) { return }

@@ -66,6 +66,13 @@ function Restore-KmsEnrollment {
     The record's hash right after the reset. A record that no longer has it
     is refused (KmsRecordChangedSinceReset), unless -AllowChangedSinceReset.
 
+    .PARAMETER Sha256
+    The record's hash as it was when you decided to restore it. A record that
+    no longer has it is refused (KmsRecordChanged), with
+    -AllowChangedSinceReset too. The module sends it to another computer with
+    each restore confirmed here, so that only the record that was asked about
+    is put back.
+
     .PARAMETER LogPath
     The audit log: where the restores are logged, and whose hashes of the
     backups are checked. The default is kmsdb-audit.log in the backup folder.
@@ -186,6 +193,11 @@ function Restore-KmsEnrollment {
         [AllowEmptyString()]
         [string] $Sha256After,
 
+        [Parameter(ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Sha256,
+
         [Parameter(Mandatory, ParameterSetName = 'Log')]
         [Parameter(ParameterSetName = 'Backup')]
         [ValidateNotNullOrEmpty()]
@@ -252,13 +264,15 @@ function Restore-KmsEnrollment {
                 $entry = ConvertTo-KmsLogEntry -Entry $_
                 $fields = [ordered]@{}
                 foreach ($name in 'event', 'id', 'backupPath', 'sha256Before', 'sha256After', 'host') { if ($null -ne $entry.$name) { $fields[$name] = $entry.$name } }
+                # The record's hash when this restore was planned and confirmed on another computer (Confirm-KmsRemotePlan).
+                if ($_.PSObject.Properties['sha256'] -and $_.sha256) { $fields['sha256'] = [string]$_.sha256 }
                 if (-not $entry.path -or -not $entry.backupPath) {
                     Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
                 } else {
                     Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 }
             } else {
-                Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
+                Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -Sha256 $Sha256 -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
             }
             $done = $true
         } finally {

@@ -643,7 +643,13 @@ function recordOfBackup(dbReal: string, backupPath: string): string {
  */
 function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (RestoreRequest | ChangeResult)[] {
   const logged = loggedBackups(setup.ctx.logPath);
-  const request = (path: string, backupPath: string, claimedBefore: string | null, claimedAfter: string | null): RestoreRequest => {
+  const request = (
+    path: string,
+    backupPath: string,
+    claimedBefore: string | null,
+    claimedAfter: string | null,
+    planned: string | null,
+  ): RestoreRequest => {
     const entry = logged(backupPath);
     return {
       path,
@@ -651,11 +657,15 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
       backupSha256: entry?.sha256Before ?? null,
       claimedBackupSha256: claimedBefore,
       expectSha256: entry?.sha256After ?? claimedAfter,
+      // The record as a plan made elsewhere saw it: what was asked about is what may be restored, --force or not.
+      sha256: planned,
     };
   };
   const lines = items.filter((i): i is RestoreItem & LoggedChange => i.event !== undefined);
+  // The line chosen for each record is one of these objects: its backupPath is the same string.
+  const plannedOf = new Map(lines.filter((i) => i.sha256).map((i) => [i.backupPath, i.sha256!]));
   const fromLines = restoresFromEntries(lines, setup.ctx.dbReal, undefined, null).map((r) =>
-    'status' in r ? r : request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null),
+    'status' in r ? r : request(r.path, r.backupPath, r.backupSha256 ?? null, r.expectSha256 ?? null, plannedOf.get(r.backupPath) ?? null),
   );
   const fromResults = items
     .filter((i) => i.event === undefined)
@@ -668,7 +678,13 @@ function restoresFromItems(items: readonly RestoreItem[], setup: ChangeSetup): (
         );
       }
       const backupPath = resolve(i.backupPath);
-      return request(i.path ?? recordOfBackup(setup.ctx.dbReal, backupPath), backupPath, i.sha256Before ?? null, i.sha256After ?? null);
+      return request(
+        i.path ?? recordOfBackup(setup.ctx.dbReal, backupPath),
+        backupPath,
+        i.sha256Before ?? null,
+        i.sha256After ?? null,
+        i.sha256 ?? null,
+      );
     });
   return [...fromLines, ...fromResults];
 }

@@ -84,6 +84,8 @@ export interface RestoreItem {
   path?: string;
   sha256Before?: string | null;
   sha256After?: string | null;
+  /** The record's hash when the restore was planned (elsewhere): a record changed since is refused, even with --force. */
+  sha256?: string | null;
   event?: 'reset' | 'restore' | 'reset-failed' | 'restore-failed';
   id?: string;
   host?: string;
@@ -97,6 +99,7 @@ export function parseRestoreItems(text: string): RestoreItem[] {
     if (v.path !== undefined) out.path = v.path;
     if (v.sha256Before) out.sha256Before = v.sha256Before.toLowerCase();
     if (v.sha256After) out.sha256After = v.sha256After.toLowerCase();
+    if (v.sha256) out.sha256 = v.sha256.toLowerCase();
     if (v.event !== undefined) out.event = v.event;
     if (typeof v.id === 'string') out.id = v.id;
     if (typeof v.host === 'string') out.host = v.host;

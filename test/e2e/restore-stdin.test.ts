@@ -95,6 +95,34 @@ describe('restore --stdin', () => {
     expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toBe(STUCK);
   });
 
+  it.each([
+    ['a result', false],
+    ['an audit-log line', true],
+  ])(
+    "with an item's sha256 (%s), refuses a record that is no longer as planned, with --force too, and restores one that is",
+    async (_name, fromLog) => {
+      const dir = makeDb({ 'Ma.ini': STUCK });
+      const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
+      const item = fromLog ? ndjson<AuditEntry>(readFileSync(logOf(dir), 'utf8'))[0]! : reset.results[0]!;
+      // The admin, knowing the record changed since its reset, confirmed a restore of it as it was then (edited)...
+      const edited = Buffer.from(readFileSync(join(dir, 'Ma.ini')).toString('latin1').replace('jdoe', 'jdoX'), 'latin1');
+      writeFileSync(join(dir, 'Ma.ini'), edited);
+      const input = JSON.stringify({ ...item, sha256: sha(edited) });
+      // ...and it changed again before the restore ran: that is not what was confirmed.
+      const again = Buffer.concat([edited, Buffer.from('Edited = 1\r\n')]);
+      writeFileSync(join(dir, 'Ma.ini'), again);
+      const r = await runChange(['restore', '--path', dir, '--stdin', '--force'], input);
+      expect(r.code).toBe(1);
+      expect(r.results[0]).toMatchObject({ status: 'failed', code: 'changed-since-read' });
+      expect(readFileSync(join(dir, 'Ma.ini'))).toEqual(again);
+      // As confirmed, it is restored: --force lets the change since the reset go, and nothing else.
+      writeFileSync(join(dir, 'Ma.ini'), edited);
+      const forced = await runChange(['restore', '--path', dir, '--stdin', '--force'], input);
+      expect(forced.results[0]).toMatchObject({ status: 'restored' });
+      expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toBe(STUCK);
+    },
+  );
+
   it("vouches for a backup only by the log's hash: the input's hashes add checks and never lift one", async () => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'bob'), 'Mc.ini': STUCK.replace('jdoe', 'carol') });
     const reset = await runChange(['reset', '--path', dir, '--id', 'Ma', '--id', 'Mb', '--id', 'Mc']);

@@ -260,6 +260,43 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         Test-Path -LiteralPath (Join-Path $server.Home 'Mgrent/Clients.kmsdb-backup') | Should -BeFalse
     }
 
+    It 'refuses a restore with -AllowChangedSinceReset of a record of another server that changed after it was planned, as for this computer''s' {
+        if (-not ('KmsTest.PromptHost' -as [type])) { Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'PromptHost.cs')) }
+        $server = Start-TestServer -Name 'serverR' -Files @{ 'Ma.ini' = $Stuck -f 'alice' }
+        $file = Join-Path $server.Database 'Ma.ini'
+        # The admin says yes to alice's restore, knowing her record changed since its reset; while the prompt
+        # is shown, it changes again (the user enrolls): that is not what was planned and asked about.
+        $prompts = [KmsTest.PromptHost]::new()
+        $prompts.Answers.YesFor = @('Ma.ini')
+        $prompts.Answers.ChangeOnPrompt = 'Ma.ini'
+        $prompts.Answers.ChangePath = $file
+        $runspace = [runspacefactory]::CreateRunspace($prompts)
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        try {
+            $null = $shell.AddScript({
+                    param($Manifest, $Port, $Key, $File)
+                    Import-Module $Manifest
+                    $session = New-PSSession -HostName 127.0.0.1 -Port $Port -UserName root -KeyFilePath $Key -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
+                    $done = @(Get-KmsRecord -Session $session -Affected | Reset-KmsEnrollment -Confirm:$false)
+                    [System.IO.File]::AppendAllText($File, "Edited = 1`r`n")
+                    $results = @($done | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)
+                    Remove-PSSession $session
+                    [PSCustomObject]@{ Done = $done.Count; Results = $results; Problems = @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
+                }.ToString()).AddArgument($ModuleManifest).AddArgument($server.Port).AddArgument((Join-Path $SshWork 'clientkey')).AddArgument($file)
+            $out = $shell.Invoke()
+        } finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+        $out[0].Done | Should -Be 1
+        @($prompts.Answers.Prompts).Count | Should -Be 1
+        @($out[0].Results | ForEach-Object { $_.Status }) | Should -Be @()
+        $out[0].Problems | Should -Be @('KmsRecordChanged')
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`nChanged = 1`r`n"))
+    }
+
     It 'undoes the resets of two servers from the pipeline, each on its own server, byte-exact on both' {
         $textI = @{ 'Mu.ini' = $Stuck -f 'uma'; 'Mv.ini' = "[Client]`r`nState = 1`r`nAlias = vic`r`n" }
         $textJ = @{ 'Mw.ini' = $Stuck -f 'walt'; 'Mx.ini' = $Stuck -f 'xena' }

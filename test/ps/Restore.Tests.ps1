@@ -138,6 +138,23 @@ Describe 'Restore-KmsEnrollment' {
         Get-Bytes $file | Should -Be $reset.Before['Ma.ini']
     }
 
+    It '-Sha256 restores only the record as it was then: one changed since is KmsRecordChanged, with -AllowChangedSinceReset too' {
+        $reset = New-ResetDb
+        $file = Join-Path $reset.Db 'Ma.ini'
+        $edited = (Get-ResetText ($Stuck -f 'jdoe')) + "Note = edited`r`n"
+        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($edited))
+        $seen = (Get-KmsRecord -Path $file).Sha256
+        [System.IO.File]::AppendAllText($file, "Again = 1`r`n")
+        $ma = $reset.Done | Where-Object Id -EQ 'Ma'
+        $out = $ma | Restore-KmsEnrollment -Sha256 $seen -AllowChangedSinceReset -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        @($problems | ForEach-Object { $_.FullyQualifiedErrorId }) | Should -Be @('KmsRecordChanged,Restore-KmsEnrollment')
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ($edited + "Again = 1`r`n"))
+        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($edited))
+        ($ma | Restore-KmsEnrollment -Sha256 $seen -AllowChangedSinceReset -Confirm:$false).Status | Should -Be 'Restored'
+        Get-Bytes $file | Should -Be $reset.Before['Ma.ini']
+    }
+
     It 'refuses <Case> as <ErrorId>, and writes nothing' -ForEach @(
         @{ Case = 'a backup outside the backup folder'; ErrorId = 'KmsBackupOutsideBackupFolder'; Tamper = { param($r) $copy = Join-Path (New-TestFolder) (Split-Path $r.BackupPath -Leaf); Copy-Item -LiteralPath $r.BackupPath -Destination $copy; $r.BackupPath = $copy } }
         @{ Case = 'a backup changed since the log recorded it'; ErrorId = 'KmsBackupMismatch'; Tamper = { param($r) [System.IO.File]::AppendAllText($r.BackupPath, "Extra = 1`r`n") } }
