@@ -77,11 +77,26 @@ function Invoke-KmsChange {
     if ([System.IO.Path]::DirectorySeparatorChar -eq '\') { $comparer = [System.StringComparer]::OrdinalIgnoreCase }
     $byPath = New-Object 'System.Collections.Generic.Dictionary[string,object]' $comparer
     $byBackup = New-Object 'System.Collections.Generic.Dictionary[string,object]' $comparer
+    # kmsdb names each file by its real path, which is not the path sent where a folder on the way is a
+    # link (a junction, a volume mount point). A batch is one database folder, so a file name that one
+    # path of the batch has, and no other, names that path's entry; a name two paths share names none.
+    $byName = New-Object 'System.Collections.Generic.Dictionary[string,object]' $comparer
+    $pathOfName = New-Object 'System.Collections.Generic.Dictionary[string,string]' $comparer
     foreach ($e in $Entry) {
         $key = [string]$e.Request['path']
         if ($key -and -not $byPath.ContainsKey($key)) { $byPath[$key] = $e }
         $key = [string]$e.Request['backupPath']
         if ($key -and -not $byBackup.ContainsKey($key)) { $byBackup[$key] = $e }
+        foreach ($key in @([string]$e.Request['path'], [string]$e.Request['backupPath'])) {
+            if (-not $key) { continue }
+            $name = [System.IO.Path]::GetFileName($key)
+            if (-not $pathOfName.ContainsKey($name)) {
+                $pathOfName[$name] = $key
+                $byName[$name] = $e
+            } elseif (-not $comparer.Equals($pathOfName[$name], $key)) {
+                $byName[$name] = $null
+            }
+        }
     }
     $whatIf = [bool]$WhatIfPreference
     $chosen = New-Object System.Collections.Generic.List[object]
@@ -97,6 +112,10 @@ function Invoke-KmsChange {
             $from = $null
             if ($item.PSObject.Properties['restoredFrom']) { $from = [string]$item.restoredFrom }
             if ($from -and $byBackup.ContainsKey($from)) { $entry = $byBackup[$from] } elseif ($byPath.ContainsKey([string]$item.path)) { $entry = $byPath[[string]$item.path] }
+            if ($null -eq $entry) {
+                $name = [System.IO.Path]::GetFileName($(if ($from) { $from } else { [string]$item.path }))
+                if ($name -and $byName.ContainsKey($name)) { $entry = $byName[$name] }
+            }
             $target = [string]$item.path
             $mailbox = [string]$item.mailbox
             if ($entry -and $null -ne $entry.Input) { $target = $entry.Input }

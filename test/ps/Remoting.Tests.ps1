@@ -163,6 +163,20 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         foreach ($name in 'Ma.ini', 'Mb.ini') { Get-Bytes (Join-Path $server.Database $name) | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $TextA[$name])) }
     }
 
+    It 'resets the records of a server whose database folder is reached through a link, as it does this computer''s' {
+        $server = Start-TestServer -Name 'serverL' -Files $TextA
+        # A folder mounted or linked into the path (a volume mount point, a junction): kmsdb plans the real path.
+        $link = Join-Path $server.Home 'Linked'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target (Join-Path $server.Home 'Mgrent')
+        Set-Content -LiteralPath (Join-Path $server.Home 'kmsdb.ini') -Value "[defaults]`ndatabase = $(Join-Path $link 'Clients')"
+        $records = @(Get-KmsRecord -Session (New-TestSession $server) -Affected)
+        @($records | ForEach-Object { Split-Path -Parent $_.Path } | Sort-Object -Unique) | Should -Be @(Join-Path $link 'Clients')
+        $results = @($records | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) | Should -Be @()
+        @($results | ForEach-Object { '{0} {1}' -f $_.Status, (Split-Path -Leaf $_.Path) } | Sort-Object) | Should -Be @('Reset Ma.ini', 'Reset Mb.ini')
+        foreach ($name in 'Ma.ini', 'Mb.ini') { Get-Bytes (Join-Path $server.Database $name) | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText $TextA[$name])) }
+    }
+
     It 'names a server whose module is missing' {
         $out = Get-KmsRecord -Session $SessionC -Affected -ErrorVariable problems -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
