@@ -155,6 +155,21 @@ Describe 'Restore-KmsEnrollment' {
         Get-Bytes $file | Should -Be $reset.Before['Ma.ini']
     }
 
+    It '-Sha256 given on the command line pins audit-log entries too: one changed since is KmsRecordChanged, with -AllowChangedSinceReset too' {
+        $reset = New-ResetDb
+        $file = Join-Path $reset.Db 'Ma.ini'
+        $edited = (Get-ResetText ($Stuck -f 'jdoe')) + "Note = edited`r`n"
+        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($edited))
+        $seen = (Get-KmsRecord -Path $file).Sha256
+        [System.IO.File]::AppendAllText($file, "Again = 1`r`n")
+        # The admin pipes the log's line for Ma, and says which record it is to replace: the one seen.
+        $entry = Get-Content -LiteralPath $reset.Log | ConvertFrom-Json | Where-Object id -EQ 'Ma'
+        $out = $entry | Restore-KmsEnrollment -Sha256 $seen -AllowChangedSinceReset -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        @($problems | ForEach-Object { $_.FullyQualifiedErrorId }) | Should -Be @('KmsRecordChanged,Restore-KmsEnrollment')
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ($edited + "Again = 1`r`n"))
+    }
+
     It 'refuses <Case> as <ErrorId>, and writes nothing' -ForEach @(
         @{ Case = 'a backup outside the backup folder'; ErrorId = 'KmsBackupOutsideBackupFolder'; Tamper = { param($r) $copy = Join-Path (New-TestFolder) (Split-Path $r.BackupPath -Leaf); Copy-Item -LiteralPath $r.BackupPath -Destination $copy; $r.BackupPath = $copy } }
         @{ Case = 'a backup changed since the log recorded it'; ErrorId = 'KmsBackupMismatch'; Tamper = { param($r) [System.IO.File]::AppendAllText($r.BackupPath, "Extra = 1`r`n") } }
