@@ -264,8 +264,11 @@ function Restore-KmsEnrollment {
                 $entry = ConvertTo-KmsLogEntry -Entry $_
                 $fields = [ordered]@{}
                 foreach ($name in 'event', 'id', 'backupPath', 'sha256Before', 'sha256After', 'host') { if ($null -ne $entry.$name) { $fields[$name] = $entry.$name } }
-                # The record's hash when this restore was planned and confirmed on another computer (Confirm-KmsRemotePlan).
-                if ($_.PSObject.Properties['sha256'] -and $_.sha256) { $fields['sha256'] = [string]$_.sha256 }
+                # The record's hash when this restore was decided: -Sha256 (given, or bound from the entry's sha256, as
+                # Confirm-KmsRemotePlan sends it), else the entry's own sha256 property.
+                $pin = $Sha256
+                if (-not $pin -and $_.PSObject.Properties['sha256'] -and $_.sha256) { $pin = [string]$_.sha256 }
+                if ($pin) { $fields['sha256'] = $pin }
                 if (-not $entry.path -or -not $entry.backupPath) {
                     Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
                 } else {
