@@ -311,6 +311,91 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`nChanged = 1`r`n"))
     }
 
+    It 'refuses a restore with -AllowChangedSinceReset of another server''s audit-log entry whose record changed after it was planned' {
+        if (-not ('KmsTest.PromptHost' -as [type])) { Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'PromptHost.cs')) }
+        $server = Start-TestServer -Name 'serverL' -Files @{ 'Ma.ini' = $Stuck -f 'alice' }
+        $file = Join-Path $server.Database 'Ma.ini'
+        $prompts = [KmsTest.PromptHost]::new()
+        $prompts.Answers.YesFor = @('Ma.ini')
+        $prompts.Answers.ChangeOnPrompt = 'Ma.ini'
+        $prompts.Answers.ChangePath = $file
+        $runspace = [runspacefactory]::CreateRunspace($prompts)
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        try {
+            $null = $shell.AddScript({
+                    param($Manifest, $Port, $Key, $File)
+                    Import-Module $Manifest
+                    $session = New-PSSession -HostName 127.0.0.1 -Port $Port -UserName root -KeyFilePath $Key -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
+                    $done = @(Get-KmsRecord -Session $session -Affected | Reset-KmsEnrollment -Confirm:$false)
+                    [System.IO.File]::AppendAllText($File, "Edited = 1`r`n")
+                    # The server's own audit log, read there: its lines come back with the session's RunspaceId.
+                    $lines = @(Invoke-Command -Session $session { param($Log) Get-Content -LiteralPath $Log | ConvertFrom-Json } -ArgumentList (Join-Path ((Split-Path $File) + '.kmsdb-backup') 'kmsdb-audit.log'))
+                    $results = @($lines | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)
+                    Remove-PSSession $session
+                    [PSCustomObject]@{ Done = $done.Count; Lines = $lines.Count; Results = $results; Problems = @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
+                }.ToString()).AddArgument($ModuleManifest).AddArgument($server.Port).AddArgument((Join-Path $SshWork 'clientkey')).AddArgument($file)
+            $out = $shell.Invoke()
+        } finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+        $out[0].Done | Should -Be 1
+        $out[0].Lines | Should -Be 1
+        @($prompts.Answers.Prompts).Count | Should -Be 1
+        @($out[0].Results | ForEach-Object { $_.Status }) | Should -Be @()
+        $out[0].Problems | Should -Be @('KmsRecordChanged')
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`nChanged = 1`r`n"))
+    }
+
+    It 'does not overwrite, on a server whose module cannot pin a restore to its planned hash (the release before -Sha256), a record that changed after it was planned' {
+        if (-not ('KmsTest.PromptHost' -as [type])) { Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'PromptHost.cs')) }
+        # The release before: it plans for another computer, but Restore-KmsEnrollment takes no sha256 from what is
+        # piped to it (here the parameter stays, for the module's strict mode, but binds nothing from the pipeline).
+        $old = Join-Path (New-TestFolder) 'modules'
+        New-Item -ItemType Directory -Path $old | Out-Null
+        Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $old -Recurse
+        $psm1 = Join-Path $old 'KmsEnrollment/KmsEnrollment.psm1'
+        $text = [System.IO.File]::ReadAllText($psm1)
+        $param = "[Parameter(ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]`n        [AllowNull()]`n        [AllowEmptyString()]`n        [string] `$Sha256,"
+        $text = $text.Replace("`r`n", "`n")
+        $text.Contains($param) | Should -BeTrue
+        [System.IO.File]::WriteAllText($psm1, $text.Replace($param, "[Parameter(ParameterSetName = 'Backup')]`n        [AllowNull()]`n        [AllowEmptyString()]`n        [string] `$Sha256,"))
+        $server = Start-TestServer -Name 'serverV' -Files @{ 'Ma.ini' = $Stuck -f 'alice' } -ModuleFolder $old
+        $file = Join-Path $server.Database 'Ma.ini'
+        $prompts = [KmsTest.PromptHost]::new()
+        $prompts.Answers.YesFor = @('Ma.ini')
+        $prompts.Answers.ChangeOnPrompt = 'Ma.ini'
+        $prompts.Answers.ChangePath = $file
+        $runspace = [runspacefactory]::CreateRunspace($prompts)
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        try {
+            $null = $shell.AddScript({
+                    param($Manifest, $Port, $Key, $File)
+                    Import-Module $Manifest
+                    $session = New-PSSession -HostName 127.0.0.1 -Port $Port -UserName root -KeyFilePath $Key -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
+                    $done = @(Get-KmsRecord -Session $session -Affected | Reset-KmsEnrollment -Confirm:$false)
+                    [System.IO.File]::AppendAllText($File, "Edited = 1`r`n")
+                    $results = @($done | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)
+                    Remove-PSSession $session
+                    [PSCustomObject]@{ Done = $done.Count; Results = $results; Problems = @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
+                }.ToString()).AddArgument($ModuleManifest).AddArgument($server.Port).AddArgument((Join-Path $SshWork 'clientkey')).AddArgument($file)
+            $out = $shell.Invoke()
+        } finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+        $out[0].Done | Should -Be 1
+        @($prompts.Answers.Prompts).Count | Should -Be 1
+        # What changed while the prompt was shown is not what was confirmed: it stays, whatever the server's version.
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`nChanged = 1`r`n"))
+        @($out[0].Results | ForEach-Object { $_.Status }) | Should -Be @()
+        @($out[0].Problems).Count | Should -Be 1
+    }
+
     It 'undoes the resets of two servers from the pipeline, each on its own server, byte-exact on both' {
         $textI = @{ 'Mu.ini' = $Stuck -f 'uma'; 'Mv.ini' = "[Client]`r`nState = 1`r`nAlias = vic`r`n" }
         $textJ = @{ 'Mw.ini' = $Stuck -f 'walt'; 'Mx.ini' = $Stuck -f 'xena' }
