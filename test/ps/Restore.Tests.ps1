@@ -155,6 +155,22 @@ Describe 'Restore-KmsEnrollment' {
         Get-Bytes $file | Should -Be $reset.Before['Ma.ini']
     }
 
+    It '-Sha256 given on the command line but empty (<Case>) restores nothing: it does not mean "no pin"' -ForEach @(
+        @{ Case = '$null, as from a Get-KmsRecord that found nothing'; Value = $null }
+        @{ Case = 'an empty string'; Value = '' }
+    ) {
+        $reset = New-ResetDb
+        $file = Join-Path $reset.Db 'Ma.ini'
+        $changed = (Get-ResetText ($Stuck -f 'jdoe')) + "Note = edited`r`n"
+        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($changed))
+        $ma = $reset.Done | Where-Object Id -EQ 'Ma'
+        # The admin meant to pin the record as seen; the hash came back empty, and the record changed since its reset.
+        $out = try { $ma | Restore-KmsEnrollment -Sha256 $Value -AllowChangedSinceReset -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue } catch { $problems = @($_) }
+        @($out | Where-Object { $_.PSObject.TypeNames -contains 'KmsEnrollment.RestoreResult' }) | Should -BeNullOrEmpty
+        @($problems).Count | Should -BeGreaterThan 0
+        Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 $changed)
+    }
+
     It '-Sha256 given on the command line pins audit-log entries too: one changed since is KmsRecordChanged, with -AllowChangedSinceReset too' {
         $reset = New-ResetDb
         $file = Join-Path $reset.Db 'Ma.ini'
