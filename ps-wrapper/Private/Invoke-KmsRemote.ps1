@@ -56,7 +56,15 @@ function Invoke-KmsRemote {
         }
         $module = Import-Module -Name KmsEnrollment -ErrorAction Stop -PassThru | Select-Object -First 1
         if ($PlanOnly) {
-            if (-not (& $module { Get-Command -Name Get-KmsChangePlan -CommandType Function -ErrorAction Ignore })) {
+            # A module that plans, but whose Restore-KmsEnrollment binds no Sha256 from its input, would drop the
+            # planned hash that pins each confirmed restore to the record that was asked about.
+            $pinned = $true
+            if ($Command -eq 'Restore-KmsEnrollment') {
+                $restore = & $module { Get-Command -Name Restore-KmsEnrollment -CommandType Function -ErrorAction Ignore }
+                $pinned = $null -ne $restore -and $restore.Parameters.ContainsKey('Sha256') -and
+                    @($restore.Parameters['Sha256'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ValueFromPipelineByPropertyName }).Count -gt 0
+            }
+            if (-not $pinned -or -not (& $module { Get-Command -Name Get-KmsChangePlan -CommandType Function -ErrorAction Ignore })) {
                 $server = [Environment]::MachineName
                 $exception = New-Object System.InvalidOperationException ("The KmsEnrollment module on $server (version $($module.Version)) cannot tell another computer what a change would do there, so nothing was asked or changed there. Install the version this computer runs there (see about_KmsEnrollment), then try again.")
                 throw (New-Object System.Management.Automation.ErrorRecord ($exception, 'KmsModuleOutdated', 'NotImplemented', $server))

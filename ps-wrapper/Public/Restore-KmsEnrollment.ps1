@@ -69,9 +69,9 @@ function Restore-KmsEnrollment {
     .PARAMETER Sha256
     The record's hash as it was when you decided to restore it. A record that
     no longer has it is refused (KmsRecordChanged), with
-    -AllowChangedSinceReset too. The module sends it to another computer with
-    each restore confirmed here, so that only the record that was asked about
-    is put back.
+    -AllowChangedSinceReset too. An empty -Sha256 is an error, not "no
+    pin". The module sends it to another computer with each restore confirmed
+    here, so that only the record that was asked about is put back.
 
     .PARAMETER LogPath
     The audit log: where the restores are logged, and whose hashes of the
@@ -158,7 +158,7 @@ function Restore-KmsEnrollment {
     without the switch). The changes made since are lost from the record, and kept in the restore's own backup.
 
     .INPUTS
-    KmsEnrollment.ResetResult, audit-log entries, or any object with BackupPath (and optionally Path, Sha256Before and Sha256After) properties.
+    KmsEnrollment.ResetResult, audit-log entries, or any object with BackupPath (and optionally Path, Sha256Before, Sha256After and Sha256) properties.
 
     .OUTPUTS
     KmsEnrollment.RestoreResult
@@ -193,9 +193,9 @@ function Restore-KmsEnrollment {
         [AllowEmptyString()]
         [string] $Sha256After,
 
+        # Never empty: a hash that came back empty must not mean "no pin".
         [Parameter(ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]
-        [AllowNull()]
-        [AllowEmptyString()]
+        [ValidateNotNullOrEmpty()]
         [string] $Sha256,
 
         [Parameter(Mandatory, ParameterSetName = 'Log')]
