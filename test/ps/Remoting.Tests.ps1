@@ -33,6 +33,43 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         $script:SessionA = New-TestSession $A
         $script:SessionB = New-TestSession $B
         $script:SessionC = New-TestSession $C
+
+        # Resets alice's record (Ma.ini) on $Server from a runspace whose host answers Yes for Ma.ini and changes
+        # the record while it asks; edits the record after the reset (a change since it, which
+        # -AllowChangedSinceReset lets go), then runs $Restore there: script text that sets $results (and
+        # $lines, when it pipes log lines), and whose errors go to $problems. Returns what came back, and the prompts.
+        function Invoke-PromptedRestore {
+            param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Restore)
+            if (-not ('KmsTest.PromptHost' -as [type])) { Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'PromptHost.cs')) }
+            $file = Join-Path $Server.Database 'Ma.ini'
+            $prompts = [KmsTest.PromptHost]::new()
+            $prompts.Answers.YesFor = @('Ma.ini')
+            $prompts.Answers.ChangeOnPrompt = 'Ma.ini'
+            $prompts.Answers.ChangePath = $file
+            $script = @'
+param($Manifest, $Port, $Key, $File)
+Import-Module $Manifest
+$session = New-PSSession -HostName 127.0.0.1 -Port $Port -UserName root -KeyFilePath $Key -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
+$done = @(Get-KmsRecord -Session $session -Affected | Reset-KmsEnrollment -Confirm:$false)
+[System.IO.File]::AppendAllText($File, "Edited = 1`r`n")
+$lines = @()
+'@ + "`n" + $Restore + @'
+
+Remove-PSSession $session
+[PSCustomObject]@{ Done = $done.Count; Lines = $lines.Count; Results = $results; Problems = @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
+'@
+            $runspace = [runspacefactory]::CreateRunspace($prompts)
+            $runspace.Open()
+            $shell = [powershell]::Create()
+            $shell.Runspace = $runspace
+            try {
+                $out = $shell.AddScript($script).AddArgument($ModuleManifest).AddArgument($Server.Port).AddArgument((Join-Path $SshWork 'clientkey')).AddArgument($file).Invoke()
+            } finally {
+                $shell.Dispose()
+                $runspace.Dispose()
+            }
+            [PSCustomObject]@{ Out = $out[0]; Prompts = @($prompts.Answers.Prompts); File = $file }
+        }
     }
 
     AfterAll {
@@ -275,82 +312,35 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
     }
 
     It 'refuses a restore with -AllowChangedSinceReset of a record of another server that changed after it was planned, as for this computer''s' {
-        if (-not ('KmsTest.PromptHost' -as [type])) { Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'PromptHost.cs')) }
         $server = Start-TestServer -Name 'serverR' -Files @{ 'Ma.ini' = $Stuck -f 'alice' }
-        $file = Join-Path $server.Database 'Ma.ini'
         # The admin says yes to alice's restore, knowing her record changed since its reset; while the prompt
         # is shown, it changes again (the user enrolls): that is not what was planned and asked about.
-        $prompts = [KmsTest.PromptHost]::new()
-        $prompts.Answers.YesFor = @('Ma.ini')
-        $prompts.Answers.ChangeOnPrompt = 'Ma.ini'
-        $prompts.Answers.ChangePath = $file
-        $runspace = [runspacefactory]::CreateRunspace($prompts)
-        $runspace.Open()
-        $shell = [powershell]::Create()
-        $shell.Runspace = $runspace
-        try {
-            $null = $shell.AddScript({
-                    param($Manifest, $Port, $Key, $File)
-                    Import-Module $Manifest
-                    $session = New-PSSession -HostName 127.0.0.1 -Port $Port -UserName root -KeyFilePath $Key -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
-                    $done = @(Get-KmsRecord -Session $session -Affected | Reset-KmsEnrollment -Confirm:$false)
-                    [System.IO.File]::AppendAllText($File, "Edited = 1`r`n")
-                    $results = @($done | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)
-                    Remove-PSSession $session
-                    [PSCustomObject]@{ Done = $done.Count; Results = $results; Problems = @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
-                }.ToString()).AddArgument($ModuleManifest).AddArgument($server.Port).AddArgument((Join-Path $SshWork 'clientkey')).AddArgument($file)
-            $out = $shell.Invoke()
-        } finally {
-            $shell.Dispose()
-            $runspace.Dispose()
-        }
-        $out[0].Done | Should -Be 1
-        @($prompts.Answers.Prompts).Count | Should -Be 1
-        @($out[0].Results | ForEach-Object { $_.Status }) | Should -Be @()
-        $out[0].Problems | Should -Be @('KmsRecordChanged')
+        $run = Invoke-PromptedRestore -Server $server -Restore '$results = @($done | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)'
+        $file = $run.File
+        $run.Out.Done | Should -Be 1
+        $run.Prompts.Count | Should -Be 1
+        @($run.Out.Results | ForEach-Object { $_.Status }) | Should -Be @()
+        $run.Out.Problems | Should -Be @('KmsRecordChanged')
         Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`nChanged = 1`r`n"))
     }
 
     It 'refuses a restore with -AllowChangedSinceReset of another server''s audit-log entry whose record changed after it was planned' {
-        if (-not ('KmsTest.PromptHost' -as [type])) { Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'PromptHost.cs')) }
         $server = Start-TestServer -Name 'serverM' -Files @{ 'Ma.ini' = $Stuck -f 'alice' }
-        $file = Join-Path $server.Database 'Ma.ini'
-        $prompts = [KmsTest.PromptHost]::new()
-        $prompts.Answers.YesFor = @('Ma.ini')
-        $prompts.Answers.ChangeOnPrompt = 'Ma.ini'
-        $prompts.Answers.ChangePath = $file
-        $runspace = [runspacefactory]::CreateRunspace($prompts)
-        $runspace.Open()
-        $shell = [powershell]::Create()
-        $shell.Runspace = $runspace
-        try {
-            $null = $shell.AddScript({
-                    param($Manifest, $Port, $Key, $File)
-                    Import-Module $Manifest
-                    $session = New-PSSession -HostName 127.0.0.1 -Port $Port -UserName root -KeyFilePath $Key -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
-                    $done = @(Get-KmsRecord -Session $session -Affected | Reset-KmsEnrollment -Confirm:$false)
-                    [System.IO.File]::AppendAllText($File, "Edited = 1`r`n")
-                    # The server's own audit log, read there: its lines come back with the session's RunspaceId.
-                    $lines = @(Invoke-Command -Session $session { param($Log) Get-Content -LiteralPath $Log | ConvertFrom-Json } -ArgumentList (Join-Path ((Split-Path $File) + '.kmsdb-backup') 'kmsdb-audit.log'))
-                    $results = @($lines | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)
-                    Remove-PSSession $session
-                    [PSCustomObject]@{ Done = $done.Count; Lines = $lines.Count; Results = $results; Problems = @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
-                }.ToString()).AddArgument($ModuleManifest).AddArgument($server.Port).AddArgument((Join-Path $SshWork 'clientkey')).AddArgument($file)
-            $out = $shell.Invoke()
-        } finally {
-            $shell.Dispose()
-            $runspace.Dispose()
-        }
-        $out[0].Done | Should -Be 1
-        $out[0].Lines | Should -Be 1
-        @($prompts.Answers.Prompts).Count | Should -Be 1
-        @($out[0].Results | ForEach-Object { $_.Status }) | Should -Be @()
-        $out[0].Problems | Should -Be @('KmsRecordChanged')
+        # The server's own audit log, read there: its lines come back with the session's RunspaceId.
+        $log = Join-Path "$($server.Database).kmsdb-backup" 'kmsdb-audit.log'
+        $restore = '$lines = @(Invoke-Command -Session $session {{ param($Log) Get-Content -LiteralPath $Log | ConvertFrom-Json }} -ArgumentList ''{0}'')' -f $log
+        $restore += "`n" + '$results = @($lines | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)'
+        $run = Invoke-PromptedRestore -Server $server -Restore $restore
+        $file = $run.File
+        $run.Out.Done | Should -Be 1
+        $run.Out.Lines | Should -Be 1
+        $run.Prompts.Count | Should -Be 1
+        @($run.Out.Results | ForEach-Object { $_.Status }) | Should -Be @()
+        $run.Out.Problems | Should -Be @('KmsRecordChanged')
         Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`nChanged = 1`r`n"))
     }
 
     It 'does not overwrite, on a server whose module cannot pin a restore to its planned hash (the release before -Sha256), a record that changed after it was planned' {
-        if (-not ('KmsTest.PromptHost' -as [type])) { Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'PromptHost.cs')) }
         # The release before: it plans for another computer, but Restore-KmsEnrollment takes no sha256 from what is
         # piped to it (here the parameter stays, for the module's strict mode, but binds nothing from the pipeline).
         $old = Join-Path (New-TestFolder) 'modules'
@@ -363,38 +353,15 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         $text.Contains($param) | Should -BeTrue
         [System.IO.File]::WriteAllText($psm1, $text.Replace($param, "[Parameter(ParameterSetName = 'Backup')]`n        [AllowNull()]`n        [AllowEmptyString()]`n        [string] `$Sha256,"))
         $server = Start-TestServer -Name 'serverX' -Files @{ 'Ma.ini' = $Stuck -f 'alice' } -ModuleFolder $old
-        $file = Join-Path $server.Database 'Ma.ini'
-        $prompts = [KmsTest.PromptHost]::new()
-        $prompts.Answers.YesFor = @('Ma.ini')
-        $prompts.Answers.ChangeOnPrompt = 'Ma.ini'
-        $prompts.Answers.ChangePath = $file
-        $runspace = [runspacefactory]::CreateRunspace($prompts)
-        $runspace.Open()
-        $shell = [powershell]::Create()
-        $shell.Runspace = $runspace
-        try {
-            $null = $shell.AddScript({
-                    param($Manifest, $Port, $Key, $File)
-                    Import-Module $Manifest
-                    $session = New-PSSession -HostName 127.0.0.1 -Port $Port -UserName root -KeyFilePath $Key -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } -ErrorAction Stop
-                    $done = @(Get-KmsRecord -Session $session -Affected | Reset-KmsEnrollment -Confirm:$false)
-                    [System.IO.File]::AppendAllText($File, "Edited = 1`r`n")
-                    $results = @($done | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)
-                    Remove-PSSession $session
-                    [PSCustomObject]@{ Done = $done.Count; Results = $results; Problems = @($problems | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
-                }.ToString()).AddArgument($ModuleManifest).AddArgument($server.Port).AddArgument((Join-Path $SshWork 'clientkey')).AddArgument($file)
-            $out = $shell.Invoke()
-        } finally {
-            $shell.Dispose()
-            $runspace.Dispose()
-        }
-        $out[0].Done | Should -Be 1
+        $run = Invoke-PromptedRestore -Server $server -Restore '$results = @($done | Restore-KmsEnrollment -Confirm -AllowChangedSinceReset -ErrorVariable problems -ErrorAction SilentlyContinue)'
+        $file = $run.File
+        $run.Out.Done | Should -Be 1
         # A server that could not hold a confirmed restore to the record asked about is not asked for one:
         # nothing is asked, nothing is changed there, and the error says why.
-        @($prompts.Answers.Prompts).Count | Should -Be 0
+        $run.Prompts.Count | Should -Be 0
         Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`n"))
-        @($out[0].Results | ForEach-Object { $_.Status }) | Should -Be @()
-        $out[0].Problems | Should -Be @('KmsModuleOutdated')
+        @($run.Out.Results | ForEach-Object { $_.Status }) | Should -Be @()
+        $run.Out.Problems | Should -Be @('KmsModuleOutdated')
     }
 
     It 'undoes the resets of two servers from the pipeline, each on its own server, byte-exact on both' {
