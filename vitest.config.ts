@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests that compare the processor time of two input sizes: they run after the rest, alone, since
 // another test file on the other core slows the larger input more (cache and memory bandwidth). They
-// collect garbage between timings, on their own thread (test/unit/linear-parsers.test.ts says why).
+// collect garbage between timings, and V8 runs on their thread alone (test/unit/linear-parsers.test.ts says why).
 const ALONE = ['test/unit/linear-parsers.test.ts'];
 
 export default defineConfig({
@@ -18,7 +18,7 @@ export default defineConfig({
       { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ALONE, sequence: { groupOrder: 0 } } },
       {
         extends: true,
-        test: { name: 'alone', include: ALONE, execArgv: ['--expose-gc', '--single-threaded-gc'], sequence: { groupOrder: 1 } },
+        test: { name: 'alone', include: ALONE, execArgv: ['--expose-gc', '--single-threaded'], sequence: { groupOrder: 1 } },
       },
     ],
   },
