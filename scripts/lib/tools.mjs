@@ -27,7 +27,10 @@ export function ensurePwsh() {
     console.log(`== installing PowerShell ${PWSH_VERSION} into .tools`);
     execFileSync('dotnet', ['tool', 'install', '--tool-path', TOOLS, 'PowerShell', '--version', PWSH_VERSION], { stdio: 'inherit' });
   }
-  if (process.platform === 'linux' && process.arch === 'x64') readyToRun(pwshDir('unix'));
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    console.log(`== compiling PowerShell ${PWSH_VERSION} ahead of time (readyToRun), as its release packages are`);
+    readyToRun(pwshDir('unix'), { os: 'linux', frameworks: [localRuntime().dir] });
+  }
   return local;
 }
 
@@ -37,21 +40,20 @@ const pwshDir = (os) => join(TOOLS, '.store', 'powershell', PWSH_VERSION, 'power
 /** Written into a folder of PowerShell's assemblies once readyToRun has compiled them. */
 const READY_TO_RUN = '.ready-to-run';
 
-/**
- * Compiles PowerShell's own assemblies in `dir` ahead of time with crossgen2, as PowerShell's release
- * packages (the MSI, the zip and the tar.gz that admins install) are; Windows PowerShell's are NGEN'd.
- * The dotnet tool ships them as IL alone, and a process that JIT-compiles the parser and the engine
- * before it runs anything is not what an admin waits for: `npm run bench` measures imports and the
- * module on what admins run. .NET's own assemblies are compiled already.
- */
-function readyToRun(dir) {
-  const started = Date.now();
-  console.log(`== compiling PowerShell ${PWSH_VERSION} ahead of time (readyToRun), as its release packages are`);
+/** The .NET runtime the SDK here runs on: its version and its folder of assemblies. */
+function localRuntime() {
   const runtime = /^Microsoft\.NETCore\.App (\S+) \[(.+)\]$/m.exec(execFileSync('dotnet', ['--list-runtimes'], { encoding: 'utf8' }));
   if (!runtime) throw new Error('dotnet --list-runtimes names no Microsoft.NETCore.App');
-  const framework = join(runtime[2], runtime[1]);
-  // The SDK picks the crossgen2 that matches its runtime: a project that asks for readyToRun names it.
+  return { version: runtime[1], dir: join(runtime[2], runtime[1]) };
+}
+
+/** crossgen2 for this SDK's runtime, restored from NuGet into .tools/nuget when missing. */
+function crossgen2() {
+  const { version } = localRuntime();
   const packages = join(TOOLS, 'nuget');
+  const tool = join(packages, 'microsoft.netcore.app.crossgen2.linux-x64', version, 'tools', 'crossgen2');
+  if (existsSync(tool)) return tool;
+  // The SDK picks the crossgen2 that matches its runtime: a project that asks for readyToRun names it.
   const work = mkdtempSync(join(tmpdir(), 'kmsdb-crossgen-'));
   try {
     writeFileSync(
@@ -66,37 +68,41 @@ function readyToRun(dir) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const crossgen = join(packages, 'microsoft.netcore.app.crossgen2.linux-x64', runtime[1], 'tools', 'crossgen2');
-  if (!existsSync(crossgen)) throw new Error(`crossgen2 for .NET ${runtime[1]} did not restore to ${crossgen}`);
+  if (!existsSync(tool)) throw new Error(`crossgen2 for .NET ${version} did not restore to ${tool}`);
+  return tool;
+}
+
+/**
+ * Compiles the assemblies in `dir` (all but `except`) ahead of time with crossgen2 for `os` (linux
+ * or windows), against .NET's assemblies in `frameworks`, as PowerShell's release packages (the MSI,
+ * the zip and the tar.gz that admins install) are; Windows PowerShell's are NGEN'd. The PowerShell
+ * dotnet tool ships them as IL alone: a process that JIT-compiles the parser and the engine before
+ * it runs anything is not what an admin waits for, and `npm run bench` measures the module's import
+ * and pipeline on what admins run. .NET's own assemblies are compiled already.
+ */
+export function readyToRun(dir, { os, frameworks, except = [] }) {
+  if (existsSync(join(dir, READY_TO_RUN))) return;
+  const started = Date.now();
+  const tool = crossgen2();
+  const names = readdirSync(dir).filter((n) => n.endsWith('.dll') && !except.includes(n));
   const out = mkdtempSync(join(tmpdir(), 'kmsdb-r2r-'));
   try {
-    const names = readdirSync(dir).filter((n) => n.endsWith('.dll'));
-    for (const name of names)
-      execFileSync(
-        crossgen,
-        [
-          '-r',
-          join(framework, '*.dll'),
-          '-r',
-          join(dir, '*.dll'),
-          '--targetos',
-          'linux',
-          '--targetarch',
-          'x64',
-          '-O',
-          join(dir, name),
-          '-o',
-          join(out, name),
-        ],
-        { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 },
-      );
+    // Two at a time (xargs -P 2): crossgen2 keeps some 1.5 of the 2 cores busy on its own.
+    const refs = [...frameworks, dir].flatMap((d) => ['-r', join(d, '*.dll')]);
+    const args = [...refs, '--targetos', os, '--targetarch', 'x64', '-O', join(dir, '{}'), '-o', join(out, '{}')];
+    const run = spawnSync('xargs', ['-0', '-P', '2', '-I', '{}', tool, ...args], {
+      input: names.join('\0'),
+      stdio: ['pipe', 'ignore', 'inherit'],
+      timeout: 1_200_000,
+    });
+    if (run.status !== 0) throw new Error(`crossgen2 failed on an assembly in ${dir} (xargs exit ${run.status})`);
     // Every assembly compiled against the others as they were; only then does any of them change.
     for (const name of names) copyFileSync(join(out, name), join(dir, name));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  writeFileSync(join(dir, READY_TO_RUN), `crossgen2 ${runtime[1]}\n`);
-  console.log(`== PowerShell compiled ahead of time in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  writeFileSync(join(dir, READY_TO_RUN), `crossgen2 ${localRuntime().version} for ${os}\n`);
+  console.log(`== ${names.length} assemblies compiled ahead of time in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /**
