@@ -80,7 +80,7 @@ function crossgen2() {
  * it runs anything is not what an admin waits for, and `npm run bench` measures the module's import
  * and pipeline on what admins run. .NET's own assemblies are compiled already.
  */
-export function readyToRun(dir, { os, frameworks, except = [] }) {
+function readyToRun(dir, { os, frameworks, except = [] }) {
   if (existsSync(join(dir, READY_TO_RUN))) return;
   const started = Date.now();
   const tool = crossgen2();

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureWinePrefix, WINE_PREFIX, wineEnv, winePath } from './wine.mjs';
-import { pwshWindowsDir, PWSH_VERSION, readyToRun, restoreFromNuGet } from './tools.mjs';
+import { pwshWindowsDir, PWSH_VERSION, restoreFromNuGet } from './tools.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LANE = join(ROOT, '.cache', 'windows-lane');
@@ -32,7 +32,7 @@ export function laneEnv(extra = {}) {
 
 function cacheKey() {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ PWSH_VERSION, DOTNET_RUNTIME, readyToRun: true }));
+  hash.update(JSON.stringify({ PWSH_VERSION, DOTNET_RUNTIME }));
   for (const name of readdirSync(HOST_SRC).sort()) hash.update(name).update(readFileSync(join(HOST_SRC, name)));
   return hash.digest('hex');
 }
@@ -43,19 +43,11 @@ function step(what, fn) {
   console.log(`== windows lane: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-/** The folders of the .NET for Windows runtime packs: core, then desktop. */
-const runtimePacks = (packages) =>
-  ['microsoft.netcore.app.runtime.win-x64', 'microsoft.windowsdesktop.app.runtime.win-x64'].map((id) =>
-    join(packages, id, DOTNET_RUNTIME, 'runtimes', 'win-x64'),
-  );
-
-/** Their assemblies' folders. */
-const runtimeLibs = (packages) => runtimePacks(packages).map((pack) => join(pack, 'lib', 'net10.0'));
-
 /** Puts .NET for Windows where pwsh.exe looks for it: C:\Program Files\dotnet in the prefix. */
 function installRuntimes(packages) {
   const dotnet = join(WINE_PREFIX, 'drive_c', 'Program Files', 'dotnet');
-  const [core, desktop] = runtimePacks(packages);
+  const core = join(packages, 'microsoft.netcore.app.runtime.win-x64', DOTNET_RUNTIME, 'runtimes', 'win-x64');
+  const desktop = join(packages, 'microsoft.windowsdesktop.app.runtime.win-x64', DOTNET_RUNTIME, 'runtimes', 'win-x64');
   const fxr = join(dotnet, 'host', 'fxr', DOTNET_RUNTIME);
   mkdirSync(fxr, { recursive: true });
   cpSync(join(core, 'native', 'hostfxr.dll'), join(fxr, 'hostfxr.dll'));
@@ -113,10 +105,6 @@ export function ensureWindowsLane() {
     cpSync(windowsPwsh, PWSH_DIR, { recursive: true });
     cpSync(join(out, 'pwsh.dll'), join(PWSH_DIR, 'pwsh.dll'));
   });
-  // As PowerShell's release packages for Windows are; the host (pwsh.dll) is the lane's own.
-  step('PowerShell for Windows compiled ahead of time (readyToRun)', () =>
-    readyToRun(PWSH_DIR, { os: 'windows', frameworks: runtimeLibs(packages), except: ['pwsh.dll'] }),
-  );
   const probe = runInLane(['-NoProfile', '-NonInteractive', '-Command', '"$($PSVersionTable.PSVersion) $IsWindows"'], {
     timeoutMs: 300_000,
   });
