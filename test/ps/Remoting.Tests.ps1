@@ -34,6 +34,16 @@ Describe 'Remoting over SSH' -Tag 'LinuxOnly' -Skip:$SkipRemoting {
         $script:SessionB = New-TestSession $B
         $script:SessionC = New-TestSession $C
 
+        # A copy of the built module in a folder of its own, for a server to run an older release of it:
+        # the folder, its .psm1 and that file's text.
+        function Copy-TestModule {
+            $folder = Join-Path (New-TestFolder) 'modules'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $folder -Recurse
+            $psm1 = Join-Path $folder 'KmsEnrollment/KmsEnrollment.psm1'
+            $folder, $psm1, [System.IO.File]::ReadAllText($psm1)
+        }
+
         # Resets alice's record (Ma.ini) on $Server from a runspace whose host answers Yes for Ma.ini and changes
         # the record while it asks; edits the record after the reset (a change since it, which
         # -AllowChangedSinceReset lets go), then runs $Restore there: script text that sets $results (and
@@ -169,11 +179,7 @@ Remove-PSSession $session
 
     It 'changes nothing on a server whose module cannot plan for another computer, and names it' {
         # An older module: the same cmdlets, without the plan for another computer.
-        $old = Join-Path (New-TestFolder) 'modules'
-        New-Item -ItemType Directory -Path $old | Out-Null
-        Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $old -Recurse
-        $psm1 = Join-Path $old 'KmsEnrollment/KmsEnrollment.psm1'
-        $text = [System.IO.File]::ReadAllText($psm1)
+        $old, $psm1, $text = Copy-TestModule
         $text.Contains('function Get-KmsChangePlan {') | Should -BeTrue
         [System.IO.File]::WriteAllText($psm1, $text.Replace('function Get-KmsChangePlan {', 'function Get-KmsChangePlanGone {'))
         $server = Start-TestServer -Name 'serverO' -Files $TextA -ModuleFolder $old
@@ -343,11 +349,7 @@ Remove-PSSession $session
     It 'does not overwrite, on a server whose module cannot pin a restore to its planned hash (the release before -Sha256), a record that changed after it was planned' {
         # The release before: it plans for another computer, but Restore-KmsEnrollment takes no sha256 from what is
         # piped to it (here the parameter stays, for the module's strict mode, but binds nothing from the pipeline).
-        $old = Join-Path (New-TestFolder) 'modules'
-        New-Item -ItemType Directory -Path $old | Out-Null
-        Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $old -Recurse
-        $psm1 = Join-Path $old 'KmsEnrollment/KmsEnrollment.psm1'
-        $text = [System.IO.File]::ReadAllText($psm1)
+        $old, $psm1, $text = Copy-TestModule
         $param = "[Parameter(ParameterSetName = 'Backup', ValueFromPipelineByPropertyName)]`n        [ValidateNotNullOrEmpty()]`n        [string] `$Sha256,"
         $text = $text.Replace("`r`n", "`n")
         $text.Contains($param) | Should -BeTrue

@@ -20,6 +20,18 @@ BeforeAll {
         param($Reset)
         foreach ($name in $Reset.Before.Keys) { Get-Bytes (Join-Path $Reset.Db $name) | Should -Be $Reset.Before[$name] -Because $name }
     }
+
+    # Edits Ma.ini after its reset (a change that -AllowChangedSinceReset lets go), reads its hash as the admin
+    # sees it then, and changes it once more: what a pin to that hash must refuse.
+    function New-PinnedChange {
+        param($Reset)
+        $file = Join-Path $Reset.Db 'Ma.ini'
+        $edited = (Get-ResetText ($Stuck -f 'jdoe')) + "Note = edited`r`n"
+        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($edited))
+        $seen = (Get-KmsRecord -Path $file).Sha256
+        [System.IO.File]::AppendAllText($file, "Again = 1`r`n")
+        [PSCustomObject]@{ File = $file; Edited = $edited; Seen = $seen }
+    }
 }
 
 Describe 'Restore-KmsEnrollment' {
@@ -140,11 +152,8 @@ Describe 'Restore-KmsEnrollment' {
 
     It '-Sha256 restores only the record as it was then: one changed since is KmsRecordChanged, with -AllowChangedSinceReset too' {
         $reset = New-ResetDb
-        $file = Join-Path $reset.Db 'Ma.ini'
-        $edited = (Get-ResetText ($Stuck -f 'jdoe')) + "Note = edited`r`n"
-        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($edited))
-        $seen = (Get-KmsRecord -Path $file).Sha256
-        [System.IO.File]::AppendAllText($file, "Again = 1`r`n")
+        $pin = New-PinnedChange $reset
+        $file, $edited, $seen = $pin.File, $pin.Edited, $pin.Seen
         $ma = $reset.Done | Where-Object Id -EQ 'Ma'
         $out = $ma | Restore-KmsEnrollment -Sha256 $seen -AllowChangedSinceReset -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
@@ -173,11 +182,8 @@ Describe 'Restore-KmsEnrollment' {
 
     It '-Sha256 given on the command line pins audit-log entries too: one changed since is KmsRecordChanged, with -AllowChangedSinceReset too' {
         $reset = New-ResetDb
-        $file = Join-Path $reset.Db 'Ma.ini'
-        $edited = (Get-ResetText ($Stuck -f 'jdoe')) + "Note = edited`r`n"
-        [System.IO.File]::WriteAllBytes($file, $Latin1.GetBytes($edited))
-        $seen = (Get-KmsRecord -Path $file).Sha256
-        [System.IO.File]::AppendAllText($file, "Again = 1`r`n")
+        $pin = New-PinnedChange $reset
+        $file, $edited, $seen = $pin.File, $pin.Edited, $pin.Seen
         # The admin pipes the log's line for Ma, and says which record it is to replace: the one seen.
         $entry = Get-Content -LiteralPath $reset.Log | ConvertFrom-Json | Where-Object id -EQ 'Ma'
         $out = $entry | Restore-KmsEnrollment -Sha256 $seen -AllowChangedSinceReset -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
