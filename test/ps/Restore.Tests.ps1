@@ -192,6 +192,20 @@ Describe 'Restore-KmsEnrollment' {
         Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ($edited + "Again = 1`r`n"))
     }
 
+    It '-Path given on the command line with piped audit-log entries restores only records of that database folder, as with -LogPath' {
+        # Two databases reset into one backup folder and log (Reset-KmsEnrollment -BackupFolder E:\KmsBackups -LogPath ...).
+        $db1 = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $db2 = New-KmsDb @{ 'Mb.ini' = $Stuck -f 'asmith' }
+        $shared = Join-Path (New-TestFolder) 'bak'
+        $log = Join-Path $shared 'audit.log'
+        $null = @(Get-KmsRecord -Path $db1, $db2 -Affected | Reset-KmsEnrollment -BackupFolder $shared -LogPath $log -Confirm:$false)
+        $other = Get-Bytes (Join-Path $db2 'Mb.ini')
+        # The admin pipes the log's lines and names the one database to put back.
+        $out = @(Get-Content -LiteralPath $log | ConvertFrom-Json | Restore-KmsEnrollment -Path $db1 -BackupFolder $shared -LogPath $log -Confirm:$false -ErrorAction SilentlyContinue)
+        @($out | ForEach-Object { '{0} {1}' -f $_.Id, $_.Status }) | Should -Be @('Ma Restored')
+        Get-Bytes (Join-Path $db2 'Mb.ini') | Should -Be $other
+    }
+
     It 'refuses <Case> as <ErrorId>, and writes nothing' -ForEach @(
         @{ Case = 'a backup outside the backup folder'; ErrorId = 'KmsBackupOutsideBackupFolder'; Tamper = { param($r) $copy = Join-Path (New-TestFolder) (Split-Path $r.BackupPath -Leaf); Copy-Item -LiteralPath $r.BackupPath -Destination $copy; $r.BackupPath = $copy } }
         @{ Case = 'a backup changed since the log recorded it'; ErrorId = 'KmsBackupMismatch'; Tamper = { param($r) [System.IO.File]::AppendAllText($r.BackupPath, "Extra = 1`r`n") } }
