@@ -123,6 +123,25 @@ describe('restore --stdin', () => {
     },
   );
 
+  it.each([
+    ['a result', false],
+    ['an audit-log line', true],
+  ])(
+    'does not take an item whose sha256 is null (%s) as "no pin": with --force, a record changed since its reset is not restored',
+    async (_name, fromLog) => {
+      const dir = makeDb({ 'Ma.ini': STUCK });
+      const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
+      const item = fromLog ? ndjson<AuditEntry>(readFileSync(logOf(dir), 'utf8'))[0]! : reset.results[0]!;
+      // A script's hash lookup came back empty (JSON null), as Restore-KmsEnrollment -Sha256 $null refuses to take.
+      const input = JSON.stringify({ ...item, sha256: null });
+      const again = Buffer.concat([readFileSync(join(dir, 'Ma.ini')), Buffer.from('Edited = 1\r\n')]);
+      writeFileSync(join(dir, 'Ma.ini'), again);
+      const r = await runChange(['restore', '--path', dir, '--stdin', '--force'], input);
+      expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toBe(again.toString('latin1'));
+      expect(r.code).not.toBe(0);
+    },
+  );
+
   it("vouches for a backup only by the log's hash: the input's hashes add checks and never lift one", async () => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'bob'), 'Mc.ini': STUCK.replace('jdoe', 'carol') });
     const reset = await runChange(['reset', '--path', dir, '--id', 'Ma', '--id', 'Mb', '--id', 'Mc']);
