@@ -252,6 +252,10 @@ function Restore-KmsEnrollment {
         if ($AllowChangedSinceReset) { $request['force'] = $true; $remote['AllowChangedSinceReset'] = $true }
         if ($BackupFolder) { $request['backupDir'] = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $BackupFolder -Parameter 'BackupFolder'; $remote['BackupFolder'] = $BackupFolder }
         $pending = Initialize-KmsChangeQueue -Command restore -Cmdlet $PSCmdlet -Request $request -RemoteParameters $remote -BatchSize $BatchSize -ThrottleLimit $ThrottleLimit
+        # -Path given on the command line: bound before begin, while a piped item's path binds to it item by item.
+        $pathGiven = $PSBoundParameters.ContainsKey('Path')
+        $givenPath = $Path
+        $givenDatabase = $null
     }
 
     process {
@@ -271,6 +275,16 @@ function Restore-KmsEnrollment {
                 if ($pin) { $fields['sha256'] = $pin }
                 if (-not $entry.path -or -not $entry.backupPath) {
                     Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
+                } elseif ($pathGiven -and $entry.KmsOrigin) {
+                    Write-KmsError -Cmdlet $PSCmdlet -Message ('-Path names a database folder of this computer, and this audit-log entry is {0}''s: nothing was restored from it. Restore there with -Path, or leave -Path out.' -f $entry.KmsOrigin.Name) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $_ -ExceptionType 'System.ArgumentException'
+                } elseif ($pathGiven) {
+                    # The admin named one database, as with -LogPath -Path: the entries go to its kmsdb run, and kmsdb
+                    # restores only that database's records (a shared log names other databases' too).
+                    if (-not $givenPath) {
+                        Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the entries name.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
+                    }
+                    if ($null -eq $givenDatabase) { $givenDatabase = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $givenPath -Parameter 'Path' }
+                    Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 } else {
                     Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 }
