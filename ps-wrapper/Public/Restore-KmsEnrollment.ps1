@@ -56,7 +56,9 @@ function Restore-KmsEnrollment {
     The record file (bound from the Path property of the input). With
     -BackupPath by hand, the record or its database folder; without it, the
     database folder is the one whose default backup folder holds the backup.
-    With -LogPath, restores only records of this database folder.
+    With -LogPath, restores only records of this database folder; so does a
+    -Path given on the command line with piped audit-log entries (a shared log
+    names other databases' records too, and those are left as they are).
 
     .PARAMETER Sha256Before
     The backup's hash, as the reset recorded it. When the audit log names the
