@@ -95,15 +95,20 @@ describe('restore --stdin', () => {
     expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toBe(STUCK);
   });
 
+  /** A database whose Ma.ini was reset, and what names that reset: its result, or its audit-log line. */
+  async function resetOne(fromLog: boolean): Promise<{ dir: string; item: object }> {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
+    return { dir, item: fromLog ? ndjson<AuditEntry>(readFileSync(logOf(dir), 'utf8'))[0]! : reset.results[0]! };
+  }
+
   it.each([
     ['a result', false],
     ['an audit-log line', true],
   ])(
     "with an item's sha256 (%s), refuses a record that is no longer as planned, with --force too, and restores one that is",
     async (_name, fromLog) => {
-      const dir = makeDb({ 'Ma.ini': STUCK });
-      const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
-      const item = fromLog ? ndjson<AuditEntry>(readFileSync(logOf(dir), 'utf8'))[0]! : reset.results[0]!;
+      const { dir, item } = await resetOne(fromLog);
       // The admin, knowing the record changed since its reset, confirmed a restore of it as it was then (edited)...
       const edited = Buffer.from(readFileSync(join(dir, 'Ma.ini')).toString('latin1').replace('jdoe', 'jdoX'), 'latin1');
       writeFileSync(join(dir, 'Ma.ini'), edited);
@@ -129,16 +134,15 @@ describe('restore --stdin', () => {
   ])(
     'does not take an item whose sha256 is null (%s) as "no pin": with --force, a record changed since its reset is not restored',
     async (_name, fromLog) => {
-      const dir = makeDb({ 'Ma.ini': STUCK });
-      const reset = await runChange(['reset', '--path', dir, '--id', 'Ma']);
-      const item = fromLog ? ndjson<AuditEntry>(readFileSync(logOf(dir), 'utf8'))[0]! : reset.results[0]!;
+      const { dir, item } = await resetOne(fromLog);
       // A script's hash lookup came back empty (JSON null), as Restore-KmsEnrollment -Sha256 $null refuses to take.
       const input = JSON.stringify({ ...item, sha256: null });
       const again = Buffer.concat([readFileSync(join(dir, 'Ma.ini')), Buffer.from('Edited = 1\r\n')]);
       writeFileSync(join(dir, 'Ma.ini'), again);
       const r = await runChange(['restore', '--path', dir, '--stdin', '--force'], input);
       expect(readFileSync(join(dir, 'Ma.ini')).toString('latin1')).toBe(again.toString('latin1'));
-      expect(r.code).not.toBe(0);
+      // A usage error: the input is refused whole, and nothing is written.
+      expect(r.code).toBe(2);
     },
   );
 
