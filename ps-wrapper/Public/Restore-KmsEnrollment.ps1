@@ -279,16 +279,16 @@ function Restore-KmsEnrollment {
                     Write-KmsError -Cmdlet $PSCmdlet -Message 'The audit-log entry names no record or no backup, so there is nothing to restore from it.' -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $_
                 } elseif ($pathGiven -and $entry.KmsOrigin) {
                     Write-KmsError -Cmdlet $PSCmdlet -Message ('-Path names a database folder of this computer, and this audit-log entry is {0}''s: nothing was restored from it. Restore there with -Path, or leave -Path out.' -f $entry.KmsOrigin.Name) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $_ -ExceptionType 'System.ArgumentException'
-                } elseif ($pathGiven) {
-                    # The admin named one database, as with -LogPath -Path: the entries go to its kmsdb run, and kmsdb
-                    # restores only that database's records (a shared log names other databases' too).
-                    if (-not $givenPath) {
-                        Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the entries name.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
-                    }
-                    if ($null -eq $givenDatabase) { $givenDatabase = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $givenPath -Parameter 'Path' }
-                    Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 } else {
-                    Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
+                    if ($pathGiven -and $null -eq $givenDatabase) {
+                        # The admin named one database, as with -LogPath -Path: the entries go to its kmsdb run, and
+                        # kmsdb restores only that database's records (a shared log names other databases' too).
+                        if (-not $givenPath) {
+                            Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the entries name.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
+                        }
+                        $givenDatabase = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $givenPath -Parameter 'Path'
+                    }
+                    Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 }
             } else {
                 Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -Sha256 $Sha256 -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))

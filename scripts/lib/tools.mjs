@@ -21,16 +21,12 @@ const onPath = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ign
  */
 export function ensurePwsh() {
   const local = join(TOOLS, exe('pwsh'));
-  if (existsSync(local) && existsSync(join(pwshDir('unix'), READY_TO_RUN))) return local;
-  if (!existsSync(local) && onPath('pwsh', ['-NoProfile', '-Command', 'exit 0'])) return 'pwsh';
   if (!existsSync(local)) {
+    if (onPath('pwsh', ['-NoProfile', '-Command', 'exit 0'])) return 'pwsh';
     console.log(`== installing PowerShell ${PWSH_VERSION} into .tools`);
     execFileSync('dotnet', ['tool', 'install', '--tool-path', TOOLS, 'PowerShell', '--version', PWSH_VERSION], { stdio: 'inherit' });
   }
-  if (process.platform === 'linux' && process.arch === 'x64') {
-    console.log(`== compiling PowerShell ${PWSH_VERSION} ahead of time (readyToRun), as its release packages are`);
-    readyToRun(pwshDir('unix'), { os: 'linux', frameworks: [localRuntime().dir] });
-  }
+  if (process.platform === 'linux' && process.arch === 'x64') readyToRun(pwshDir('unix'));
   return local;
 }
 
@@ -47,9 +43,8 @@ function localRuntime() {
   return { version: runtime[1], dir: join(runtime[2], runtime[1]) };
 }
 
-/** crossgen2 for this SDK's runtime, restored from NuGet into .tools/nuget when missing. */
-function crossgen2() {
-  const { version } = localRuntime();
+/** crossgen2 for .NET `version` (this SDK's runtime), restored from NuGet into .tools/nuget when missing. */
+function crossgen2(version) {
   const packages = join(TOOLS, 'nuget');
   const tool = join(packages, 'microsoft.netcore.app.crossgen2.linux-x64', version, 'tools', 'crossgen2');
   if (existsSync(tool)) return tool;
@@ -73,23 +68,25 @@ function crossgen2() {
 }
 
 /**
- * Compiles the assemblies in `dir` (all but `except`) ahead of time with crossgen2 for `os` (linux
- * or windows), against .NET's assemblies in `frameworks`, as PowerShell's release packages (the MSI,
- * the zip and the tar.gz that admins install) are; Windows PowerShell's are NGEN'd. The PowerShell
- * dotnet tool ships them as IL alone: a process that JIT-compiles the parser and the engine before
- * it runs anything is not what an admin waits for, and `npm run bench` measures the module's import
- * and pipeline on what admins run. .NET's own assemblies are compiled already.
+ * Compiles the assemblies in `dir` ahead of time with crossgen2, against this SDK's .NET runtime, as
+ * PowerShell's release packages (the MSI, the zip and the tar.gz that admins install) are; Windows
+ * PowerShell's are NGEN'd. The PowerShell dotnet tool ships them as IL alone: a process that
+ * JIT-compiles the parser and the engine before it runs anything is not what an admin waits for, and
+ * `npm run bench` measures the module's import and pipeline on what admins run. .NET's own assemblies
+ * are compiled already. Done once: READY_TO_RUN marks the folder.
  */
-function readyToRun(dir, { os, frameworks, except = [] }) {
+function readyToRun(dir) {
   if (existsSync(join(dir, READY_TO_RUN))) return;
+  console.log(`== compiling PowerShell ${PWSH_VERSION} ahead of time (readyToRun), as its release packages are`);
   const started = Date.now();
-  const tool = crossgen2();
-  const names = readdirSync(dir).filter((n) => n.endsWith('.dll') && !except.includes(n));
+  const runtime = localRuntime();
+  const tool = crossgen2(runtime.version);
+  const names = readdirSync(dir).filter((n) => n.endsWith('.dll'));
   const out = mkdtempSync(join(tmpdir(), 'kmsdb-r2r-'));
   try {
     // Two at a time (xargs -P 2): crossgen2 keeps some 1.5 of the 2 cores busy on its own.
-    const refs = [...frameworks, dir].flatMap((d) => ['-r', join(d, '*.dll')]);
-    const args = [...refs, '--targetos', os, '--targetarch', 'x64', '-O', join(dir, '{}'), '-o', join(out, '{}')];
+    const refs = [runtime.dir, dir].flatMap((d) => ['-r', join(d, '*.dll')]);
+    const args = [...refs, '--targetos', 'linux', '--targetarch', 'x64', '-O', join(dir, '{}'), '-o', join(out, '{}')];
     const run = spawnSync('xargs', ['-0', '-P', '2', '-I', '{}', tool, ...args], {
       input: names.join('\0'),
       stdio: ['pipe', 'ignore', 'inherit'],
@@ -101,7 +98,7 @@ function readyToRun(dir, { os, frameworks, except = [] }) {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  writeFileSync(join(dir, READY_TO_RUN), `crossgen2 ${localRuntime().version} for ${os}\n`);
+  writeFileSync(join(dir, READY_TO_RUN), `crossgen2 ${runtime.version}\n`);
   console.log(`== ${names.length} assemblies compiled ahead of time in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -122,6 +122,8 @@ export function dnLeaf(value: string): string | null {
 /** A value that names the record's user, with the leaf cn= when it is a DN. */
 export interface IdentityValue {
   entry: ProfileEntry;
+  /** The entry's key, folded as the profile API compares keys. */
+  key: string;
   value: string;
   leaf: string | null;
 }
@@ -131,10 +133,10 @@ export interface IdentityValue {
  * them: in a section it can read, the first line of each key there (a later
  * line of the same key is never returned), with a value, under a key of
  * IDENTITY_KEYS or holding a DN. `--mailbox` matches these and no others,
- * and the record's `mailbox` is the best of them.
+ * and the record's `mailbox` is the best of them. Yielded in file order, so
+ * that a caller that has what it needs stops reading the record there.
  */
-export function identityValues(profile: Profile): IdentityValue[] {
-  const found: IdentityValue[] = [];
+export function* identityValues(profile: Profile): Generator<IdentityValue, void, undefined> {
   // Keys already met in each readable section (the first section of its name, so its name is exact here).
   let seen: Map<string, Set<string>> | null = null;
   for (const e of profile.entries) {
@@ -148,9 +150,8 @@ export function identityValues(profile: Profile): IdentityValue[] {
     const value = e.value;
     if (!value) continue;
     const leaf = dnLeaf(value);
-    if (leaf !== null || IDENTITY_KEY_SET.has(key)) found.push({ entry: e, value, leaf });
+    if (leaf !== null || IDENTITY_KEY_SET.has(key)) yield { entry: e, key, value, leaf };
   }
-  return found;
 }
 
 /**
@@ -160,20 +161,11 @@ export function identityValues(profile: Profile): IdentityValue[] {
  * above it.
  */
 function bestIdentity(profile: Profile): { value: string; key: string } | null {
-  // Section and folded key of each readable line passed; neither holds a line break.
-  const seen = new Set<string>();
-  for (const e of profile.entries) {
-    if (!e.readable) continue;
-    const key = `${e.section}\n${foldName(e.key)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (e.value && dnLeaf(e.value) !== null) return { value: e.value, key: e.key };
-  }
-  const values = identityValues(profile);
   let best: IdentityValue | null = null;
   let rank = IDENTITY_KEYS.length;
-  for (const v of values) {
-    const r = IDENTITY_KEYS.indexOf(foldName(v.entry.key));
+  for (const v of identityValues(profile)) {
+    if (v.leaf !== null) return { value: v.value, key: v.entry.key };
+    const r = IDENTITY_KEYS.indexOf(v.key);
     if (r >= 0 && r < rank) [best, rank] = [v, r];
   }
   return best ? { value: best.value, key: best.entry.key } : null;
