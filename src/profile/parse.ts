@@ -20,6 +20,7 @@ export interface ProfileText {
 
 export class ProfileEntry {
   private decoded: string | null | undefined;
+  private name: string | undefined;
 
   constructor(
     private readonly text: ProfileText,
@@ -28,8 +29,9 @@ export class ProfileEntry {
      * line break, trimmed, up to any NUL; '' for keys before any section header.
      */
     readonly section: string,
-    /** Key name as the API compares it: trimmed, up to any NUL. */
-    readonly key: string,
+    /** Text offsets of `key` (half-open). */
+    private readonly keyStart: number,
+    private readonly keyEnd: number,
     /** Text offsets of `value` (half-open); equal when the value is empty or absent. */
     readonly valueStart: number,
     readonly valueEnd: number,
@@ -55,6 +57,34 @@ export class ProfileEntry {
   get value(): string | null {
     if (this.decoded === undefined) this.decoded = this.hasValue ? this.text.slice(this.valueStart, this.valueEnd) : null;
     return this.decoded;
+  }
+
+  /**
+   * Key name as the API compares it: trimmed, up to any NUL. Made when first
+   * asked for: finding State and NumSCerts needs no key's text (keyIs).
+   */
+  get key(): string {
+    return (this.name ??= this.text.slice(this.keyStart, this.keyEnd));
+  }
+
+  /** The key's length in characters (one per byte in ANSI files), without making the key. */
+  get keyLength(): number {
+    return this.keyEnd - this.keyStart;
+  }
+
+  /**
+   * Whether the key equals `folded`, an ASCII name already through foldName,
+   * in ASCII case, read in place. ANSI text is read as its raw bytes here: a
+   * byte that Windows-1252 maps elsewhere (0x80-0x9F) is no ASCII letter
+   * either way, so the answer is the key's.
+   */
+  keyIs(folded: string): boolean {
+    if (this.keyEnd - this.keyStart !== folded.length) return false;
+    for (let i = 0; i < folded.length; i++) {
+      const c = this.text.charCodeAt(this.keyStart + i);
+      if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== folded.charCodeAt(i)) return false;
+    }
+    return true;
   }
 }
 
@@ -104,16 +134,6 @@ export function foldName(name: string): string {
     if (c >= 0x41 && c <= 0x5a) upper = true;
   }
   return upper ? name.toLowerCase() : name;
-}
-
-/** Whether `name` equals `folded` (already through foldName) in ASCII case, without building a string. */
-function sameName(name: string, folded: string): boolean {
-  if (name.length !== folded.length) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== folded.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 function simpleCase(ch: string, upper: boolean): string {
@@ -226,13 +246,17 @@ export function parseProfile(text: ProfileText): Profile {
     }
 
     if (nextEq !== -1 && nextEq < start) nextEq = text.indexOf('=', start);
+    if (nextNul !== -1 && nextNul < start) nextNul = text.indexOf('\0', start);
     const eq = nextEq;
     if (eq === -1 || eq >= stop) {
-      entries.push(new ProfileEntry(text, section, upToNul(text.slice(start, stop)), stop, stop, false, line, readable, false));
+      // A key ends at its first NUL, which nextNul (at or after start) finds.
+      const keyStop = nextNul !== -1 && nextNul < stop ? nextNul : stop;
+      entries.push(new ProfileEntry(text, section, start, keyStop, stop, stop, false, line, readable, false));
       continue;
     }
     let keyEnd = eq;
     while (keyEnd > start && isBlank(text.charCodeAt(keyEnd - 1))) keyEnd--;
+    if (nextNul !== -1 && nextNul < keyEnd) keyEnd = nextNul;
     let valueStart = eq + 1;
     while (valueStart < stop && isBlank(text.charCodeAt(valueStart))) valueStart++;
     let valueEnd = stop;
@@ -245,7 +269,7 @@ export function parseProfile(text: ProfileText): Profile {
       valueStart++;
       valueEnd--;
     }
-    entries.push(new ProfileEntry(text, section, upToNul(text.slice(start, keyEnd)), valueStart, valueEnd, true, line, readable, quoted));
+    entries.push(new ProfileEntry(text, section, start, keyEnd, valueStart, valueEnd, true, line, readable, quoted));
   }
 
   const kinds = Number(sawCRLF) + Number(sawLF) + Number(sawCR);
@@ -263,7 +287,7 @@ export function parseProfile(text: ProfileText): Profile {
  */
 export function findAll(profile: Profile, name: string): ProfileEntry[] {
   const wanted = foldName(name);
-  return profile.entries.filter((e) => e.readable && sameName(e.key, wanted));
+  return profile.entries.filter((e) => e.readable && e.keyIs(wanted));
 }
 
 /** GetPrivateProfileInt's reading of a value: null for the caller's default, else the integer and whether any digit was read. */

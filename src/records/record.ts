@@ -228,7 +228,7 @@ function dependsOnCaseBeyondAscii(profile: Profile, found: ProfileEntry[]): bool
   }
   for (const e of profile.entries) {
     // The length test first: it turns away almost every key before any other work.
-    const length = e.key.length;
+    const length = e.keyLength;
     if ((length === 5 || length === 9) && e.readable && hasNonAscii(e.key) && KEYS.some((k) => differOnlyBeyondAscii(e.key, k)))
       return true;
   }

@@ -79,4 +79,13 @@ describe('names in shared memory', () => {
       }),
     );
   });
+
+  it('reads back every name of a folder whose names are all ASCII, which are shared in one piece (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary-ascii' }), { maxLength: 40 }), (names) => {
+        const read = sharedNameReader(shareNames(names));
+        expect(names.map((_, i) => read(i))).toEqual(names);
+      }),
+    );
+  });
 });
