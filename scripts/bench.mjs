@@ -1,5 +1,6 @@
 // npm run bench: speed and memory figures, each against a named peer measured in the same run.
-// Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--only startup,import,scan,reset,module,remoting] [--kmsdb PATH] [--baseline PATH]
+// Usage: node scripts/bench.mjs [--runs N] [--sizes 1000,10000,100000] [--kmsdb PATH] [--baseline PATH]
+//   [--only startup,import,scan,floor,reset,module,remoting]
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -118,6 +119,55 @@ function race(commands, runs = RUNS) {
 
 function row(cells) {
   console.log(`| ${cells.join(' | ')} |`);
+}
+
+/**
+ * `get --affected` and `get` beside the least work each could do in Node (scripts/scan-floor.ts):
+ * the files read, diagnosed and (for `get`) made records, on two threads with nothing else; and
+ * grep. Shows how much of the scan's time is kmsdb's own, and how much is reading and parsing
+ * records in Node at all.
+ */
+async function benchFloor() {
+  const runs = Math.max(RUNS, MIN_RUNS);
+  const size = Number(opts.sizes.split(',').at(-1));
+  const dir = database(size);
+  const floor = join(BENCH_DIR, 'scan-floor.mjs');
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(ROOT, 'scripts/scan-floor.ts')],
+    outfile: floor,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  const node = nodeBinary('linux-x64');
+  const affected = (argv) => {
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+    return r.stdout;
+  };
+  // The floor counts what kmsdb lists: both read the same records the same way.
+  const counted = Number(affected([node, floor, dir, 'diagnose']).split(' ')[0]);
+  const listed = affected([...KMSDB, 'get', '--path', dir, '--affected', '--format', 'ndjson'])
+    .split('\n')
+    .filter(Boolean).length;
+  if (counted !== listed) throw new Error(`the floor counts ${counted} affected records, kmsdb lists ${listed}`);
+  const results = race(
+    {
+      grep: ['grep', '-rlE', '^State = 4', dir],
+      'kmsdb get --affected': [...KMSDB, 'get', '--path', dir, '--affected', '--format', 'ndjson'],
+      'floor: read and diagnose, 2 threads': [node, floor, dir, 'diagnose'],
+      'floor: read only, 2 threads': [node, floor, dir, 'read'],
+      'kmsdb get (all)': [...KMSDB, 'get', '--path', dir, '--format', 'ndjson'],
+      'floor: read, diagnose, build and serialise every record, 2 threads': [node, floor, dir, 'record'],
+    },
+    runs,
+  );
+  console.log(`\n## Scan floor: ${size} records (median of ${runs} alternating runs, warm cache; load ${load()})\n`);
+  row(['command', 'wall s', 'ratio to grep']);
+  row(['---', '---:', '---:']);
+  for (const [name, r] of Object.entries(results)) row([name, r.wall.toFixed(3), (r.wall / results.grep.wall).toFixed(2)]);
 }
 
 function benchScan() {
@@ -455,8 +505,9 @@ const benches = {
   startup: benchStartup,
   import: benchImport,
   scan: benchScan,
+  floor: benchFloor,
   reset: benchReset,
   module: benchModule,
   remoting: benchRemoting,
 };
-for (const [name, fn] of Object.entries(benches)) if (!opts.only || opts.only.split(',').includes(name)) fn();
+for (const [name, fn] of Object.entries(benches)) if (!opts.only || opts.only.split(',').includes(name)) await fn();
