@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../src/profile/encoding.js';
 import { findAll, parseProfile, readProfileInt, type ProfileText } from '../../src/profile/parse.js';
@@ -26,6 +27,42 @@ describe('profile reader: names', () => {
     const p = parseProfile('[\tClient\0junk]\nState\0junk = 4\n');
     expect(p.sections).toEqual(['Client']);
     expect(findAll(p, 'State')[0]?.value).toBe('4');
+  });
+
+  it('finds a key by name as its text reads, in ANSI files with bytes that Windows-1252 maps and NULs too (property)', () => {
+    const piece = fc.constantFrom(
+      'S',
+      't',
+      'A',
+      'T',
+      'e',
+      'E',
+      'N',
+      'u',
+      'm',
+      'c',
+      'R',
+      's',
+      ' ',
+      '\t',
+      '\0',
+      '\x8a',
+      '\x9f',
+      '\xe9',
+      '=',
+      ']',
+    );
+    const line = fc.array(piece, { maxLength: 12 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), (lines) => {
+        const text = decode(Buffer.from(`[Client]\n${lines.join('\n')}`, 'latin1')).text;
+        for (const e of parseProfile(text).entries) {
+          expect(e.keyLength).toBe(e.key.length);
+          expect(e.key).not.toContain('\0');
+          for (const name of ['state', 'numscerts']) expect(e.keyIs(name)).toBe(e.key.toLowerCase() === name);
+        }
+      }),
+    );
   });
 
   it('reads the first of duplicate keys, across sections too', () => {
