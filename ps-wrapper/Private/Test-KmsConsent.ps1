@@ -6,7 +6,7 @@ function Test-KmsConsent {
     .DESCRIPTION
     In a script, an exception from ShouldProcess (a -NonInteractive session, a
     host with no user interface; here also a console whose input is
-    redirected) ends only its own statement, and the next one
+    redirected, a background job and a remote session) ends only its own statement, and the next one
     would go on to change the record. Here it is a no for that target, and a
     non-terminating error KmsConfirmationNotPossible (so $? is False) that
     names -Confirm:$false. Stopping the pipeline (Ctrl+C, Select-Object -First)
@@ -32,8 +32,15 @@ function Test-KmsConsent {
         # from that input, and an empty line is the default, Yes: no person was asked. The cmdlets confirm
         # at ConfirmImpact High, so a prompt comes exactly when neither -WhatIf nor a ConfirmPreference of
         # None (-Confirm:$false, -Force) holds; both are the cmdlet's, seen here through its scope.
-        if (-not $WhatIfPreference -and [string]$ConfirmPreference -ne 'None' -and $Host.Name -eq 'ConsoleHost' -and [Console]::IsInputRedirected) {
-            throw [System.Management.Automation.Host.HostException]::new('the input of this PowerShell is redirected, so no person would answer the prompt')
+        if (-not $WhatIfPreference -and [string]$ConfirmPreference -ne 'None') {
+            if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsInputRedirected) {
+                throw [System.Management.Automation.Host.HostException]::new('the input of this PowerShell is redirected, so no person would answer the prompt')
+            }
+            # In a background job or a remote session the prompt goes to whatever receives it, which may be a
+            # console that answers from its redirected input: there is no telling that a person would answer.
+            if ($Host.Name -eq 'ServerRemoteHost') {
+                throw [System.Management.Automation.Host.HostException]::new('this is a background job or a remote session, whose prompt would be answered wherever it is received, perhaps by redirected input and not by a person; from your own console, -ComputerName or -Session asks there')
+            }
         }
         return [bool]$Cmdlet.ShouldProcess($Target, $Action)
     } catch [System.Management.Automation.PipelineStoppedException] {

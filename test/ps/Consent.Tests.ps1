@@ -81,6 +81,21 @@ Describe 'Consent' {
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
+    # A background job's prompt goes to whatever receives the job: here a console whose input is redirected,
+    # which would answer it from that input. The job cannot tell, so it asks nobody.
+    It '<Name>: in a background job received by a script whose input is redirected, changes nothing without -Confirm:$false' -ForEach $Forms -Tag 'LinuxOnly' {
+        $case = New-ConsentCase -Reset:$Reset
+        $state = Join-Path (New-TestFolder) 'case.clixml'
+        $case | Export-Clixml -LiteralPath $state
+        $file = Join-Path (New-TestFolder) 'fix.ps1'
+        $job = "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
+        Set-Content -LiteralPath $file -Value "Receive-Job -Job (Start-Job -ScriptBlock ([scriptblock]::Create('$($job -replace "'", "''")'))) -Wait -AutoRemoveJob"
+        $out = Join-Path (New-TestFolder) 'out.txt'
+        $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-File', $file) -StandardOutput $out -StandardInput ("A`n" * 20)
+        Get-Content -LiteralPath $out -Raw | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
+    }
+
     It '<Name>: the caller''s -WhatIf holds, from a script that passes -Confirm:$false' -ForEach $Forms {
         $case = New-ConsentCase -Reset:$Reset
         $file = Join-Path (New-TestFolder) 'fix.ps1'
