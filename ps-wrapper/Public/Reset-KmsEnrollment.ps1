@@ -232,10 +232,18 @@ function Reset-KmsEnrollment {
         $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
         # -Mailbox patterns by database folder ('' for the settings file's), for one kmsdb run each.
         $patterns = [ordered]@{}
+        # Mailboxes that come from the pipeline (a list of users) name no database: the settings file's is
+        # used only when no path is given in any form, and piped input is one.
+        $mailboxPiped = -not $PSBoundParameters.ContainsKey('Mailbox')
     }
 
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Mailbox') {
+            if ($mailboxPiped -and -not $Path) {
+                $message = '{0}: the input names a mailbox but no database folder, so nothing was read or changed. Pass the database folder with -Path; the settings file''s database is used only when no path is given in any form, and piped input is one.' -f (ConvertTo-KmsPrintable -Text ($Mailbox -join ', '))
+                Write-KmsError -Cmdlet $PSCmdlet -Message $message -ErrorId 'KmsDatabaseNotGiven' -Category 'InvalidArgument' -TargetObject $_ -RecommendedAction 'Pass -Path with the database folder.' -ExceptionType 'System.ArgumentException'
+                return
+            }
             $database = ''
             if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
             if (-not $patterns.Contains($database)) { $patterns[$database] = [System.Collections.Generic.List[string]]::new() }

@@ -291,6 +291,10 @@ function Restore-KmsEnrollment {
                     Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 }
             } else {
+                # An empty -Path ($cfg.Record misspelt) names no record: read as no -Path, it would restore the one the backup was taken from.
+                if ($pathGiven -and -not $givenPath) {
+                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no record. Nothing was changed. Name the record file, or leave -Path out to restore the record each backup was taken from.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
+                }
                 Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -Sha256 $Sha256 -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
             }
             $done = $true

@@ -369,9 +369,10 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
   ) {
     return refuse(loaded, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
   }
-  if (ctx.whatIf) return outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
+  // Before what-if answers: a refusal a real run would make is what-if's answer too.
   const writable = checkWritable(loaded);
   if (writable) return writable;
+  if (ctx.whatIf) return outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
   const done = commit(ctx, loaded, newBytes, 'reset', 4, 1);
   if ('status' in done) return done;
   return outcome(loaded, 'reset', 'State changed from 4 to 1.', { from: 4, to: 1, ...done });
@@ -417,13 +418,13 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
     return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change.', 'force');
   }
+  const writable = checkWritable(loaded);
+  if (writable) return writable;
   if (ctx.whatIf)
     return {
       ...outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) }),
       ...from,
     };
-  const writable = checkWritable(loaded);
-  if (writable) return writable;
   const done = commit(ctx, loaded, backup, 'restore', states.from, states.to);
   if ('status' in done) return done;
   return { ...outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done }), ...from };

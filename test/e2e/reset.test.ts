@@ -300,10 +300,10 @@ describe('kmsdb reset: hostile input', () => {
     expect(r.results.map((x) => x.code)).toEqual(['not-a-record', 'not-a-record']);
   });
 
-  it('refuses a read-only record', async () => {
+  it.each([[[]], [['--what-if']]])('refuses a read-only record, %j too: what-if says what a real run does', async (extra) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     chmodSync(join(dir, 'Ma.ini'), 0o444);
-    const r = await reset(dir, ['--id', 'Ma']);
+    const r = await reset(dir, ['--id', 'Ma', ...extra]);
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ status: 'failed', code: 'read-only' });
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
@@ -522,5 +522,15 @@ describe('kmsdb restore --what-if', () => {
     expect(snapshot(dir)).toEqual(after);
     expect(readFileSync(log, 'utf8')).toBe(logBefore);
     expect(readdirSync(backupDirOf(dir)).filter((n) => n.endsWith('.bak'))).toEqual([basename(results[0]!.backupPath!)]);
+  });
+
+  it('refuses a read-only record as a real run does', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    await reset(dir, ['--id', 'Ma']);
+    chmodSync(join(dir, 'Ma.ini'), 0o444);
+    const log = join(backupDirOf(dir), 'kmsdb-audit.log');
+    const r = await runKmsdb(['restore', '--path', dir, '--from-log', log, '--what-if', '--format', 'ndjson']);
+    expect(r.code).toBe(1);
+    expect(ndjson<ChangeResult>(r.stdout)[0]).toMatchObject({ id: 'Ma', status: 'failed', code: 'read-only' });
   });
 });

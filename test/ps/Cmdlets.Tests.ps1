@@ -157,6 +157,23 @@ Describe 'Reset-KmsEnrollment' {
         $refused[0].Exception.Message | Should -Match 'Ma\.ini: State is 4 but NumSCerts is 1.*-AllowNumSCerts'
     }
 
+    It '-WhatIf refuses a read-only record as a real run does, and announces no change to it' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $file = Join-Path $db 'Ma.ini'
+        Set-ItemProperty -LiteralPath $file -Name IsReadOnly -Value $true
+        try {
+            # What-if lines go to the host, which a process of its own shows on its stdout.
+            $out = Join-Path (New-TestFolder) 'out.txt'
+            $script = "Import-Module '$ModuleManifest'; Reset-KmsEnrollment -Path '$db' -Mailbox jdoe -WhatIf -ErrorVariable refused -ErrorAction SilentlyContinue; 'ids=' + (@(`$refused.FullyQualifiedErrorId) -join ',')"
+            $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -StandardOutput $out
+        } finally {
+            Set-ItemProperty -LiteralPath $file -Name IsReadOnly -Value $false
+        }
+        $text = Get-Content -LiteralPath $out -Raw
+        $text | Should -Match 'ids=KmsRecordReadOnly,Reset-KmsEnrollment\s'
+        $text | Should -Not -Match 'What if'
+    }
+
     It 'says what to do about a read-only record and a file that is no record, not only "See about_KmsEnrollment"' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'notes.txt' = "[Client]`r`nState = 4`r`n" }
         $file = Join-Path $db 'Ma.ini'

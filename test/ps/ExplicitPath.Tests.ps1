@@ -21,6 +21,37 @@ Describe 'An explicit -Path is never swapped for the settings file database' {
     }
 }
 
+Describe 'Piped input that brings no database is not sent to the settings file''s database' {
+    BeforeEach {
+        $a = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $settings = Join-Path (New-TestFolder) 'kmsdb.ini'
+        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $a"
+        $env:KMSDB_CONFIG = $settings
+    }
+    AfterEach { Remove-Item Env:KMSDB_CONFIG -ErrorAction Ignore }
+
+    # A list of users (Import-Csv users.csv) names mailboxes, not where they are: the settings file's
+    # database is used only when no path is given in any form, and piped input is one.
+    It 'Reset-KmsEnrollment with <Name> piped and no -Path changes nothing, with an error for each' -ForEach @(
+        @{ Name = 'objects with a Mailbox'; Value = { @([pscustomobject]@{ Mailbox = 'jdoe' }, [pscustomobject]@{ Mailbox = 'j*' }) } }
+        @{ Name = 'CSV rows with a Mailbox column'; Value = { "Mailbox`njdoe`nj*" | ConvertFrom-Csv } }
+    ) {
+        $before = Get-Bytes (Join-Path $a 'Ma.ini')
+        $out = @(& $Value | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $out | Should -BeNullOrEmpty
+        @($problems.FullyQualifiedErrorId) | Should -Be @('KmsDatabaseNotGiven,Reset-KmsEnrollment', 'KmsDatabaseNotGiven,Reset-KmsEnrollment')
+        @($problems.TargetObject.Mailbox) | Should -Be @('jdoe', 'j*')
+        Get-Bytes (Join-Path $a 'Ma.ini') | Should -Be $before
+    }
+
+    It 'Reset-KmsEnrollment -Path DB with mailboxes piped changes them in DB' {
+        $b = New-KmsDb @{ 'Mb.ini' = $Stuck -f 'jdoe' }
+        $out = @([pscustomobject]@{ Mailbox = 'jdoe' } | Reset-KmsEnrollment -Path $b -Confirm:$false -ErrorAction Stop)
+        $out.Status | Should -Be 'Reset'
+        $out.Path | Should -Be (Join-Path $b 'Mb.ini')
+    }
+}
+
 Describe 'Restore -Path of a root folder is that folder' -Tag 'LinuxOnly' {
     It 'Restore-KmsEnrollment -Path / -LogPath LOG restores nothing outside /' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
@@ -64,5 +95,17 @@ Describe 'An empty -Path is never read as no -Path' {
         $before = @((Get-Bytes (Join-Path $one 'Ma.ini')), (Get-Bytes (Join-Path $two 'Mb.ini')))
         { Restore-KmsEnrollment -LogPath $log -Path $Value -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Restore-KmsEnrollment'
         @((Get-Bytes (Join-Path $one 'Ma.ini')), (Get-Bytes (Join-Path $two 'Mb.ini'))) | Should -Be $before
+    }
+
+    It 'Restore-KmsEnrollment -BackupPath BAK -Path <Name> restores nothing, not even the record the backup was taken from' -ForEach @(
+        @{ Name = '$null'; Value = $null }
+        @{ Name = "''"; Value = '' }
+    ) {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $done = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -ErrorAction Stop
+        $before = Get-Bytes (Join-Path $db 'Ma.ini')
+        { Restore-KmsEnrollment -BackupPath $done.BackupPath -Path $Value -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Restore-KmsEnrollment'
+        { $done | Restore-KmsEnrollment -Path $Value -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Restore-KmsEnrollment'
+        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
     }
 }
