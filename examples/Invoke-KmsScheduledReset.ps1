@@ -10,7 +10,9 @@ summary line per run, and exits with:
 
   0  every stuck record was reset (or there was none);
   1  some record was refused or failed: the log says which and why;
-  2  the run itself failed (the module did not load, the database is locked or unreadable).
+  2  the run itself failed: the module did not load, the database is missing, locked or unreadable,
+     kmsdb did not finish, or the KMS service is running (an error of the whole call, as
+     about_KmsEnrollment lists them).
 
 Each change is also in kmsdb's audit log, which Restore-KmsEnrollment reads to undo it.
 
@@ -54,6 +56,10 @@ function Add-ErrorLine {
 }
 
 $counts = [ordered]@{ reset = 0; unchanged = 0; other = 0; errors = 0 }
+# Errors of the whole call: the run failed, whatever became of the records.
+$runErrors = @('KmsDatabaseNotFound', 'KmsDatabaseLocked', 'KmsPathNotFound', 'KmsPathAccessDenied', 'KmsPathUnavailable', 'KmsdbBadRequest',
+    'KmsdbNotFound', 'KmsdbWindowsNotSupported', 'KmsdbPlatformNotSupported', 'KmsdbFailed', 'KmsServiceRunning')
+$runFailed = $false
 $exitCode = 0
 Add-LogLine ('START on {0} as {1}, database {2}' -f [Environment]::MachineName, [Environment]::UserName, $(if ($Path) { $Path } else { 'from the settings file' }))
 try {
@@ -71,9 +77,10 @@ try {
         if ($null -eq $e) { continue }
         Add-ErrorLine $e
         $counts.errors++
+        if (($e.FullyQualifiedErrorId -split ',')[0] -in $runErrors) { $runFailed = $true }
     }
     # A result that is neither Reset nor Unchanged was not done either.
-    if ($counts.errors -gt 0 -or $counts.other -gt 0) { $exitCode = 1 }
+    if ($runFailed) { $exitCode = 2 } elseif ($counts.errors -gt 0 -or $counts.other -gt 0) { $exitCode = 1 }
 } catch {
     Add-ErrorLine $_
     $exitCode = 2

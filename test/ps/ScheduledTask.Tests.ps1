@@ -77,6 +77,24 @@ Describe 'The scheduled-task script, as docs/operations.md runs it' {
         $ends[1] | Should -Match 'END exit 0: 0 reset, 0 unchanged, 0 other, 0 refused or failed$'
     }
 
+    # An error of the whole call (about_KmsEnrollment) is the run failing, not a record refused.
+    It 'exits 2 when the database is <Name>, and logs why' -ForEach @(
+        @{ Name = 'missing'; Id = 'KmsDatabaseNotFound,Get-KmsRecord' }
+        @{ Name = 'locked by another run'; Id = 'KmsDatabaseLocked,Reset-KmsEnrollment' }
+    ) {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        if ($Name -eq 'missing') { $db = Join-Path $db 'Nowhere' }
+        else {
+            $owner = @{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress
+            [System.IO.File]::WriteAllText((Join-Path $db '.kmsdb.lock'), $owner)
+        }
+        $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
+        Invoke-Task -Database $db -LogPath $log | Should -Be 2
+        $lines = @(Get-Content -LiteralPath $log -Encoding UTF8)
+        ($lines | Where-Object { $_ -match " ERROR $([regex]::Escape($Id)) " }) | Should -Not -BeNullOrEmpty
+        $lines[-1] | Should -Match ' END exit 2: 0 reset, 0 unchanged, 0 other, 1 refused or failed$'
+    }
+
     It 'exits 2 when the run itself fails, and logs why' {
         $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
         # A module that is not installed: Import-Module fails, and the run cannot start.
