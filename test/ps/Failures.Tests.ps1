@@ -174,4 +174,15 @@ Describe 'A path that Test-Path does not find' {
         } (Join-Path (New-TestFolder) 'nope')
         $result | Should -Be @('FileNotFoundException', 0)
     }
+
+    # $Error holds what a cmdlet reports, as compiled cmdlets leave it: not what the module caught while it looked.
+    It 'leaves in $Error only the error it reports (-ErrorAction <Action>), not what its probe caught' -ForEach @(
+        @{ Action = 'Ignore'; Expected = @() }
+        @{ Action = 'SilentlyContinue'; Expected = @('KmsPathNotFound,Get-KmsRecord') }
+    ) {
+        $missing = Join-Path (New-TestFolder) 'nope'
+        $global:Error.Clear()
+        $null = Get-KmsRecord -LiteralPath $missing -ErrorAction $Action
+        @($global:Error | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.FullyQualifiedErrorId } else { $_.GetType().Name } }) | Should -Be $Expected
+    }
 }
