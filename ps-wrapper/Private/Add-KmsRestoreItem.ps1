@@ -55,7 +55,9 @@ function Add-KmsRestoreItem {
             $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('Nothing to restore for {0}: the reset changed nothing ({1}).' -f $Path, $status)))
             return
         }
-        Write-KmsError -Cmdlet $Cmdlet -Message ('{0}: the input names no backup, so there is nothing to restore it from.' -f $Path) -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $InputObject
+        $message = 'The input names no backup, so there is nothing to restore from it.'
+        if ($Path) { $message = '{0}: the input names no backup, so there is nothing to restore it from.' -f (ConvertTo-KmsPrintable -Text $Path) }
+        Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $InputObject
         return
     }
     $backup = $BackupPath

@@ -50,6 +50,8 @@ function Write-KmsdbExit {
     }
     $text = (@($Messages) | ForEach-Object {
             $line = $_ -replace '^kmsdb: ', '' -replace " See 'kmsdb( [a-z]+)? --help'\.$", '' -replace '^(get|reset|restore): ', ''
+            # Without its command's prefix, kmsdb's line is a sentence of its own ("the audit log X cannot be read").
+            if ($line -cmatch '^[a-z]') { $line = $line.Substring(0, 1).ToUpperInvariant() + $line.Substring(1) }
             [regex]::Replace($line, '--[a-z][a-z-]*', { param($m) if ($names.ContainsKey($m.Value)) { $names[$m.Value] } else { $m.Value } })
         }) -join ' '
     $byKmsdb = ($null -ne $Reported) -and ([int]$Reported -eq $Code)

@@ -5,7 +5,7 @@ import { explain, validator } from '../contract/index.js';
 import { writeAllAndSync } from './atomic.js';
 import { openChecked, UnsafeWriteError } from './checked-write.js';
 import { makePrivateFolder } from './private-folder.js';
-import { errorCode } from '../fs-errors.js';
+import { describeFsError, errorCode } from '../fs-errors.js';
 import { forEachLine, InputError, sizeText } from '../input/bounded.js';
 
 export type AuditEvent = 'reset' | 'restore' | 'reset-failed' | 'restore-failed';
@@ -233,7 +233,7 @@ export function forEachAuditEntry(path: string, onEntry: (entry: AuditEntry) => 
     if (err instanceof InputError && err.reason === 'line')
       throw new AuditLogError(path, err.line, `is not an audit entry: it is longer than ${sizeText(AUDIT_LINE_LIMIT)}`);
     if (err instanceof InputError) throw new AuditLogError(path, null, err.message);
-    throw new AuditLogError(path, null, `cannot be read: ${errorCode(err) ?? String(err)}`);
+    throw new AuditLogError(path, null, `cannot be read: ${describeFsError(err)}`);
   }
 }
 

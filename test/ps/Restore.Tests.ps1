@@ -134,6 +134,21 @@ Describe 'Restore-KmsEnrollment' {
         (Get-KmsRecord -Path $reset.Db -Affected) | Should -BeNullOrEmpty
     }
 
+    It 'says that an empty -BackupPath names no backup, in a sentence' {
+        $thrown = @()
+        Restore-KmsEnrollment -BackupPath '' -WhatIf -ErrorVariable thrown -ErrorAction SilentlyContinue
+        $thrown.FullyQualifiedErrorId | Should -Be 'KmsBackupNotFound,Restore-KmsEnrollment'
+        $thrown[0].Exception.Message | Should -BeExactly 'The input names no backup, so there is nothing to restore from it.'
+    }
+
+    It '-LogPath of a log that does not exist says so, in a sentence' {
+        $missing = Join-Path (New-TestFolder) 'no-such.log'
+        $thrown = $null
+        try { Restore-KmsEnrollment -LogPath $missing -WhatIf } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -Be 'KmsAuditLogInvalid,Restore-KmsEnrollment'
+        $thrown.Exception.Message | Should -BeExactly "The audit log $missing cannot be read: it does not exist; nothing was restored."
+    }
+
     It 'refuses a record changed since its reset, with the input as target, unless -AllowChangedSinceReset' {
         $reset = New-ResetDb
         $file = Join-Path $reset.Db 'Ma.ini'
