@@ -51,7 +51,9 @@ function Confirm-KmsRemotePlan {
             if (-not $mailbox) { $mailbox = $entry.Mailbox }
             $target = ConvertTo-KmsPrintable -Text ('{0}: {1}' -f $origin.Name, $item.Path)
             if ($mailbox) { $target = ConvertTo-KmsPrintable -Text ('{0}: {1} ({2})' -f $origin.Name, $mailbox, $item.Path) }
-            $pick = Test-KmsConsent -Cmdlet $Cmdlet -Target $target -Action $entry.Action -TargetObject $entry.Input
+            $action = $entry.Action
+            if ($options.Command -eq 'restore') { $action += Get-KmsStateChangeText -Plan $item }
+            $pick = Test-KmsConsent -Cmdlet $Cmdlet -Target $target -Action $action -TargetObject $entry.Input
         } elseif ($item.Status -eq 'unchanged') {
             # Already as wanted: nothing to ask; the server reports it as a real run does.
             $pick = -not $whatIf

@@ -23,7 +23,7 @@ function ConvertTo-KmsPlannedChange {
     if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['KmsPlanIndex']) { $index = [int]$InputObject.KmsPlanIndex }
     $fields = [ordered]@{ PSTypeName = 'KmsEnrollment.PlannedChange'; Index = $index; Status = [string]$Plan.status; Mailbox = $Mailbox }
     # Under Set-StrictMode a property kmsdb left out is read through PSObject: null.
-    foreach ($name in 'id', 'path', 'sha256Before', 'sha256After', 'restoredFrom', 'message') {
+    foreach ($name in 'id', 'path', 'sha256Before', 'sha256After', 'restoredFrom', 'previousState', 'state', 'message') {
         $value = $Plan.PSObject.Properties[$name]
         $fields[$name.Substring(0, 1).ToUpperInvariant() + $name.Substring(1)] = $(if ($value) { $value.Value })
     }

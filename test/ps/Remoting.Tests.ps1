@@ -325,6 +325,8 @@ Remove-PSSession $session
         $file = $run.File
         $run.Out.Done | Should -Be 1
         $run.Prompts.Count | Should -Be 1
+        # The prompt says which way the State goes, from the server's plan.
+        $run.Prompts[0] | Should -Match 'Restore the KMS record from its backup .* \(State 1 to 4\)'
         @($run.Out.Results | ForEach-Object { $_.Status }) | Should -Be @()
         $run.Out.Problems | Should -Be @('KmsRecordChanged')
         Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ((Get-ResetText ($Stuck -f 'alice')) + "Edited = 1`r`nChanged = 1`r`n"))

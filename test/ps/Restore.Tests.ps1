@@ -134,6 +134,21 @@ Describe 'Restore-KmsEnrollment' {
         (Get-KmsRecord -Path $reset.Db -Affected) | Should -BeNullOrEmpty
     }
 
+    # A restore puts back what its backup holds: restoring a restore's backup resets the record again.
+    It 'asks about a restore saying which way the State goes: <Name>' -ForEach @(
+        @{ Name = 'a reset undone'; Undo = 1; Expected = '(State 1 to 4)' }
+        @{ Name = 'a restore undone, which resets again'; Undo = 2; Expected = '(State 4 to 1)' }
+    ) {
+        $reset = New-ResetDb
+        $piped = $reset.Done
+        for ($i = 1; $i -lt $Undo; $i++) { $piped = @($piped | Restore-KmsEnrollment -Confirm:$false -ErrorAction Stop) }
+        Mock -ModuleName KmsEnrollment Test-KmsConsent { $script:asked.Add($Action); $false }
+        $script:asked = [System.Collections.Generic.List[string]]::new()
+        $null = $piped | Restore-KmsEnrollment
+        $script:asked.Count | Should -Be 2
+        foreach ($action in $script:asked) { $action | Should -Match ('^Restore the KMS record from its backup .*' + [regex]::Escape($Expected) + '$') }
+    }
+
     It 'says that an empty -BackupPath names no backup, in a sentence' {
         $thrown = @()
         Restore-KmsEnrollment -BackupPath '' -WhatIf -ErrorVariable thrown -ErrorAction SilentlyContinue
