@@ -52,7 +52,10 @@ function Add-ErrorLine {
     param([System.Management.Automation.ErrorRecord] $ErrorRecord)
     $target = $ErrorRecord.TargetObject
     if ($target -and $target.PSObject.Properties['Path']) { $target = $target.Path }
-    Add-LogLine ('ERROR {0} {1}: {2}' -f $ErrorRecord.FullyQualifiedErrorId, $target, $ErrorRecord.Exception.Message)
+    $message = $ErrorRecord.Exception.Message
+    # Most messages name their record first already.
+    if ($target -and -not $message.StartsWith("$target", [System.StringComparison]::Ordinal)) { $message = '{0}: {1}' -f $target, $message }
+    Add-LogLine ('ERROR {0} {1}' -f $ErrorRecord.FullyQualifiedErrorId, $message)
 }
 
 $counts = [ordered]@{ reset = 0; unchanged = 0; other = 0; errors = 0 }
