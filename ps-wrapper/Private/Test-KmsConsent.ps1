@@ -5,8 +5,8 @@ function Test-KmsConsent {
 
     .DESCRIPTION
     In a script, an exception from ShouldProcess (a -NonInteractive session, a
-    host with no user interface; here also a console whose input is
-    redirected, a background job and a remote session) ends only its own statement, and the next one
+    host with no user interface; here also a console whose input or output
+    is redirected, a background job and a remote session) ends only its own statement, and the next one
     would go on to change the record. Here it is a no for that target, and a
     non-terminating error KmsConfirmationNotPossible (so $? is False) that
     names -Confirm:$false. Stopping the pipeline (Ctrl+C, Select-Object -First)
@@ -35,6 +35,11 @@ function Test-KmsConsent {
         if (-not $WhatIfPreference -and [string]$ConfirmPreference -ne 'None') {
             if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsInputRedirected) {
                 throw [System.Management.Automation.Host.HostException]::new('the input of this PowerShell is redirected, so no person would answer the prompt')
+            }
+            # Its output redirected (pwsh -File fix.ps1 > out.txt), the console host writes the prompt into that
+            # output: the person at the terminal sees none, and an Enter pressed there is the default, Yes.
+            if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsOutputRedirected) {
+                throw [System.Management.Automation.Host.HostException]::new('the output of this PowerShell is redirected, so the prompt would go there and no person would see it')
             }
             # In a background job or a remote session the prompt goes to whatever receives it, which may be a
             # console that answers from its redirected input: there is no telling that a person would answer.

@@ -232,9 +232,10 @@ function Reset-KmsEnrollment {
         $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
         # -Mailbox patterns by database folder ('' for the settings file's), for one kmsdb run each.
         $patterns = [ordered]@{}
-        # Mailboxes that come from the pipeline (a list of users) name no database: the settings file's is
-        # used only when no path is given in any form, and piped input is one.
-        $mailboxPiped = -not $PSBoundParameters.ContainsKey('Mailbox')
+        # Mailboxes that come with pipeline input (a list of users, bound by name or through a script block
+        # such as -Mailbox { $_.User }) name no database: the settings file's is used only when no path is
+        # given in any form, and piped input is one.
+        $mailboxPiped = $MyInvocation.ExpectingInput
     }
 
     process {

@@ -81,6 +81,22 @@ Describe 'Consent' {
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
+    # At a terminal whose output goes to a file (pwsh -File fix.ps1 > out.txt), the prompt goes into the file:
+    # the person sees nothing, and an Enter pressed at a script that seems to hang is the default, Yes.
+    It '<Name>: a script whose output is redirected, at a terminal, changes nothing without -Confirm:$false' -ForEach $Forms -Tag 'LinuxOnly' {
+        $case = New-ConsentCase -Reset:$Reset
+        $folder = New-TestFolder
+        $state = Join-Path $folder 'case.clixml'
+        $case | Export-Clixml -LiteralPath $state
+        $file = Join-Path $folder 'fix.ps1'
+        Set-Content -LiteralPath $file -Value "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
+        $out = Join-Path $folder 'out.txt'
+        # script(1) gives pwsh a terminal for its input; the Enters reach it there, some seconds in.
+        $null = Invoke-TestProcess -FilePath 'bash' -ArgumentList @('-c', "(sleep 3; printf 'A\n\n\n\n') | script -qec `"'$env:KMSDB_TEST_PWSH' -NoProfile -File '$file' > '$out'`" /dev/null")
+        Get-Content -LiteralPath $out -Raw | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
+    }
+
     # A background job's prompt goes to whatever receives the job: here a console whose input is redirected,
     # which would answer it from that input. The job cannot tell, so it asks nobody.
     It '<Name>: in a background job received by a script whose input is redirected, changes nothing without -Confirm:$false' -ForEach $Forms -Tag 'LinuxOnly' {

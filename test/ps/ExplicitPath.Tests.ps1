@@ -35,9 +35,12 @@ Describe 'Piped input that brings no database is not sent to the settings file''
     It 'Reset-KmsEnrollment with <Name> piped and no -Path changes nothing, with an error for each' -ForEach @(
         @{ Name = 'objects with a Mailbox'; Value = { @([pscustomobject]@{ Mailbox = 'jdoe' }, [pscustomobject]@{ Mailbox = 'j*' }) } }
         @{ Name = 'CSV rows with a Mailbox column'; Value = { "Mailbox`njdoe`nj*" | ConvertFrom-Csv } }
+        @{ Name = 'objects whose mailbox a script block reads (-Mailbox { $_.User })'; Value = { @([pscustomobject]@{ Mailbox = 'jdoe' }, [pscustomobject]@{ Mailbox = 'j*' }) }; Bind = { $_.Mailbox } }
     ) {
         $before = Get-Bytes (Join-Path $a 'Ma.ini')
-        $out = @(& $Value | Reset-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $bound = @{}
+        if ($Bind) { $bound['Mailbox'] = $Bind }
+        $out = @(& $Value | Reset-KmsEnrollment @bound -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
         $out | Should -BeNullOrEmpty
         @($problems.FullyQualifiedErrorId) | Should -Be @('KmsDatabaseNotGiven,Reset-KmsEnrollment', 'KmsDatabaseNotGiven,Reset-KmsEnrollment')
         @($problems.TargetObject.Mailbox) | Should -Be @('jdoe', 'j*')
