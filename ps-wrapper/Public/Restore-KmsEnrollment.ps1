@@ -38,7 +38,9 @@ function Restore-KmsEnrollment {
     anything is written; the prompt, and -WhatIf, name exactly what would be
     restored. A confirmation that cannot be asked is a no
     (KmsConfirmationNotPossible): unattended runs pass -Confirm:$false. With
-    -LogPath and no -Path, every database the log names is restored.
+    -LogPath and no -Path, the settings file's database is restored when the
+    settings file names one (as kmsdb restore --from-log does), and otherwise
+    every database the log names.
 
     Results read on other servers go back to the server each came from, through
     the same session when it is still open, batched per server and run at
@@ -284,16 +286,17 @@ function Restore-KmsEnrollment {
                         # The admin named one database, as with -LogPath -Path: the entries go to its kmsdb run, and
                         # kmsdb restores only that database's records (a shared log names other databases' too).
                         if (-not $givenPath) {
-                            Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the entries name.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
+                            Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
                         }
                         $givenDatabase = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $givenPath -Parameter 'Path'
                     }
                     Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 }
             } else {
-                # An empty -Path ($cfg.Record misspelt) names no record: read as no -Path, it would restore the one the backup was taken from.
-                if ($pathGiven -and -not $givenPath) {
-                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no record. Nothing was changed. Name the record file, or leave -Path out to restore the record each backup was taken from.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
+                # An empty -Path ($cfg.Record misspelt) names no record: read as no -Path, it would restore the one the
+                # backup was taken from. The item's own: a script block (-Path { $_.Record }) is bound item by item.
+                if ($pathGiven -and -not $Path) {
+                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no record. Nothing was changed. Name the record file, or leave -Path out to restore the record each backup was taken from.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
                 }
                 Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -Sha256 $Sha256 -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
             }
@@ -313,7 +316,7 @@ function Restore-KmsEnrollment {
                 $database = ''
                 # An empty -Path ($cfg.Database misspelt) names no folder: read as no -Path, it would restore every database the log names.
                 if ($PSBoundParameters.ContainsKey('Path') -and -not $Path) {
-                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out to restore every database the log names.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
+                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
                 }
                 if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
                 $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }

@@ -111,4 +111,12 @@ Describe 'An empty -Path is never read as no -Path' {
         { $done | Restore-KmsEnrollment -Path $Value -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Restore-KmsEnrollment'
         Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
     }
+
+    It 'Restore-KmsEnrollment -Path { script block } takes each item''s own path' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $done = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -ErrorAction Stop
+        $item = [pscustomobject]@{ BackupPath = $done.BackupPath; Record = $done.Path }
+        $restored = @($item | Restore-KmsEnrollment -Path { $_.Record } -Confirm:$false -ErrorAction Stop)
+        $restored.Status | Should -Be @('Restored')
+    }
 }
