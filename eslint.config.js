@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', '.tools/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', '.tools/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

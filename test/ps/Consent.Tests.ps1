@@ -35,6 +35,22 @@ BeforeAll {
         $case
     }
 
+    # Writes a script that runs a form's code on the case (in a background job with -InJob) and prints the
+    # ErrorIds it got; -Run runs it as a test needs (its file, the file for its output); gives that output.
+    function Invoke-UnattendedScript {
+        param([hashtable] $Case, [string] $Code, [scriptblock] $Run, [switch] $InJob)
+        $folder = New-TestFolder
+        $state = Join-Path $folder 'case.clixml'
+        $Case | Export-Clixml -LiteralPath $state
+        $body = "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
+        if ($InJob) { $body = "Receive-Job -Job (Start-Job -ScriptBlock ([scriptblock]::Create('$($body -replace "'", "''")'))) -Wait -AutoRemoveJob" }
+        $file = Join-Path $folder 'fix.ps1'
+        Set-Content -LiteralPath $file -Value $body
+        $out = Join-Path $folder 'out.txt'
+        & $Run $file $out
+        Get-Content -LiteralPath $out -Raw
+    }
+
     function Get-FolderHash {
         param([string] $Folder)
         $hashes = @{}
@@ -71,13 +87,10 @@ Describe 'Consent' {
     # take each line as the answer, and an empty line is the prompt's default, Yes: no person was asked.
     It '<Name>: a script whose input is redirected changes nothing without -Confirm:$false, even when the input holds empty lines' -ForEach $Forms -Tag 'LinuxOnly' {
         $case = New-ConsentCase -Reset:$Reset
-        $state = Join-Path (New-TestFolder) 'case.clixml'
-        $case | Export-Clixml -LiteralPath $state
-        $file = Join-Path (New-TestFolder) 'fix.ps1'
-        Set-Content -LiteralPath $file -Value "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
-        $out = Join-Path (New-TestFolder) 'out.txt'
-        $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-File', $file) -StandardOutput $out -StandardInput ("`n" * 20)
-        Get-Content -LiteralPath $out -Raw | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
+        Invoke-UnattendedScript -Case $case -Code $Code -Run {
+            param($File, $Out)
+            $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-File', $File) -StandardOutput $Out -StandardInput ("`n" * 20)
+        } | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
@@ -85,15 +98,11 @@ Describe 'Consent' {
     # the person sees nothing, and an Enter pressed at a script that seems to hang is the default, Yes.
     It '<Name>: a script whose output is redirected, at a terminal, changes nothing without -Confirm:$false' -ForEach $Forms -Tag 'LinuxOnly' {
         $case = New-ConsentCase -Reset:$Reset
-        $folder = New-TestFolder
-        $state = Join-Path $folder 'case.clixml'
-        $case | Export-Clixml -LiteralPath $state
-        $file = Join-Path $folder 'fix.ps1'
-        Set-Content -LiteralPath $file -Value "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
-        $out = Join-Path $folder 'out.txt'
-        # script(1) gives pwsh a terminal for its input; the Enters reach it there, some seconds in.
-        $null = Invoke-TestProcess -FilePath 'bash' -ArgumentList @('-c', "(sleep 3; printf 'A\n\n\n\n') | script -qec `"'$env:KMSDB_TEST_PWSH' -NoProfile -File '$file' > '$out'`" /dev/null")
-        Get-Content -LiteralPath $out -Raw | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
+        Invoke-UnattendedScript -Case $case -Code $Code -Run {
+            param($File, $Out)
+            # script(1) gives pwsh a terminal for its input; the Enters reach it there, some seconds in.
+            $null = Invoke-TestProcess -FilePath 'bash' -ArgumentList @('-c', "(sleep 3; printf 'A\n\n\n\n') | script -qec `"'$env:KMSDB_TEST_PWSH' -NoProfile -File '$File' > '$Out'`" /dev/null")
+        } | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
@@ -101,14 +110,10 @@ Describe 'Consent' {
     # which would answer it from that input. The job cannot tell, so it asks nobody.
     It '<Name>: in a background job received by a script whose input is redirected, changes nothing without -Confirm:$false' -ForEach $Forms -Tag 'LinuxOnly' {
         $case = New-ConsentCase -Reset:$Reset
-        $state = Join-Path (New-TestFolder) 'case.clixml'
-        $case | Export-Clixml -LiteralPath $state
-        $file = Join-Path (New-TestFolder) 'fix.ps1'
-        $job = "Import-Module '$ModuleManifest'; `$case = Import-Clixml -LiteralPath '$state'; $Code -ErrorVariable problems -ErrorAction SilentlyContinue > `$null; 'ids=' + ((@(`$problems.FullyQualifiedErrorId) | Sort-Object -Unique) -join ',')"
-        Set-Content -LiteralPath $file -Value "Receive-Job -Job (Start-Job -ScriptBlock ([scriptblock]::Create('$($job -replace "'", "''")'))) -Wait -AutoRemoveJob"
-        $out = Join-Path (New-TestFolder) 'out.txt'
-        $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-File', $file) -StandardOutput $out -StandardInput ("A`n" * 20)
-        Get-Content -LiteralPath $out -Raw | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
+        Invoke-UnattendedScript -Case $case -Code $Code -InJob -Run {
+            param($File, $Out)
+            $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-File', $File) -StandardOutput $Out -StandardInput ("A`n" * 20)
+        } | Should -Match 'ids=KmsConfirmationNotPossible,(Reset|Restore)-KmsEnrollment\s'
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 

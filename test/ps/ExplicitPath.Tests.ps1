@@ -5,7 +5,7 @@ BeforeAll {
     Import-Module $ModuleManifest -Force
 }
 
-Describe 'An explicit -Path is never swapped for the settings file database' {
+Describe 'An explicit -Path, or piped input, is never swapped for the settings file database' {
     BeforeEach {
         $a = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $settings = Join-Path (New-TestFolder) 'kmsdb.ini'
@@ -19,23 +19,13 @@ Describe 'An explicit -Path is never swapped for the settings file database' {
         { Reset-KmsEnrollment -Path $_ -Mailbox jdoe -Confirm:$false } | Should -Throw -ErrorId 'KmsPathNotResolved,Reset-KmsEnrollment'
         Get-Bytes (Join-Path $a 'Ma.ini') | Should -Be $before
     }
-}
-
-Describe 'Piped input that brings no database is not sent to the settings file''s database' {
-    BeforeEach {
-        $a = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
-        $settings = Join-Path (New-TestFolder) 'kmsdb.ini'
-        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $a"
-        $env:KMSDB_CONFIG = $settings
-    }
-    AfterEach { Remove-Item Env:KMSDB_CONFIG -ErrorAction Ignore }
 
     # A list of users (Import-Csv users.csv) names mailboxes, not where they are: the settings file's
     # database is used only when no path is given in any form, and piped input is one.
     It 'Reset-KmsEnrollment with <Name> piped and no -Path changes nothing, with an error for each' -ForEach @(
         @{ Name = 'objects with a Mailbox'; Value = { @([pscustomobject]@{ Mailbox = 'jdoe' }, [pscustomobject]@{ Mailbox = 'j*' }) } }
         @{ Name = 'CSV rows with a Mailbox column'; Value = { "Mailbox`njdoe`nj*" | ConvertFrom-Csv } }
-        @{ Name = 'objects whose mailbox a script block reads (-Mailbox { $_.User })'; Value = { @([pscustomobject]@{ Mailbox = 'jdoe' }, [pscustomobject]@{ Mailbox = 'j*' }) }; Bind = { $_.Mailbox } }
+        @{ Name = 'objects whose mailbox a script block reads (-Mailbox { $_.Mailbox })'; Value = { @([pscustomobject]@{ Mailbox = 'jdoe' }, [pscustomobject]@{ Mailbox = 'j*' }) }; Bind = { $_.Mailbox } }
     ) {
         $before = Get-Bytes (Join-Path $a 'Ma.ini')
         $bound = @{}
