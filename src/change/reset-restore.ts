@@ -1,11 +1,11 @@
-import { lstatSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, lstatSync, readFileSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { replaceValue } from '../profile/edit.js';
 import { appendAudit, auditEntry, retractAudit, type AuditEntry, type AuditMark } from '../safety/audit.js';
 import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../fs-errors.js';
-import { writeRecordBytes } from '../safety/overwrite.js';
-import { identityOf } from '../safety/checked-write.js';
+import { retryWhileHeld, writeRecordBytes } from '../safety/overwrite.js';
+import { identityOf, openChecked, UnsafeWriteError } from '../safety/checked-write.js';
 import {
   buildRecord,
   diagnose,
@@ -231,6 +231,23 @@ function checkWritable(loaded: LoadedRecord): ChangeResult | null {
 }
 
 /**
+ * What-if's stand-in for the write: the record opened for writing as the write
+ * opens it (retried while another program holds it), and closed unwritten. The
+ * mode bits miss an owner, an ACL or an immutable flag that denies this
+ * account, which a real run meets only at its write.
+ */
+function probeWrite(loaded: LoadedRecord): ChangeResult | null {
+  try {
+    closeSync(retryWhileHeld(() => openChecked(loaded.target.path, { flags: constants.O_RDWR })));
+    return null;
+  } catch (err) {
+    // A link or another file at the name: the real run's own checks refuse it, each in its words.
+    if (err instanceof UnsafeWriteError) return null;
+    return refuse(loaded, 'failed', 'write-failed', `The record could not be written: ${errorText(err)}. It is unchanged.`);
+  }
+}
+
+/**
  * Backs up, logs and writes one record (src/safety/overwrite.ts). The file is checked
  * against the bytes that were read just before it is replaced. The audit line
  * is written before the replace: a crash between the two leaves a logged
@@ -372,7 +389,10 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
   // Before what-if answers: a refusal a real run would make is what-if's answer too.
   const writable = checkWritable(loaded);
   if (writable) return writable;
-  if (ctx.whatIf) return outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
+  if (ctx.whatIf)
+    return (
+      probeWrite(loaded) ?? outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) })
+    );
   const done = commit(ctx, loaded, newBytes, 'reset', 4, 1);
   if ('status' in done) return done;
   return outcome(loaded, 'reset', 'State changed from 4 to 1.', { from: 4, to: 1, ...done });
@@ -421,10 +441,15 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   const writable = checkWritable(loaded);
   if (writable) return writable;
   if (ctx.whatIf)
-    return {
-      ...outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) }),
-      ...from,
-    };
+    return (
+      probeWrite(loaded) ?? {
+        ...outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, {
+          ...states,
+          sha256After: sha256(backup),
+        }),
+        ...from,
+      }
+    );
   const done = commit(ctx, loaded, backup, 'restore', states.from, states.to);
   if ('status' in done) return done;
   return { ...outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done }), ...from };

@@ -311,6 +311,26 @@ describe('the log tells the truth', () => {
     },
   );
 
+  it.for(['reset', 'restore'] as const)('what-if refuses a %s that no write can make, as a real run does', async (command, ctx) => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    let backup = '';
+    if (command === 'restore') backup = (await runChange(['reset', '--path', dir, '--id', 'Ma'])).results[0]!.backupPath!;
+    const record = join(dir, 'Ma.ini');
+    const args = command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma'] : ['restore', '--path', dir, '--backup', backup];
+    immutable(ctx, record);
+    let whatIf;
+    let real;
+    try {
+      whatIf = await runChange([...args, '--what-if']);
+      real = await runChange(args);
+    } finally {
+      mutable(record);
+    }
+    expect(real.results[0]).toMatchObject({ status: 'failed', code: 'write-failed' });
+    expect(whatIf.code).toBe(1);
+    expect(whatIf.results[0]).toMatchObject({ status: 'failed', code: 'write-failed' });
+  });
+
   it('after a failed reset, a later successful one is the one restore undoes', async (ctx) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const record = join(dir, 'Ma.ini');
