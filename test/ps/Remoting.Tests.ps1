@@ -105,7 +105,7 @@ Remove-PSSession $session
 
     It 'shows deserialized records with the module''s table view' {
         $text = Get-KmsRecord -Session $SessionA -Affected | Format-Table | Out-String -Width 200
-        $text | Should -Match 'Id\s+Mailbox\s+State\s+StateName\s+NumSCerts\s+Affected'
+        $text | Should -Match 'Id\s+Alias\s+State\s+StateName\s+NumSCerts\s+Affected'
     }
 
     It 'changes nothing with -WhatIf' {
