@@ -33,19 +33,19 @@ function Test-KmsConsent {
         # at ConfirmImpact High, so a prompt comes exactly when neither -WhatIf nor a ConfirmPreference of
         # None (-Confirm:$false, -Force) holds; both are the cmdlet's, seen here through its scope.
         if (-not $WhatIfPreference -and [string]$ConfirmPreference -ne 'None') {
+            $unseen = $null
             if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsInputRedirected) {
-                throw [System.Management.Automation.Host.HostException]::new('the input of this PowerShell is redirected, so no person would answer the prompt')
+                $unseen = 'the input of this PowerShell is redirected, so no person would answer the prompt'
+            } elseif ($Host.Name -eq 'ConsoleHost' -and [Console]::IsOutputRedirected) {
+                # Its output redirected (pwsh -File fix.ps1 > out.txt), the console host writes the prompt into that
+                # output: the person at the terminal sees none, and an Enter pressed there is the default, Yes.
+                $unseen = 'the output of this PowerShell is redirected, so the prompt would go there and no person would see it'
+            } elseif ($Host.Name -eq 'ServerRemoteHost') {
+                # In a background job or a remote session the prompt goes to whatever receives it, which may be a
+                # console that answers from its redirected input: there is no telling that a person would answer.
+                $unseen = 'this is a background job or a remote session, whose prompt would be answered wherever it is received, perhaps by redirected input and not by a person; from your own console, -ComputerName or -Session asks there'
             }
-            # Its output redirected (pwsh -File fix.ps1 > out.txt), the console host writes the prompt into that
-            # output: the person at the terminal sees none, and an Enter pressed there is the default, Yes.
-            if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsOutputRedirected) {
-                throw [System.Management.Automation.Host.HostException]::new('the output of this PowerShell is redirected, so the prompt would go there and no person would see it')
-            }
-            # In a background job or a remote session the prompt goes to whatever receives it, which may be a
-            # console that answers from its redirected input: there is no telling that a person would answer.
-            if ($Host.Name -eq 'ServerRemoteHost') {
-                throw [System.Management.Automation.Host.HostException]::new('this is a background job or a remote session, whose prompt would be answered wherever it is received, perhaps by redirected input and not by a person; from your own console, -ComputerName or -Session asks there')
-            }
+            if ($unseen) { throw [System.Management.Automation.Host.HostException]::new($unseen) }
         }
         return [bool]$Cmdlet.ShouldProcess($Target, $Action)
     } catch [System.Management.Automation.PipelineStoppedException] {

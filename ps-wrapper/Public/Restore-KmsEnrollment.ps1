@@ -260,6 +260,12 @@ function Restore-KmsEnrollment {
         $pathGiven = $PSBoundParameters.ContainsKey('Path')
         $givenPath = $Path
         $givenDatabase = $null
+        # An empty -Path ($cfg.Database misspelt) names nothing: read as no -Path, it would restore what the
+        # input or the log names instead. It stops the call.
+        $refuseEmptyPath = {
+            param([string] $Names, [string] $Otherwise)
+            Write-KmsError -Cmdlet $PSCmdlet -Message ('-Path is empty, so it names no {0}. Nothing was changed. Name the {0}, or leave -Path out{1}.' -f $Names, $Otherwise) -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
+        }
     }
 
     process {
@@ -285,19 +291,14 @@ function Restore-KmsEnrollment {
                     if ($pathGiven -and $null -eq $givenDatabase) {
                         # The admin named one database, as with -LogPath -Path: the entries go to its kmsdb run, and
                         # kmsdb restores only that database's records (a shared log names other databases' too).
-                        if (-not $givenPath) {
-                            Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $givenPath -ExceptionType 'System.ArgumentException' -Terminating
-                        }
+                        if (-not $givenPath) { & $refuseEmptyPath 'database folder' '' }
                         $givenDatabase = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $givenPath -Parameter 'Path'
                     }
                     Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 }
             } else {
-                # An empty -Path ($cfg.Record misspelt) names no record: read as no -Path, it would restore the one the
-                # backup was taken from. The item's own: a script block (-Path { $_.Record }) is bound item by item.
-                if ($pathGiven -and -not $Path) {
-                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no record. Nothing was changed. Name the record file, or leave -Path out to restore the record each backup was taken from.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
-                }
+                # The item's own -Path: a script block (-Path { $_.Record }) is bound item by item.
+                if ($pathGiven -and -not $Path) { & $refuseEmptyPath 'record file' ' to restore the record each backup was taken from' }
                 Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -Sha256 $Sha256 -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
             }
             $done = $true
@@ -314,10 +315,7 @@ function Restore-KmsEnrollment {
                 # kmsdb reads the log (bounded, validated), chooses what to undo and plans it; without -Path,
                 # every database the log names.
                 $database = ''
-                # An empty -Path ($cfg.Database misspelt) names no folder: read as no -Path, it would restore every database the log names.
-                if ($PSBoundParameters.ContainsKey('Path') -and -not $Path) {
-                    Write-KmsError -Cmdlet $PSCmdlet -Message '-Path is empty, so it names no database folder. Nothing was changed. Name the database folder, or leave -Path out.' -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $Path -ExceptionType 'System.ArgumentException' -Terminating
-                }
+                if ($pathGiven -and -not $Path) { & $refuseEmptyPath 'database folder' '' }
                 if ($Path) { $database = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $Path -Parameter 'Path' }
                 $select = [ordered]@{ fromLog = $pending.Options.Request['log'] }
                 if ($Id) { $select['id'] = [string[]]$Id }

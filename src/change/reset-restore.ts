@@ -224,19 +224,16 @@ function load(ctx: ChangeContext, request: ChangeRequest): LoadedRecord | Change
   return loaded;
 }
 
-/** Refuses a record whose file the process may not replace. */
-function checkWritable(loaded: LoadedRecord): ChangeResult | null {
-  if ((loaded.stat.mode & 0o222) === 0) return refuse(loaded, 'failed', 'read-only', 'The record file is read-only; it is never changed.');
-  return null;
-}
-
 /**
- * What-if's stand-in for the write: the record opened for writing as the write
- * opens it (retried while another program holds it), and closed unwritten. The
- * mode bits miss an owner, an ACL or an immutable flag that denies this
- * account, which a real run meets only at its write.
+ * Refuses a record whose file the process may not replace. The mode bits miss
+ * an owner, an ACL or an immutable flag that denies this account, which a real
+ * run meets at its write: what-if, which writes nothing, opens the record for
+ * writing as the write does (retried while another program holds it) and
+ * closes it unwritten, so that it refuses what the write would.
  */
-function probeWrite(loaded: LoadedRecord): ChangeResult | null {
+function checkWritable(loaded: LoadedRecord, whatIf: boolean): ChangeResult | null {
+  if ((loaded.stat.mode & 0o222) === 0) return refuse(loaded, 'failed', 'read-only', 'The record file is read-only; it is never changed.');
+  if (!whatIf) return null;
   try {
     closeSync(retryWhileHeld(() => openChecked(loaded.target.path, { flags: constants.O_RDWR })));
     return null;
@@ -387,12 +384,9 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
     return refuse(loaded, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
   }
   // Before what-if answers: a refusal a real run would make is what-if's answer too.
-  const writable = checkWritable(loaded);
+  const writable = checkWritable(loaded, ctx.whatIf);
   if (writable) return writable;
-  if (ctx.whatIf)
-    return (
-      probeWrite(loaded) ?? outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) })
-    );
+  if (ctx.whatIf) return outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
   const done = commit(ctx, loaded, newBytes, 'reset', 4, 1);
   if ('status' in done) return done;
   return outcome(loaded, 'reset', 'State changed from 4 to 1.', { from: 4, to: 1, ...done });
@@ -438,18 +432,13 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
     return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change.', 'force');
   }
-  const writable = checkWritable(loaded);
+  const writable = checkWritable(loaded, ctx.whatIf);
   if (writable) return writable;
   if (ctx.whatIf)
-    return (
-      probeWrite(loaded) ?? {
-        ...outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, {
-          ...states,
-          sha256After: sha256(backup),
-        }),
-        ...from,
-      }
-    );
+    return {
+      ...outcome(loaded, 'whatif', `The record would be restored from ${request.backupPath}.`, { ...states, sha256After: sha256(backup) }),
+      ...from,
+    };
   const done = commit(ctx, loaded, backup, 'restore', states.from, states.to);
   if ('status' in done) return done;
   return { ...outcome(loaded, 'restored', `Restored from ${request.backupPath}.`, { ...states, ...done }), ...from };

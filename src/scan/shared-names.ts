@@ -10,31 +10,26 @@ export interface SharedNames {
 }
 
 export function shareNames(names: readonly string[]): SharedNames {
-  const starts = new SharedArrayBuffer((names.length + 1) * Int32Array.BYTES_PER_ELEMENT);
-  const offsets = new Int32Array(starts);
-  let at = 0;
   // ASCII names, the usual ones, are encoded all at once: name by name, 100,000
-  // names took 20 to 30 ms, while the reader threads waited.
+  // names took 20 to 30 ms, while the reader threads waited. Every character
+  // beyond ASCII takes more than one byte in UTF-8: then each name is encoded on its own.
   const joined = names.join('');
   const encoded = Buffer.from(joined, 'utf8');
-  // Every character beyond ASCII takes more than one byte in UTF-8.
-  if (encoded.length === joined.length) {
-    const bytes = new SharedArrayBuffer(encoded.length);
-    Buffer.from(bytes).set(encoded);
-    names.forEach((n, i) => {
-      offsets[i] = at;
-      at += n.length;
-    });
-    offsets[names.length] = at;
-    return { bytes, starts, count: names.length };
+  const ascii = encoded.length === joined.length;
+  let total = encoded.length;
+  if (!ascii) {
+    total = 0;
+    for (const n of names) total += Buffer.byteLength(n, 'utf8');
   }
-  let total = 0;
-  for (const n of names) total += Buffer.byteLength(n, 'utf8');
   const bytes = new SharedArrayBuffer(total);
+  const starts = new SharedArrayBuffer((names.length + 1) * Int32Array.BYTES_PER_ELEMENT);
   const view = Buffer.from(bytes);
+  const offsets = new Int32Array(starts);
+  if (ascii) view.set(encoded);
+  let at = 0;
   names.forEach((n, i) => {
     offsets[i] = at;
-    at += view.write(n, at, 'utf8');
+    at += ascii ? n.length : view.write(n, at, 'utf8');
   });
   offsets[names.length] = at;
   return { bytes, starts, count: names.length };
