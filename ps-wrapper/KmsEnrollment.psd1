@@ -22,7 +22,7 @@
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             # The CHANGELOG.md entry of this version.
             ReleaseNotes = '## Unreleased
-- Consent: a background job or a remote session asks nobody (its prompt goes to whatever receives it), nor does a console whose output is redirected (the prompt would go unseen); mailboxes piped with no -Path are refused (KmsDatabaseNotGiven), not looked up in the settings file''s database; Restore-KmsEnrollment -BackupPath with an empty -Path is KmsPathNotResolved; -WhatIf refuses a read-only record as a real run does; restore''s prompt says which way the State goes.
+- Consent: a background job or a remote session asks nobody (its prompt goes to whatever receives it), nor does a console whose output is redirected (the prompt would go unseen); mailboxes piped with no -Path are refused (KmsDatabaseNotGiven), not looked up in the settings file''s database; Restore-KmsEnrollment -BackupPath with an empty -Path is KmsPathNotResolved; -WhatIf refuses what a real run would (a record this account cannot write, a backup folder that takes no file, a database folder that cannot be locked, a log that cannot be made); restore''s prompt says which way the State goes.
 - examples/Invoke-KmsScheduledReset.ps1 exits 2 when the database is missing, locked or unreadable. $Error keeps only what the cmdlets report.
 - Records: LastWriteTime is in local time, beside a new LastWriteTimeUtc; a new Alias property gives the short name of the Mailbox; Warnings is one text ("code: message; ...") that Export-Csv writes as it is.
 - State, NumSCerts, PreviousState ([int]), Size ([long]) and the audit log''s time ([DateTime]) have the same types in Windows PowerShell 5.1 and PowerShell 7.
