@@ -60,7 +60,9 @@ function Restore-KmsEnrollment {
     database folder is the one whose default backup folder holds the backup.
     With -LogPath, restores only records of this database folder; so does a
     -Path given on the command line with piped audit-log entries (a shared log
-    names other databases' records too, and those are left as they are).
+    names other databases' records too, and those are left as they are). An
+    empty -Path, or a piped item whose Path property is empty, names nothing
+    and restores nothing (KmsPathNotResolved).
 
     .PARAMETER Sha256Before
     The backup's hash, as the reset recorded it. When the audit log names the
@@ -299,7 +301,12 @@ function Restore-KmsEnrollment {
             } else {
                 # The item's own -Path: a script block (-Path { $_.Record }) is bound item by item.
                 if ($pathGiven -and -not $Path) { & $refuseEmptyPath 'record file' ' to restore the record each backup was taken from' }
-                Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -Sha256 $Sha256 -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
+                if (-not $pathGiven -and -not $Path -and $null -ne $_ -and $_ -isnot [string] -and $_.PSObject.Properties['Path']) {
+                    # An item's empty Path (a CSV column left blank) names no record either: this item only.
+                    Write-KmsError -Cmdlet $PSCmdlet -Message ('The item''s Path is empty, so it names no record file; nothing was restored from {0}. Give the record''s path, or leave the Path property out to restore the record the backup was taken from.' -f $BackupPath) -ErrorId 'KmsPathNotResolved' -Category 'InvalidArgument' -TargetObject $_ -ExceptionType 'System.ArgumentException'
+                } else {
+                    Add-KmsRestoreItem -Queue $pending -Cmdlet $PSCmdlet -BackupPath $BackupPath -Path $Path -Sha256Before $Sha256Before -Sha256After $Sha256After -Sha256 $Sha256 -InputObject $_ -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:((Test-KmsRealPath -InputObject $_ -Path $BackupPath -Property BackupPath) -and (-not $Path -or (Test-KmsRealPath -InputObject $_ -Path $Path)))
+                }
             }
             $done = $true
         } finally {

@@ -102,6 +102,34 @@ Describe 'An empty -Path is never read as no -Path' {
         Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
     }
 
+    It 'a piped item whose Path is <Name> restores nothing, with an error for it, and the next item still restores' -ForEach @(
+        @{ Name = 'empty'; Value = '' }
+        @{ Name = '$null'; Value = $null }
+    ) {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'Mb.ini' = $Stuck -f 'asmith' }
+        $done = @(Get-KmsRecord -Path $db | Sort-Object Path | Reset-KmsEnrollment -Confirm:$false -ErrorAction Stop)
+        $reset = Get-Bytes (Join-Path $db 'Ma.ini')
+        # A CSV of backups with the record's column left blank: the row names no record, not the one its backup was taken from.
+        $items = @(
+            [pscustomobject]@{ BackupPath = $done[0].BackupPath; Path = $Value }
+            [pscustomobject]@{ BackupPath = $done[1].BackupPath; Path = $done[1].Path }
+        )
+        $restored = @($items | Restore-KmsEnrollment -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue)
+        @($problems.FullyQualifiedErrorId) | Should -Be @('KmsPathNotResolved,Restore-KmsEnrollment')
+        $problems[0].TargetObject.BackupPath | Should -Be $done[0].BackupPath
+        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $reset
+        $restored.Path | Should -Be @($done[1].Path)
+        $restored.Status | Should -Be @('Restored')
+    }
+
+    It 'a piped item with no Path property restores the record its backup was taken from' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $done = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -ErrorAction Stop
+        $restored = @([pscustomobject]@{ BackupPath = $done.BackupPath } | Restore-KmsEnrollment -Confirm:$false -ErrorAction Stop)
+        $restored.Status | Should -Be @('Restored')
+        $restored.Path | Should -Be @($done.Path)
+    }
+
     It 'Restore-KmsEnrollment -Path { script block } takes each item''s own path' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $done = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -ErrorAction Stop
