@@ -33,6 +33,11 @@ function Get-KmsCallerPreference {
         $parameter = $preferences[$name]
         if ($parameter -and $bound.ContainsKey($parameter)) { continue }
         $variable = $Cmdlet.SessionState.PSVariable.Get($name)
-        if ($null -ne $variable) { [PSCustomObject]@{ Name = $name; Value = $variable.Value } }
+        if ($null -eq $variable) { continue }
+        $value = $variable.Value
+        # The cmdlet's own $WhatIfPreference holds a switch; a compiled cmdlet takes any value PowerShell
+        # reads as true (the string 'False' too) as -WhatIf, and so does this one.
+        if ($name -eq 'WhatIfPreference') { $value = [System.Management.Automation.SwitchParameter][System.Management.Automation.LanguagePrimitives]::IsTrue($value) }
+        [PSCustomObject]@{ Name = $name; Value = $value }
     }
 }

@@ -143,6 +143,19 @@ Describe 'Consent' {
         Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
     }
 
+    # PowerShell takes any non-empty string as true, so compiled cmdlets (New-Item) only say what they would do
+    # under $WhatIfPreference = 'False'; the cmdlets do the same, with no error of their own.
+    It '<Name>: a $WhatIfPreference that PowerShell takes as true (''False'', a string) holds, without an error' -ForEach $Forms {
+        $case = New-ConsentCase -Reset:$Reset
+        $WhatIfPreference = 'False'
+        try {
+            & ([scriptblock]::Create("param(`$case) $Code -Confirm:`$false -ErrorVariable problems; `$problems")) $case | Should -BeNullOrEmpty
+        } finally {
+            $WhatIfPreference = $false
+        }
+        Get-Changed $case | Should -Be '0 changed, 0 backed up, 0 logged'
+    }
+
     It '<Name>: -Force changes what a real run changes' -ForEach $Forms {
         $case = New-ConsentCase -Reset:$Reset
         & ([scriptblock]::Create("param(`$case) $Code -Force")) $case | Out-Null
