@@ -32,7 +32,8 @@ function Get-KmsRecord {
     .PARAMETER LiteralPath
     Like -Path, but taken exactly as written: no character is a wildcard. Binds
     from the pipeline by the property PSPath, so Get-Item and Get-ChildItem
-    output can be piped, even for folders whose names hold [ or ].
+    output can be piped, even for folders whose names hold [ or ]. Aliases:
+    PSPath, LP.
 
     .PARAMETER Mailbox
     Finds a mailbox's record. A pattern matches the whole value of a key that

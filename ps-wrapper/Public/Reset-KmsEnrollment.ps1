@@ -50,7 +50,8 @@ function Reset-KmsEnrollment {
 
     .PARAMETER Path
     With pipeline input, the record file (bound from the Path property of
-    Get-KmsRecord output). With -Mailbox, the database folder to search.
+    Get-KmsRecord output, or, by its alias FullName, of Get-ChildItem
+    output). With -Mailbox, the database folder to search.
 
     .PARAMETER Sha256
     The hash of the record as it was read (bound from Get-KmsRecord output). A

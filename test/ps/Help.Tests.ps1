@@ -82,6 +82,16 @@ Describe 'Help of <_>, against its code' -ForEach $Commands {
         Find-HelpMismatch -Command $command -Help $help -HelpParameterNames @($helpContent.Parameters.Keys) | Should -BeNullOrEmpty
     }
 
+    # Get-Help leaves "Aliases" empty for comment-based help, so a parameter's own text names them.
+    It 'names each parameter''s aliases in its text' {
+        foreach ($parameter in $command.Parameters.Values | Where-Object { $Common -notcontains $_.Name -and $_.Aliases.Count }) {
+            $text = (Get-Help -Name $command.Name -Parameter $parameter.Name).description.Text -join ' '
+            foreach ($alias in $parameter.Aliases) {
+                $text | Should -Match ('\balias(es)?\b[^.]*\b{0}\b' -f [regex]::Escape($alias)) -Because "-$($parameter.Name) has the alias $alias"
+            }
+        }
+    }
+
     It 'has an example for every parameter set' {
         $covered = Get-ExampleParameterSet -Command $command -Help $help
         foreach ($set in $command.ParameterSets.Name) { $covered | Should -Contain $set -Because "parameter set $set needs an example" }
