@@ -24,7 +24,7 @@
             ReleaseNotes = '## Unreleased
 - Consent: a background job or a remote session asks nobody (its prompt goes to whatever receives it), nor does a console whose output is redirected (the prompt would go unseen); mailboxes piped with no -Path are refused (KmsDatabaseNotGiven), not looked up in the settings file''s database; Restore-KmsEnrollment -BackupPath with an empty -Path, or a piped item with an empty Path, is KmsPathNotResolved; -WhatIf refuses what a real run would (a record this account cannot write, a backup folder that takes no file, a database folder that cannot be locked, a log that cannot be made); restore''s prompt says which way the State goes.
 - examples/Invoke-KmsScheduledReset.ps1 exits 2 when the database is missing, locked or unreadable. $Error keeps only what the cmdlets report.
-- Records: LastWriteTime is in local time, beside a new LastWriteTimeUtc; a new Alias property gives the short name of the Mailbox; Warnings is one text ("code: message; ...") that Export-Csv writes as it is.
+- Records: LastWriteTime is in local time, beside a new LastWriteTimeUtc; a new Alias property, from kmsdb, gives the short name of the Mailbox that -Mailbox finds it by (results carry it too, and the table views show it); Warnings is one text ("code: message; ...") that Export-Csv writes as it is.
 - State, NumSCerts, PreviousState ([int]), Size ([long]) and the audit log''s time ([DateTime]) have the same types in Windows PowerShell 5.1 and PowerShell 7.
 - Reset and restore results carry a Time; the table views show ComputerName.
 - Tab completion of -Mailbox and of Restore-KmsEnrollment -Id, from the database that -Path or the settings file names, also when the module is imported with -Prefix; the completers cost nothing at import.

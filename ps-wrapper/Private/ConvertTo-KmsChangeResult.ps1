@@ -35,6 +35,7 @@ function ConvertTo-KmsChangeResult {
         PSTypeName    = $TypeName
         Id            = $Result.id
         Mailbox       = $name
+        Alias         = $Result.alias
         Status        = $status
         PreviousState = $previous
         State         = $state

@@ -32,14 +32,11 @@ function ConvertTo-KmsRecord {
         $state = $Record.state; if ($null -ne $state) { $state = [int]$state }
         $numSCerts = $Record.numSCerts; if ($null -ne $numSCerts) { $numSCerts = [int]$numSCerts }
         $size = $Record.size; if ($null -ne $size) { $size = [long]$size }
-        # The short name, as -Mailbox matches it: the last cn= of a DN, else the value itself (an alias or display name).
-        $alias = $Record.mailbox
-        if ($alias -and $alias -match '(?i)/cn=([^/]+)$') { $alias = $Matches[1] }
         [PSCustomObject]@{
             PSTypeName       = 'KmsEnrollment.Record'
             Id               = $Record.id
             Mailbox          = $Record.mailbox
-            Alias            = $alias
+            Alias            = $Record.alias
             State            = $state
             StateName        = $Record.stateName
             NumSCerts        = $numSCerts

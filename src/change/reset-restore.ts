@@ -68,6 +68,8 @@ export interface ChangeResult {
   code: RefusalCode | null;
   message: string;
   mailbox: string | null;
+  /** The mailbox's short name, as the record's (KmsRecord.alias). */
+  alias: string | null;
   sha256Before: string | null;
   sha256After: string | null;
   /** Only on a refusal that an override lifts. */
@@ -124,6 +126,7 @@ function result(path: string, { status, ...fields }: Partial<ChangeResult> & Pic
     backupPath: null,
     code: null,
     mailbox: null,
+    alias: null,
     sha256Before: null,
     sha256After: null,
     ...fields,
@@ -149,6 +152,7 @@ function outcome(loaded: LoadedRecord, status: ChangeStatus, message: string, ch
     previousState: change.from,
     state: change.to,
     mailbox: record.mailbox,
+    alias: record.alias,
     sha256Before: record.sha256,
     sha256After: change.sha256After ?? record.sha256,
     backupPath: change.backupPath ?? null,

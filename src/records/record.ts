@@ -42,6 +42,8 @@ export interface KmsRecord {
   numSCerts: number | null;
   affected: boolean;
   mailbox: string | null;
+  /** The mailbox's short name, as `--mailbox` finds it: a DN's leaf cn=, else the mailbox itself. */
+  alias: string | null;
   mailboxKey: string | null;
   sha256: string | null;
   encoding: Encoding | null;
@@ -160,15 +162,15 @@ export function* identityValues(profile: Profile): Generator<IdentityValue, void
  * usual case (a DN near the top) stops at it, having noted only the keys
  * above it.
  */
-function bestIdentity(profile: Profile): { value: string; key: string } | null {
+function bestIdentity(profile: Profile): IdentityValue | null {
   let best: IdentityValue | null = null;
   let rank = IDENTITY_KEYS.length;
   for (const v of identityValues(profile)) {
-    if (v.leaf !== null) return { value: v.value, key: v.entry.key };
+    if (v.leaf !== null) return v;
     const r = IDENTITY_KEYS.indexOf(v.key);
     if (r >= 0 && r < rank) [best, rank] = [v, r];
   }
-  return best ? { value: best.value, key: best.entry.key } : null;
+  return best;
 }
 
 // C0 controls other than tab, LF, VT, FF and CR do not occur in profile text.
@@ -184,6 +186,7 @@ export function emptyRecord(path: string, fileName: string): KmsRecord {
     numSCerts: null,
     affected: false,
     mailbox: null,
+    alias: null,
     mailboxKey: null,
     sha256: null,
     encoding: null,
@@ -314,6 +317,7 @@ export function buildRecord(path: string, fileName: string, bytes: Buffer, mtime
 
   const identity = bestIdentity(d.profile);
   record.mailbox = identity?.value ?? null;
-  record.mailboxKey = identity?.key ?? null;
+  record.alias = identity ? (identity.leaf ?? identity.value) : null;
+  record.mailboxKey = identity?.entry.key ?? null;
   return record;
 }

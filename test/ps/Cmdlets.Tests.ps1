@@ -116,7 +116,7 @@ Describe 'Reset-KmsEnrollment' {
     It 'shows the result table view' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $text = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false | Format-Table | Out-String -Width 250
-        $text | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+BackupPath'
+        $text | Should -Match 'Id\s+Alias\s+Status\s+PreviousState\s+State\s+BackupPath'
     }
 
     It '-WhatIf writes nothing: kmsdb plans the reset, and is told to change nothing' {

@@ -48,7 +48,7 @@ Describe 'A kmsdb that does not report its own exit' {
     It 'gives every record of the batch that got no answer a KmsdbFailed error of its own' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'a'; 'Mb.ini' = $Stuck -f 'b'; 'Mc.ini' = $Stuck -f 'c' }
         $records = @(Get-KmsRecord -Path $db)
-        $answer = @{ id = 'Ma'; path = $records[0].Path; status = 'reset'; previousState = 4; state = 1; backupPath = 'x'; code = $null; message = 'reset'; mailbox = 'a'; sha256Before = $null; sha256After = $null } | ConvertTo-Json -Compress
+        $answer = @{ id = 'Ma'; path = $records[0].Path; status = 'reset'; previousState = 4; state = 1; backupPath = 'x'; code = $null; message = 'reset'; mailbox = 'a'; alias = 'a'; sha256Before = $null; sha256After = $null } | ConvertTo-Json -Compress
         # It planned all three, was told to change all three, answered for the first and crashed.
         $plan = foreach ($r in $records) { @{ id = $r.Id; path = $r.Path; status = 'whatif'; previousState = 4; state = 1; backupPath = $null; code = $null; message = 'would'; mailbox = $r.Mailbox; sha256Before = $null; sha256After = $null } | ConvertTo-Json -Compress }
         Use-KmsdbStub @{ EXIT = $Crash.Exit; STDOUT = (($plan + '{"type":"plan-end"}' + $answer) -join "`n") + "`n" }

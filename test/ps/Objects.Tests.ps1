@@ -9,6 +9,7 @@ Describe 'Record objects' {
         $db = New-KmsDb @{
             'Ma.ini' = $Stuck -f 'jdoe'
             'Mb.ini' = "[Client]`r`nAlias = user3`r`nState = 4`r`n[X]`r`nState = 4`r`nNumSCerts = 2`r`n"
+            'Mc.ini' = "[Client]`r`nDN = cn=asmith,ou=Site,o=Contoso`r`nState = 1`r`n"
         }
         $written = [datetime]::SpecifyKind([datetime]'2026-07-04T18:30:15', [System.DateTimeKind]::Utc)
         [System.IO.File]::SetLastWriteTimeUtc((Join-Path $db 'Ma.ini'), $written)
@@ -26,10 +27,14 @@ Describe 'Record objects' {
         $a.LastWriteTime | Should -Be (Get-Item -LiteralPath (Join-Path $db 'Ma.ini')).LastWriteTime
     }
 
-    It 'have an Alias beside the full-DN Mailbox' {
+    It 'have an Alias beside the full-DN Mailbox, the name -Mailbox finds them by, in either DN form' {
         $a.Mailbox | Should -Be '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'
         $a.Alias | Should -Be 'jdoe'
         $b.Alias | Should -Be 'user3'
+        $c = $records | Where-Object Id -EQ 'Mc'
+        $c.Mailbox | Should -Be 'cn=asmith,ou=Site,o=Contoso'
+        $c.Alias | Should -Be 'asmith'
+        foreach ($r in $records) { (Get-KmsRecord -Path $db -Mailbox $r.Alias).Id | Should -Be $r.Id }
     }
 
     It 'export their warnings to CSV as text, code and message' {
@@ -61,7 +66,7 @@ Describe 'Record objects' {
     }
 
     It 'are cast the same from what Windows PowerShell 5.1 parses (Int32, a string time) and what 7 parses (Int64, DateTime)' {
-        $common = @{ id = 'X'; path = '/x/X.ini'; stateName = 'Recovery'; affected = $false; mailbox = $null; mailboxKey = $null; sha256 = $null; encoding = 'windows-1252'; lineEnding = 'CRLF'; warnings = @() }
+        $common = @{ id = 'X'; path = '/x/X.ini'; stateName = 'Recovery'; affected = $false; mailbox = $null; alias = $null; mailboxKey = $null; sha256 = $null; encoding = 'windows-1252'; lineEnding = 'CRLF'; warnings = @() }
         $from51 = [PSCustomObject](@{ state = [int]4; numSCerts = [int]1; size = [int]70; lastWriteTime = '2026-07-04T18:30:15.000Z' } + $common)
         $from7 = [PSCustomObject](@{ state = [long]4; numSCerts = [long]1; size = [long]70; lastWriteTime = $written } + $common)
         $m = Get-Module KmsEnrollment
@@ -114,7 +119,7 @@ Describe 'Reset and restore results' {
     It 'are cast the same from Int32 and Int64 numbers' {
         $m = Get-Module KmsEnrollment
         foreach ($n in [int]4, [long]4) {
-            $r = & $m { param($n) ConvertTo-KmsChangeResult -Result ([PSCustomObject]@{ id = 'X'; path = '/x/X.ini'; mailbox = 'x'; status = 'reset'; previousState = $n; state = $n; backupPath = $null; message = $null; sha256Before = $null; sha256After = $null }) -TypeName 'KmsEnrollment.ResetResult' } $n
+            $r = & $m { param($n) ConvertTo-KmsChangeResult -Result ([PSCustomObject]@{ id = 'X'; path = '/x/X.ini'; mailbox = 'x'; alias = 'x'; status = 'reset'; previousState = $n; state = $n; backupPath = $null; message = $null; sha256Before = $null; sha256After = $null }) -TypeName 'KmsEnrollment.ResetResult' } $n
             $r.PreviousState.GetType().FullName | Should -Be 'System.Int32'
             $r.State.GetType().FullName | Should -Be 'System.Int32'
         }
@@ -123,6 +128,14 @@ Describe 'Reset and restore results' {
     It 'show ComputerName in the default table views' {
         $reset | Format-Table | Out-String -Width 250 | Should -Match 'BackupPath\s+ComputerName'
         $restored | Format-Table | Out-String -Width 250 | Should -Match 'RestoredFrom\s+ComputerName'
+    }
+
+    It 'carry the record''s Alias, which their table views show instead of the Mailbox DN' {
+        foreach ($r in $reset[0], $restored[0]) {
+            $r.Alias | Should -Be 'jdoe'
+            $r.Mailbox | Should -Be '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'
+            $r | Format-Table | Out-String -Width 250 | Should -Match '^\s*Id\s+Alias\s+Status\b'
+        }
     }
 }
 

@@ -406,6 +406,6 @@ Remove-PSSession $session
             $runs.Count | Should -Be 1
             $runs[0].argv[([array]::IndexOf($runs[0].argv, '--path') + 1)] | Should -Be $server.Database
         }
-        $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+RestoredFrom'
+        $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Alias\s+Status\s+PreviousState\s+State\s+RestoredFrom'
     }
 }

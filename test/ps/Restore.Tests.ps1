@@ -68,7 +68,7 @@ Describe 'Restore-KmsEnrollment' {
         $restored[0].Mailbox | Should -Be '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'
         # Its own backup holds what it replaced: the reset record.
         Get-Bytes $restored[0].BackupPath | Should -Be (ConvertTo-AnsiBase64 (Get-ResetText ($Stuck -f 'jdoe')))
-        $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Mailbox\s+Status\s+PreviousState\s+State\s+RestoredFrom'
+        $restored | Format-Table | Out-String -Width 250 | Should -Match 'Id\s+Alias\s+Status\s+PreviousState\s+State\s+RestoredFrom'
         # Twice is safe: the records hold the backups' bytes already.
         @($reset.Done | Restore-KmsEnrollment -Confirm:$false).Status | Should -Be @('Unchanged', 'Unchanged')
         Assert-AsBefore $reset

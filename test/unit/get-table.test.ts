@@ -26,6 +26,7 @@ const record = (fields: Partial<KmsRecord>): KmsRecord => ({
   numSCerts: null,
   affected: true,
   mailbox: null,
+  alias: null,
   mailboxKey: null,
   sha256: null,
   encoding: 'windows-1252',

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileMailboxPattern, matchesMailbox } from '../../src/records/mailbox.js';
 import { buildRecord, diagnose, dnLeaf } from '../../src/records/record.js';
@@ -165,6 +166,44 @@ describe('record fields', () => {
     });
     expect(read(ansi('[Client]\nDisplayName = John\nalias = jdoe\n')).record).toMatchObject({ mailbox: 'jdoe', mailboxKey: 'alias' });
     expect(read(ansi('[Client]\nState = 4\n')).record.mailbox).toBeNull();
+  });
+
+  it("gives the mailbox's short name as alias: a DN's leaf cn=, in either form, else the value itself", () => {
+    const alias = (text: string) => read(ansi(text)).record.alias;
+    expect(alias('[Client]\nDN = /o=O/ou=S/cn=Recipients/cn=jdoe\n')).toBe('jdoe');
+    expect(alias('[Client]\nDN = cn=jdoe,ou=S,o=O\n')).toBe('jdoe');
+    expect(alias('[Client]\nDisplayName = John Doe\n')).toBe('John Doe');
+    expect(alias('[Client]\nState = 4\n')).toBeNull();
+  });
+
+  it('finds each record by its alias, as --mailbox matches it (property)', () => {
+    const value = fc.oneof(
+      fc
+        .constantFrom('/o=O/ou=S/cn=Recipients/cn=', 'cn=', '/o=O/cn=', '', 'CN=')
+        .chain((head) =>
+          fc
+            .tuple(
+              fc.string({ unit: fc.constantFrom(...'abJ é/=,*?[]xΣ'.split('')), minLength: 1, maxLength: 10 }),
+              fc.constantFrom('', ',ou=S,o=O'),
+            )
+            .map(([leaf, tail]) => head + leaf + (head.startsWith('/') ? '' : tail)),
+        ),
+    );
+    const key = fc.constantFrom('DN', 'Alias', 'DisplayName', 'X', 'cn');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 4 }), (lines) => {
+        const bytes = utf16(`[Client]\r\n${lines.map(([k, v]) => `${k} = ${v}`).join('\r\n')}\r\nState = 4\r\n`);
+        const { record, diagnosis } = read(bytes);
+        expectValid('record', record);
+        if (record.mailbox === null) {
+          expect(record.alias).toBeNull();
+          return;
+        }
+        // As a pattern, the alias matches itself: its own * and ? match themselves too.
+        expect(matchesMailbox(diagnosis.profile, [compileMailboxPattern(record.alias!)])).toBe(true);
+        expect(record.alias === record.mailbox || record.alias === dnLeaf(record.mailbox)).toBe(true);
+      }),
+    );
   });
 
   // The profile API never returns a key written before any section header, nor a later line of a key.
