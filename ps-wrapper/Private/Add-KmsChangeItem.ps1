@@ -25,9 +25,6 @@ function Add-KmsChangeItem {
         # The database folder, when -Path does not name it.
         [string] $Database,
 
-        # What ShouldProcess says is done to the record.
-        [string] $Action,
-
         # The rest of the record's kmsdb request item (camelCase, as the schemas name them); the same
         # names bind the remote cmdlet's parameters, since PowerShell binds without letter case.
         [System.Collections.IDictionary] $Fields = @{},
@@ -73,7 +70,7 @@ function Add-KmsChangeItem {
         $properties = [ordered]@{}
         if ($Path) { $properties['Path'] = $Path }
         foreach ($name in $Fields.Keys) { $properties[$name] = $Fields[$name] }
-        $entry = [PSCustomObject]@{ Item = [PSCustomObject]$properties; Input = $InputObject; Mailbox = $Mailbox; Action = $Action }
+        $entry = [PSCustomObject]@{ Item = [PSCustomObject]$properties; Input = $InputObject; Mailbox = $Mailbox }
     } else {
         $batches = $Queue.Local
         $request = [ordered]@{}

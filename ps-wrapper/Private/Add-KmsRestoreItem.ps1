@@ -101,6 +101,5 @@ function Add-KmsRestoreItem {
     $mailbox = $null
     if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Mailbox']) { $mailbox = [string]$InputObject.Mailbox }
     if ($null -eq $InputObject) { $InputObject = $BackupPath }
-    $action = 'Restore the KMS record from its backup {0}' -f $backup
-    Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Database $folder -Action $action -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin -RealPath:$RealPath
+    Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Database $folder -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin -RealPath:$RealPath
 }

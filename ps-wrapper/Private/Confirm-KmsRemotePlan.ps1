@@ -51,8 +51,8 @@ function Confirm-KmsRemotePlan {
             if (-not $mailbox) { $mailbox = $entry.Mailbox }
             $target = ConvertTo-KmsPrintable -Text ('{0}: {1}' -f $origin.Name, $item.Path)
             if ($mailbox) { $target = ConvertTo-KmsPrintable -Text ('{0}: {1} ({2})' -f $origin.Name, $mailbox, $item.Path) }
-            $action = $entry.Action
-            if ($options.Command -eq 'restore') { $action += Get-KmsStateChangeText -Plan $item }
+            $sent = $entry.Item.PSObject.Properties['backupPath']
+            $action = Get-KmsChangeActionText -Command $options.Command -Plan $item -Backup $(if ($sent) { $sent.Value })
             $pick = Test-KmsConsent -Cmdlet $Cmdlet -Target $target -Action $action -TargetObject $entry.Input
         } elseif ($item.Status -eq 'unchanged') {
             # Already as wanted: nothing to ask; the server reports it as a real run does.

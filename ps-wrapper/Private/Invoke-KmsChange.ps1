@@ -137,9 +137,7 @@ function Invoke-KmsChange {
                 'whatif' {
                     $name = ConvertTo-KmsPrintable -Text ([string]$item.path)
                     if ($mailbox) { $name = '{0} ({1})' -f (ConvertTo-KmsPrintable -Text $mailbox), $name }
-                    $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
-                    if ($options.Command -eq 'restore') { $action = 'Restore the KMS record from its backup {0}{1}' -f (ConvertTo-KmsPrintable -Text $from), (Get-KmsStateChangeText -Plan $item) }
-                    $pick = Test-KmsConsent -Cmdlet $Cmdlet -Target $name -Action $action -TargetObject $target
+                    $pick = Test-KmsConsent -Cmdlet $Cmdlet -Target $name -Action (Get-KmsChangeActionText -Command $options.Command -Plan $item) -TargetObject $target
                 }
                 # Already as wanted: nothing to ask; kmsdb reports it as a real run does.
                 'unchanged' { $pick = -not $whatIf }

@@ -230,7 +230,6 @@ function Reset-KmsEnrollment {
         if ($AllowAmbiguous) { $request['allowAmbiguous'] = $true; $remote['AllowAmbiguous'] = $true }
         if ($BackupPath) { $request['backupDir'] = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $BackupPath -Parameter 'BackupPath'; $remote['BackupPath'] = $BackupPath }
         $pending = Initialize-KmsChangeQueue -Command reset -Cmdlet $PSCmdlet -Request $request -RemoteParameters $remote -BatchSize $BatchSize -ThrottleLimit $ThrottleLimit
-        $action = 'Reset KMS enrollment: State 4 (Recovery) to 1 (Undefined)'
         # -Mailbox patterns by database folder ('' for the settings file's), for one kmsdb run each.
         $patterns = [ordered]@{}
         # Mailboxes that come with pipeline input (a list of users, bound by name or through a script block
@@ -260,7 +259,7 @@ function Reset-KmsEnrollment {
         if ($Sha256) { $fields['sha256'] = $Sha256 }
         $done = $false
         try {
-            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Action $action -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:(Test-KmsRealPath -InputObject $_ -Path $Path)
+            Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $Path -Fields $fields -InputObject $current -Mailbox $name -Origin (Get-KmsRecordOrigin -Record $_) -RealPath:(Test-KmsRealPath -InputObject $_ -Path $Path)
             $done = $true
         } finally {
             # A stopped pipeline: the batch kmsdb is changing finishes its changes, and nothing more is emitted.

@@ -296,7 +296,7 @@ function Restore-KmsEnrollment {
                         if (-not $givenPath) { & $refuseEmptyPath 'database folder' '' }
                         $givenDatabase = Resolve-KmsOutputPath -Cmdlet $PSCmdlet -Path $givenPath -Parameter 'Path'
                     }
-                    Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Action ('Restore the KMS record from its backup {0}' -f $entry.backupPath) -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
+                    Add-KmsChangeItem -Queue $pending -Cmdlet $PSCmdlet -Path $entry.path -Database $givenDatabase -Fields $fields -InputObject $_ -Origin $entry.KmsOrigin -RealPath:(Test-KmsRealPath -Path $entry.path -Logged)
                 }
             } else {
                 # The item's own -Path: a script block (-Path { $_.Record }) is bound item by item.

@@ -336,3 +336,25 @@ Describe 'Restore-KmsEnrollment' {
         $problems[0].Exception.Message | Should -Match 'use -BackupFolder'
     }
 }
+
+Describe 'What a restore''s prompt and -WhatIf say' {
+    # One text for a record of this computer (kmsdb's plan) and one of another server (the PlannedChange
+    # that server sends back): the backup named, made printable, and which way the State goes.
+    It 'is the same for kmsdb''s plan and for the plan another server sends, with the backup''s <Name>' -ForEach @(
+        @{ Name = 'plain name'; Backup = '/db.kmsdb-backup/Ma.ini.20261125T072300123Z.bak'; Shown = '/db.kmsdb-backup/Ma.ini.20261125T072300123Z.bak' }
+        @{ Name = 'escape sequence'; Backup = "/b/M`e[2Ja.ini.20261125T072300123Z.bak"; Shown = '/b/M\u001B[2Ja.ini.20261125T072300123Z.bak' }
+    ) {
+        $m = Get-Module KmsEnrollment
+        $plan = [PSCustomObject]@{ id = 'Ma'; path = '/db/Ma.ini'; status = 'whatif'; previousState = 1; state = 4; restoredFrom = $Backup; sha256Before = $null; sha256After = $null; message = '' }
+        $texts = & $m {
+            param($Plan, $Backup)
+            Get-KmsChangeActionText -Command restore -Plan $Plan
+            Get-KmsChangeActionText -Command restore -Plan (ConvertTo-KmsPlannedChange -Plan $Plan) -Backup 'not this one'
+            # A plan of an older module on another server, which says neither: the backup that was sent.
+            Get-KmsChangeActionText -Command restore -Plan ([PSCustomObject]@{ Status = 'whatif' }) -Backup $Backup
+        } $plan $Backup
+        $texts[0] | Should -BeExactly "Restore the KMS record from its backup $Shown (State 1 to 4)"
+        $texts[1] | Should -BeExactly $texts[0]
+        $texts[2] | Should -BeExactly "Restore the KMS record from its backup $Shown"
+    }
+}
