@@ -176,36 +176,6 @@ Describe 'Reset-KmsEnrollment' {
         $text | Should -Not -Match 'What if'
     }
 
-    # LinuxOnly: a folder that refuses files to root takes chattr +i, and wine, run as root, shows a Windows
-    # process no folder it may not write; test/e2e/hostile-restore.test.ts checks kmsdb's side of it.
-    It '-WhatIf refuses a reset whose <Name>, as a real run does, and announces no change' -Tag 'LinuxOnly' -ForEach @(
-        # The log elsewhere: one that cannot be made in the backup folder stops both runs before any record.
-        @{ Name = 'backup folder takes no file'; Closed = { param($db) $b = "$db.kmsdb-backup"; $null = New-Item -ItemType Directory -Path $b; $b }; Id = 'KmsBackupFailed' }
-        @{ Name = 'database folder cannot be locked'; Closed = { param($db) $db }; Id = 'KmsDatabaseNotFound' }
-    ) {
-        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
-        $closed = & $Closed $db
-        $before = Get-Bytes (Join-Path $db 'Ma.ini')
-        $log = Join-Path (New-TestFolder) 'audit.log'
-        & chattr +i $closed
-        $LASTEXITCODE | Should -Be 0
-        try {
-            $runs = foreach ($whatIf in '-WhatIf', '-Confirm:$false') {
-                $out = Join-Path (New-TestFolder) 'out.txt'
-                $script = "Import-Module '$ModuleManifest'; Reset-KmsEnrollment -Path '$db' -Mailbox jdoe -LogPath '$log' $whatIf -ErrorVariable refused -ErrorAction SilentlyContinue; 'ids=' + (@(`$refused.FullyQualifiedErrorId) -join ',')"
-                $null = Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $script) -StandardOutput $out
-                Get-Content -LiteralPath $out -Raw
-            }
-        } finally {
-            & chattr -i $closed
-        }
-        foreach ($text in $runs) {
-            $text | Should -Match "ids=$Id,Reset-KmsEnrollment\s"
-            $text | Should -Not -Match 'What if'
-        }
-        Get-Bytes (Join-Path $db 'Ma.ini') | Should -Be $before
-    }
-
     It 'says what to do about a read-only record and a file that is no record, not only "See about_KmsEnrollment"' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'notes.txt' = "[Client]`r`nState = 4`r`n" }
         $file = Join-Path $db 'Ma.ini'
