@@ -26,10 +26,6 @@ export function describeFsError(err: unknown): string {
       return 'it is a symbolic link that leads nowhere or to itself';
     case 'ERR_FS_EISDIR':
       return 'it is a folder';
-    case 'ENOSPC':
-      return 'the disk is full';
-    case 'EROFS':
-      return 'the file system is read-only';
     default:
       return e?.code ?? (e instanceof Error ? e.message : String(err));
   }

@@ -6,7 +6,6 @@ import { writeBackup } from '../safety/backup.js';
 import { errorText } from '../fs-errors.js';
 import { retryWhileHeld, writeRecordBytes } from '../safety/overwrite.js';
 import { identityOf, openChecked, UnsafeWriteError } from '../safety/checked-write.js';
-import { checkCreatable } from '../safety/fsutil.js';
 import {
   buildRecord,
   diagnose,
@@ -229,33 +228,16 @@ function load(ctx: ChangeContext, request: ChangeRequest): LoadedRecord | Change
   return loaded;
 }
 
-/** The record was left alone because its backup could not be written: the same words for a real run and a what-if. */
-function backupFailed(ctx: ChangeContext, loaded: LoadedRecord, err: unknown): ChangeResult {
-  return refuse(
-    loaded,
-    'failed',
-    'backup-failed',
-    `The backup could not be written to ${ctx.backupDir}, so the record was left alone: ${describeFsError(err)}.`,
-  );
-}
-
 /**
- * Refuses a record whose file the process may not replace, or whose backup it
- * may not write, in the order a real run meets them. The mode bits miss an
- * owner, an ACL or an immutable flag that denies this account, which a real run
- * meets at its backup or its write: what-if, which writes nothing, asks whether
- * the backup folder takes a file, then opens the record for writing as the
- * write does (retried while another program holds it) and closes it unwritten,
- * so that it refuses what a real run would.
+ * Refuses a record whose file the process may not replace. The mode bits miss
+ * an owner, an ACL or an immutable flag that denies this account, which a real
+ * run meets at its write: what-if, which writes nothing, opens the record for
+ * writing as the write does (retried while another program holds it) and
+ * closes it unwritten, so that it refuses what the write would.
  */
-function checkWritable(ctx: ChangeContext, loaded: LoadedRecord): ChangeResult | null {
+function checkWritable(loaded: LoadedRecord, whatIf: boolean): ChangeResult | null {
   if ((loaded.stat.mode & 0o222) === 0) return refuse(loaded, 'failed', 'read-only', 'The record file is read-only; it is never changed.');
-  if (!ctx.whatIf) return null;
-  try {
-    checkCreatable(ctx.backupDir);
-  } catch (err) {
-    return backupFailed(ctx, loaded, err);
-  }
+  if (!whatIf) return null;
   try {
     closeSync(retryWhileHeld(() => openChecked(loaded.target.path, { flags: constants.O_RDWR })));
     return null;
@@ -285,7 +267,7 @@ function commit(
     ctx.checkFolders?.();
     backupPath = writeBackup(ctx.backupDir, loaded.target.name, loaded.bytes);
   } catch (err) {
-    return backupFailed(ctx, loaded, err);
+    return refuse(loaded, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
   }
   const sha256After = sha256(newBytes);
   const fields = {
@@ -406,7 +388,7 @@ export function resetRecord(ctx: ChangeContext, request: ChangeRequest): ChangeR
     return refuse(loaded, 'failed', 'write-failed', 'The edited record did not read back as State = 1; nothing was written.');
   }
   // Before what-if answers: a refusal a real run would make is what-if's answer too.
-  const writable = checkWritable(ctx, loaded);
+  const writable = checkWritable(loaded, ctx.whatIf);
   if (writable) return writable;
   if (ctx.whatIf) return outcome(loaded, 'whatif', 'State would change from 4 to 1.', { from: 4, to: 1, sha256After: sha256(newBytes) });
   const done = commit(ctx, loaded, newBytes, 'reset', 4, 1);
@@ -454,7 +436,7 @@ export function restoreRecord(ctx: ChangeContext, request: RestoreRequest): Chan
   if (request.expectSha256 && request.expectSha256 !== loaded.record.sha256 && !ctx.force) {
     return refuse(loaded, 'skipped', 'changed-since-reset', 'The record has changed since the logged change.', 'force');
   }
-  const writable = checkWritable(ctx, loaded);
+  const writable = checkWritable(loaded, ctx.whatIf);
   if (writable) return writable;
   if (ctx.whatIf)
     return {

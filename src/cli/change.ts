@@ -23,7 +23,7 @@ import { checkLogPath, LOG_PATH_REASONS, LogPathError, forEachAuditEntry, AuditL
 import { folderReadableByOthers } from '../safety/private-folder.js';
 import { removeStaleTemps } from '../safety/atomic.js';
 import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
-import { acquireLock, checkLockable, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
+import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
 import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
@@ -276,29 +276,16 @@ interface ChangeGroup<T> {
   select: () => (T | ChangeResult)[];
 }
 
-/** Why a database's lock could not be taken, as the exit that ends the run. */
-function lockFailure(setup: ChangeSetup, err: unknown): ExitError {
-  if (err instanceof LockBusyError) return new ExitError(EXIT.LOCKED, err.message);
-  const why = err instanceof LockPathError ? err.message : describeFsError(err);
-  return new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${why}.`);
-}
-
-/** A what-if takes no lock, and ends as a real run would where none could be taken. */
-function checkDatabaseLockable(setup: ChangeSetup): void {
-  try {
-    checkLockable(setup.ctx.dbReal);
-  } catch (err) {
-    throw lockFailure(setup, err);
-  }
-}
-
 /** Takes a database's lock, and clears what earlier runs left when they were killed or failed, and only that. */
 async function lockDatabase(command: string, setup: ChangeSetup, io: Io) {
   let lock;
   try {
     lock = await acquireLock(setup.ctx.dbReal, command, setup.waitMs);
   } catch (err) {
-    throw lockFailure(setup, err);
+    if (err instanceof LockBusyError) throw new ExitError(EXIT.LOCKED, err.message);
+    if (err instanceof LockPathError)
+      throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${err.message}.`);
+    throw new ExitError(EXIT.DATABASE, `The database folder ${setup.ctx.dbReal} cannot be locked: ${describeFsError(err)}.`);
   }
   try {
     // The backup folder or the log may have been swapped for a link while this run waited for the lock.
@@ -353,8 +340,6 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
 
   if (reply) {
     if (options.format !== 'ndjson') throw usage(`${command}: a request that asks to confirm a plan takes format ndjson.`);
-    // Nothing is offered that no lock would let change.
-    for (const { setup } of groups) checkDatabaseLockable(setup);
     const requests = groups.map((g) => g.select());
     out.begin();
     const total = requests.reduce((n, list) => n + list.length, upFront.length);
@@ -399,7 +384,6 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
   }
   for (const [g, group] of groups.entries()) {
     if (chosen[g]?.length === 0) continue;
-    if (options.whatIf) checkDatabaseLockable(group.setup);
     const lock = options.whatIf ? null : await lockDatabase(command, group.setup, io);
     try {
       let requests = chosen[g];

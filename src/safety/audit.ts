@@ -5,7 +5,6 @@ import { explain, validator } from '../contract/index.js';
 import { writeAllAndSync } from './atomic.js';
 import { openChecked, UnsafeWriteError } from './checked-write.js';
 import { makePrivateFolder } from './private-folder.js';
-import { checkCreatable } from './fsutil.js';
 import { describeFsError, errorCode } from '../fs-errors.js';
 import { forEachLine, InputError, sizeText } from '../input/bounded.js';
 
@@ -113,7 +112,7 @@ function looksLikeLog(fd: number, size: number): boolean {
 
 /**
  * Refuses a log path that exists as anything but a regular file of its own
- * holding audit lines, or that names a log no file can be made for. Windows has no O_NOFOLLOW, so there this check (lstat
+ * holding audit lines. Windows has no O_NOFOLLOW, so there this check (lstat
  * sees a reparse point as a link) is the first guard; the open checks again.
  */
 export function checkLogPath(logPath: string): void {
@@ -121,8 +120,7 @@ export function checkLogPath(logPath: string): void {
   try {
     st = lstatSync(logPath);
   } catch (err) {
-    // A log not made yet: the first append makes it, and a folder that takes no file would fail it after a backup.
-    if (errorCode(err) === 'ENOENT') return checkCreatable(dirname(logPath));
+    if (errorCode(err) === 'ENOENT') return;
     throw err;
   }
   if (st.isSymbolicLink()) throw new LogPathError(logPath, 'symlink');

@@ -1,5 +1,5 @@
-import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errorCode } from '../fs-errors.js';
 
@@ -12,27 +12,6 @@ export function fsyncDir(dir: string): void {
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * Throws what making a file in `dir` would throw, and makes nothing: a what-if
- * refuses what a real run's write would. A folder not made yet is judged by the
- * nearest one above it, where the real run makes it. Linux asks the kernel
- * (access(2) weighs the mode, ACLs, the immutable flag and a read-only mount as
- * a create does). Windows opens the folder for writing, which asks its ACL for
- * the right to add a file, among others, and writes nothing; Windows does not
- * honour the read-only attribute of a folder, so that refuses nothing.
- */
-export function checkCreatable(dir: string): void {
-  let at = dir;
-  let st = statSync(at, { throwIfNoEntry: false });
-  while (!st && dirname(at) !== at) {
-    at = dirname(at);
-    st = statSync(at, { throwIfNoEntry: false });
-  }
-  if (st && !st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, '${at}'`), { code: 'ENOTDIR' });
-  if (process.platform === 'win32') closeSync(openSync(at, 'r+'));
-  else accessSync(at, constants.W_OK | constants.X_OK);
 }
 
 /** A name part that no other process picks: pid and random bytes. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFileWith, linkNew } from './atomic.js';
 import { errorCode } from '../fs-errors.js';
-import { checkCreatable, isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
+import { isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
 import { readBounded } from '../input/bounded.js';
 
 export const LOCK_NAME = '.kmsdb.lock';
@@ -45,16 +45,6 @@ function checkLockPath(path: string): void {
   }
   if (st.isFile()) return;
   throw new LockPathError(path, st.isDirectory() ? 'a folder' : st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file');
-}
-
-/**
- * Throws what taking the lock of a database folder would, and takes none: a
- * what-if refuses a run that could not lock. A lock that another run holds is
- * not waited for; that run ends.
- */
-export function checkLockable(dir: string): void {
-  checkCreatable(dir);
-  checkLockPath(join(dir, LOCK_NAME));
 }
 
 export class LockBusyError extends Error {

@@ -1,15 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { errorCode } from '../../src/fs-errors.js';
-import { checkCreatable } from '../../src/safety/fsutil.js';
 import { replaceFileAtomic } from '../../src/safety/atomic.js';
 import { backupRecordName, writeBackup } from '../../src/safety/backup.js';
 import { acquireLock, LockBusyError } from '../../src/safety/lock.js';
 import { overwriteInPlace, retryWhileHeld, writeRecordBytes } from '../../src/safety/overwrite.js';
 import { tempDir } from '../helpers/db.js';
-import { cannotRun } from '../helpers/tools.js';
 
 describe('backups', () => {
   it('never overwrite an existing backup, even within one millisecond', () => {
@@ -177,50 +173,4 @@ describe('the database lock', () => {
     const lock = await acquireLock(dir, 'reset', 0);
     lock.release();
   });
-});
-
-describe('a what-if asks whether a folder takes a file, and makes none', () => {
-  /** Each kind of place a backup, log or lock may go: a folder that takes files, one that refuses them, and neither made yet. */
-  const places = {
-    'a folder': (root: string) => root,
-    'a folder not made yet': (root: string) => join(root, 'new', 'deeper'),
-    'a folder that refuses files': (root: string) => join(root, 'closed'),
-    'a folder not made yet below one that refuses files': (root: string) => join(root, 'closed', 'new'),
-    'a path through a file': (root: string) => join(root, 'file', 'new'),
-  };
-
-  it.for(Object.keys(places) as (keyof typeof places)[])('checkCreatable fails where making a file fails: %s', (kind, ctx) => {
-    const root = tempDir();
-    writeFileSync(join(root, 'file'), '');
-    mkdirSync(join(root, 'closed'));
-    try {
-      execFileSync('chattr', ['+i', join(root, 'closed')], { stdio: 'ignore' });
-    } catch {
-      cannotRun(ctx, 'chattr +i is unavailable (run the tests as root): nothing else makes a folder refuse files to root');
-    }
-    const dir = places[kind](root);
-    try {
-      const before = readdirSync(root).sort();
-      const asked = outcome(() => checkCreatable(dir));
-      expect(readdirSync(root).sort()).toEqual(before);
-      const made = outcome(() => {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, 'x'), '');
-      });
-      expect(asked).toBe(made);
-    } finally {
-      execFileSync('chattr', ['-i', join(root, 'closed')], { stdio: 'ignore' });
-    }
-  });
-
-  /** 'made', or the error code: EPERM and EACCES are one answer (access is denied), as the messages say. */
-  function outcome(act: () => void): string {
-    try {
-      act();
-      return 'made';
-    } catch (err) {
-      const code = errorCode(err) ?? String(err);
-      return code === 'EACCES' ? 'EPERM' : code;
-    }
-  }
 });
