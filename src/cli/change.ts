@@ -23,7 +23,7 @@ import { checkLogPath, LOG_PATH_REASONS, LogPathError, forEachAuditEntry, AuditL
 import { folderReadableByOthers } from '../safety/private-folder.js';
 import { removeStaleTemps } from '../safety/atomic.js';
 import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
-import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers } from '../safety/lock.js';
+import { acquireLock, LockBusyError, LockPathError, removeLockLeftovers, type Lock } from '../safety/lock.js';
 import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, ExitError, usage } from './errors.js';
 import type { Io } from './io.js';
@@ -307,6 +307,26 @@ async function lockDatabase(command: string, setup: ChangeSetup, io: Io) {
 }
 
 /**
+ * Takes the lock of every database a run changes before it changes any
+ * record, each database once and in one order (by path), so that two runs
+ * never hold one lock each while they wait for the other's. A database that
+ * cannot be locked ends the run with nothing changed, as its exit code says,
+ * not after another database's records were changed.
+ */
+async function lockDatabases(command: string, setups: readonly ChangeSetup[], io: Io): Promise<Lock[]> {
+  const byFolder = new Map<string, ChangeSetup>();
+  for (const setup of setups) if (!byFolder.has(pathKey(setup.ctx.dbReal))) byFolder.set(pathKey(setup.ctx.dbReal), setup);
+  const locks: Lock[] = [];
+  try {
+    for (const key of [...byFolder.keys()].sort()) locks.push(await lockDatabase(command, byFolder.get(key)!, io));
+  } catch (err) {
+    for (const lock of locks) lock.release();
+    throw err;
+  }
+  return locks;
+}
+
+/**
  * Runs changes one record at a time under each database's lock (none for
  * --what-if), writing each result as it is made. The records are selected
  * once the lock is held, so that a run that waited sees the database as the
@@ -377,15 +397,16 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
     }
   }
 
-  if (!reply) {
-    if (upFront.length > 0 || groups.length === 0) out.begin();
-    for (const r of upFront) await out.item(r);
-    refusals += upFront.length;
-  }
-  for (const [g, group] of groups.entries()) {
-    if (chosen[g]?.length === 0) continue;
-    const lock = options.whatIf ? null : await lockDatabase(command, group.setup, io);
-    try {
+  const changing = groups.filter((_, g) => chosen[g]?.length !== 0).map((group) => group.setup);
+  const locks = options.whatIf ? [] : await lockDatabases(command, changing, io);
+  try {
+    if (!reply) {
+      if (upFront.length > 0 || groups.length === 0) out.begin();
+      for (const r of upFront) await out.item(r);
+      refusals += upFront.length;
+    }
+    for (const [g, group] of groups.entries()) {
+      if (chosen[g]?.length === 0) continue;
       let requests = chosen[g];
       if (!requests) {
         requests = group.select();
@@ -399,9 +420,9 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
         await out.item(worded(r, io));
         progress?.update(i + 1);
       }
-    } finally {
-      lock?.release();
     }
+  } finally {
+    for (const lock of locks) lock.release();
   }
   await out.end();
   return refusals > 0 ? EXIT.REFUSED : EXIT.OK;
@@ -738,7 +759,7 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
 
 /**
  * `restore --from-log` with no database named: each database folder the log
- * names, in the order the log first names it, one lock at a time.
+ * names, in the order the log first names it, under all their locks (lockDatabases).
  */
 async function restoreWholeLog(args: RestoreArgs, io: Io, apply: (r: RestoreRequest, ctx: ChangeContext) => ChangeResult): Promise<number> {
   const log = resolve(args['from-log'] as string);

@@ -283,4 +283,20 @@ describe('restore from the log decides what counts', () => {
       ['Mb', 'unchanged'],
     ]);
   });
+
+  it('a log alone changes no database while another it names is locked, as the exit says', async () => {
+    const a = makeDb({ 'Ma.ini': STUCK });
+    const b = makeDb({ 'Mb.ini': STUCK });
+    const log = join(tempDir(), 'shared.log');
+    for (const dir of [a, b]) expect((await runKmsdb(['reset', '--path', dir, '--mailbox', '*', '--log', log])).code).toBe(0);
+    // Held by a live run of this host: this test's own process.
+    const owner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command: 'reset' };
+    writeFileSync(join(b, '.kmsdb.lock'), `${JSON.stringify(owner)}\n`);
+    const before = [snapshot(a), snapshot(b)];
+    const r = await runKmsdb(['restore', '--from-log', log, '--log', log, '--wait', '0', '--format', 'ndjson']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/The database is locked by kmsdb reset/);
+    expect(r.stdout).toBe('');
+    expect([snapshot(a), snapshot(b)]).toEqual(before);
+  });
 });
