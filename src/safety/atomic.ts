@@ -8,7 +8,6 @@ import {
   linkSync,
   lstatSync,
   renameSync,
-  rmSync,
   unlinkSync,
   writeSync,
   type Stats,
@@ -16,7 +15,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../fs-errors.js';
 import { identityOf, openChecked, sameFile, UnsafeWriteError, type FileIdentity } from './checked-write.js';
-import { fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
+import { fsyncDir, removeFile, removeLeftovers, uniqueTag } from './fsutil.js';
 
 /** Temp files end in this, never in .ini, so that nothing takes them for records. */
 export const TEMP_SUFFIX = '.kmsdb-tmp';
@@ -44,7 +43,12 @@ export function createFileWith(path: string, bytes: Uint8Array, mode: number): F
     writeAllAndSync(fd, bytes);
   } catch (err) {
     closeSync(fd);
-    rmSync(path, { force: true });
+    // The write's own failure is the one to report; a file that cannot be removed either is a leftover a later run clears.
+    try {
+      removeFile(path);
+    } catch {
+      // As above.
+    }
     throw err;
   }
   closeSync(fd);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, readSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createFileWith, linkNew } from './atomic.js';
 import { openChecked } from './checked-write.js';
-import { fsyncDir, removeLeftovers, uniqueTag } from './fsutil.js';
+import { fsyncDir, removeFile, removeLeftovers, uniqueTag } from './fsutil.js';
 import { makePrivateFolder } from './private-folder.js';
 
 /** The default backup folder: a sibling of the database folder, so that no backup sits among the records. */
@@ -85,7 +85,7 @@ export function writeBackup(backupDir: string, recordName: string, bytes: Buffer
       path = candidate;
     }
   } finally {
-    rmSync(temp, { force: true });
+    removeFile(temp);
   }
   fsyncDir(backupDir);
   const fd = openChecked(path, { flags: constants.O_RDONLY, expect: written, oneLink: true });

@@ -14,6 +14,19 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * Removes a file if it is there. Node's rmSync, refused the unlink (EPERM in
+ * an append-only folder), retries the name as a folder and reports that
+ * retry's ENOTDIR instead; this reports the refusal itself.
+ */
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err;
+  }
+}
+
 /** A name part that no other process picks: pid and random bytes. */
 export function uniqueTag(): string {
   return `${process.pid}-${randomBytes(4).toString('hex')}`;

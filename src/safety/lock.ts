@@ -1,10 +1,10 @@
-import { lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFileWith, linkNew } from './atomic.js';
 import { errorCode } from '../fs-errors.js';
-import { isAlive, removeLeftovers, uniqueTag } from './fsutil.js';
+import { isAlive, removeFile, removeLeftovers, uniqueTag } from './fsutil.js';
 import { readBounded } from '../input/bounded.js';
 
 export const LOCK_NAME = '.kmsdb.lock';
@@ -103,7 +103,7 @@ function tryCreate(path: string, owner: LockOwner): boolean {
       throw err;
     }
   } finally {
-    rmSync(temp, { force: true });
+    removeFile(temp);
   }
 }
 
@@ -139,7 +139,7 @@ export async function acquireLock(dir: string, command: string, waitMs: number):
     if (isStale(path, current, host)) {
       // Remove it only if it is still the stale lock just read, not a new owner's.
       const again = readOwner(path);
-      if (JSON.stringify(again) === JSON.stringify(current)) rmSync(path, { force: true });
+      if (JSON.stringify(again) === JSON.stringify(current)) removeFile(path);
       continue;
     }
     if (Date.now() >= deadline) throw new LockBusyError(path, current);

@@ -331,6 +331,30 @@ describe('the log tells the truth', () => {
     expect(whatIf.results[0]).toMatchObject({ status: 'failed', code: 'write-failed' });
   });
 
+  // An append-only folder (chattr +a) takes a new file but lets no name go: kmsdb cannot remove its temp file.
+  it.for([
+    ['backup folder', (dir: string) => backupDirOf(dir), /could not be written.*(EPERM|operation not permitted)/],
+    ['database folder', (dir: string) => dir, /cannot be locked: access is denied/],
+  ] as const)('a %s that lets no file go is refused with the reason the system gave', async ([, folder, reason], ctx) => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    mkdirSync(backupDirOf(dir), { recursive: true });
+    const closed = folder(dir);
+    try {
+      execFileSync('chattr', ['+a', closed], { stdio: 'ignore' });
+    } catch {
+      cannotRun(ctx, 'chattr +a is unavailable (run the tests as root): nothing else makes a folder keep its files');
+    }
+    let r;
+    try {
+      r = await runChange(['reset', '--path', dir, '--id', 'Ma', '--log', join(tempDir(), 'audit.log')]);
+    } finally {
+      execFileSync('chattr', ['-a', closed], { stdio: 'ignore' });
+    }
+    expect(`${r.stderr}${r.results[0]?.message ?? ''}`).toMatch(reason);
+    expect(`${r.stderr}${r.results[0]?.message ?? ''}`).not.toMatch(/not a folder|ENOTDIR|not a directory/);
+    expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
+  });
+
   it('after a failed reset, a later successful one is the one restore undoes', async (ctx) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     const record = join(dir, 'Ma.ini');
