@@ -88,6 +88,11 @@ export interface ChangeContext {
   allowAmbiguous?: boolean;
   whatIf: boolean;
   /**
+   * Makes the log ready before the run's first backup (prepareAudit); throws
+   * when no line can be written to it.
+   */
+  prepareLog?: () => void;
+  /**
    * Checks again that the backup folder and the log are where they may be
    * (outside the database, the log no backup), right before each write:
    * a folder swapped for a link since the last check is caught here.
@@ -262,6 +267,16 @@ function commit(
   previousState: number | null,
   state: number | null,
 ): ChangeResult | { backupPath: string; sha256After: string } {
+  try {
+    ctx.prepareLog?.();
+  } catch (err) {
+    return refuse(
+      loaded,
+      'failed',
+      'write-failed',
+      `The audit log ${ctx.logPath} cannot be written, so the record was left alone: ${describeFsError(err)}.`,
+    );
+  }
   let backupPath: string;
   try {
     ctx.checkFolders?.();

@@ -19,7 +19,15 @@ import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
 import { errorCode } from '../fs-errors.js';
 import type { ServerSettings } from '../settings/index.js';
-import { checkLogPath, LOG_PATH_REASONS, LogPathError, forEachAuditEntry, AuditLogError, type AuditEntry } from '../safety/audit.js';
+import {
+  checkLogPath,
+  LOG_PATH_REASONS,
+  LogPathError,
+  forEachAuditEntry,
+  AuditLogError,
+  prepareAudit,
+  type AuditEntry,
+} from '../safety/audit.js';
 import { folderReadableByOthers } from '../safety/private-folder.js';
 import { removeStaleTemps } from '../safety/atomic.js';
 import { backupRecordName, defaultBackupDir, removeBackupLeftovers } from '../safety/backup.js';
@@ -177,6 +185,7 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
   const folders = { dbReal, backupDir, logPath };
   checkFolders(command, folders, where, 'check the log file');
   const wait = args.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(args.wait);
+  let logReady = false;
   if (!Number.isFinite(wait) || wait < 0) throw usage(`${command}: --wait must be a number of seconds, not '${String(args.wait)}'.`);
   return {
     ctx: {
@@ -187,6 +196,11 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
       allowAmbiguous: command === 'reset' && args['allow-ambiguous'] === true,
       whatIf: args['what-if'] === true,
       checkFolders: () => checkFolders(command, folders, where, 'the append checks it'),
+      prepareLog: () => {
+        if (logReady) return;
+        prepareAudit(logPath);
+        logReady = true;
+      },
     },
     recheck: () => checkFolders(command, folders, where, 'check the log file'),
     format: parseFormat(command, args.format as string | undefined),

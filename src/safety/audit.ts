@@ -185,6 +185,17 @@ export function appendAudit(logPath: string, entry: AuditEntry): AuditMark {
 }
 
 /**
+ * Makes the log ready for a line, as appendAudit opens it (its folder made,
+ * the file made or checked), and writes nothing: a run does this before its
+ * first backup, so that a change whose line cannot be written is not backed
+ * up either.
+ */
+export function prepareAudit(logPath: string): void {
+  makePrivateFolder(dirname(logPath));
+  closeSync(openLogChecked(logPath));
+}
+
+/**
  * Takes back the line at `mark` when it is still the last one: a change that
  * failed must not stay logged as made. Used only when the line saying that it
  * failed could not be written either (a full disk), since truncating needs no space.

@@ -1,6 +1,6 @@
 // Restore, the audit log and where it goes are input: forged, tampered or
 // misplaced, they must be refused, never written into the database.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
@@ -353,6 +353,25 @@ describe('the log tells the truth', () => {
     expect(`${r.stderr}${r.results[0]?.message ?? ''}`).toMatch(reason);
     expect(`${r.stderr}${r.results[0]?.message ?? ''}`).not.toMatch(/not a folder|ENOTDIR|not a directory/);
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
+  });
+
+  it.for(['reset', 'restore'] as const)('a %s whose log line cannot be written writes no backup either', async (command) => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    let backup = '';
+    if (command === 'restore') backup = (await runChange(['reset', '--path', dir, '--id', 'Ma'])).results[0]!.backupPath!;
+    const before = snapshot(dir);
+    const backups = () => (existsSync(backupDirOf(dir)) ? readdirSync(backupDirOf(dir)).sort() : []);
+    const kept = backups();
+    // The log's folder is reached through a link to nowhere: no folder can be made there.
+    const logs = join(tempDir(), 'logs');
+    symlinkSync(join(tempDir(), 'gone', 'deeper'), logs);
+    const args = command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma'] : ['restore', '--path', dir, '--backup', backup];
+    const r = await runChange([...args, '--log', join(logs, 'audit.log')]);
+    expect(r.code).toBe(1);
+    expect(r.results[0]).toMatchObject({ status: 'failed', code: 'write-failed', backupPath: null });
+    expect(r.results[0]!.message).toMatch(/^The audit log .*audit\.log cannot be written, so the record was left alone: /);
+    expect(snapshot(dir)).toEqual(before);
+    expect(backups()).toEqual(kept);
   });
 
   it('after a failed reset, a later successful one is the one restore undoes', async (ctx) => {
