@@ -60,7 +60,7 @@ function Add-ErrorLine {
 
 $counts = [ordered]@{ reset = 0; unchanged = 0; other = 0; errors = 0 }
 # Errors of the whole call: the run failed, whatever became of the records.
-$runErrors = @('KmsDatabaseNotFound', 'KmsDatabaseLocked', 'KmsPathNotFound', 'KmsPathAccessDenied', 'KmsPathUnavailable', 'KmsdbBadRequest',
+$runErrors = @('KmsDatabaseNotFound', 'KmsDatabaseUnavailable', 'KmsDatabaseLocked', 'KmsPathNotFound', 'KmsPathAccessDenied', 'KmsPathUnavailable', 'KmsdbBadRequest',
     'KmsdbNotFound', 'KmsdbWindowsNotSupported', 'KmsdbPlatformNotSupported', 'KmsdbFailed', 'KmsServiceRunning')
 $runFailed = $false
 $exitCode = 0

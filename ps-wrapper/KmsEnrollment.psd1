@@ -23,6 +23,7 @@
             # The CHANGELOG.md entry of this version.
             ReleaseNotes = '## Unreleased
 - Consent: a background job or a remote session asks nobody (its prompt goes to whatever receives it), nor does a console whose output is redirected (the prompt would go unseen); mailboxes piped with no -Path are refused (KmsDatabaseNotGiven), not looked up in the settings file''s database; Restore-KmsEnrollment -BackupPath with an empty -Path, or a piped item with an empty Path, is KmsPathNotResolved; -WhatIf refuses a read-only record, or one this account cannot open for writing, as a real run does; restore''s prompt says which way the State goes.
+- A database that exists but cannot be read or locked is KmsDatabaseUnavailable (IOException); only a missing one is KmsDatabaseNotFound.
 - examples/Invoke-KmsScheduledReset.ps1 exits 2 when the database is missing, locked or unreadable. $Error keeps only what the cmdlets report.
 - Records: LastWriteTime is in local time, beside a new LastWriteTimeUtc; a new Alias property, from kmsdb, gives the short name of the Mailbox that -Mailbox finds it by (results carry it too, and the table views show it); Warnings is one text ("code: message; ...") that Export-Csv writes as it is.
 - State, NumSCerts, PreviousState ([int]), Size ([long]) and the audit log''s time ([DateTime]) have the same types in Windows PowerShell 5.1 and PowerShell 7.

@@ -63,7 +63,11 @@ function Write-KmsdbExit {
         }
         switch ($Code) {
             2 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsdbBadRequest' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject }
-            3 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotFound' -Category 'ObjectNotFound' -ExceptionType 'System.IO.DirectoryNotFoundException' -TargetObject $TargetObject }
+            3 {
+                # kmsdb says when the path does not exist; any other exit 3 is a database that cannot be read or locked.
+                if ($Reason -eq 'database-not-found') { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotFound' -Category 'ObjectNotFound' -ExceptionType 'System.IO.DirectoryNotFoundException' -TargetObject $TargetObject }
+                else { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseUnavailable' -Category 'ResourceUnavailable' -ExceptionType 'System.IO.IOException' -TargetObject $TargetObject }
+            }
             4 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseLocked' -Category 'ResourceBusy' -TargetObject $TargetObject }
         }
         return

@@ -88,7 +88,12 @@ function databaseFolder(command: string, path: string): string {
   try {
     real = realpathSync(resolve(path));
   } catch (err) {
-    throw new ExitError(EXIT.DATABASE, `The database folder ${resolve(path)} cannot be read: ${describeFsError(err)}.`);
+    const notFound = errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR';
+    throw new ExitError(
+      EXIT.DATABASE,
+      `The database folder ${resolve(path)} cannot be read: ${describeFsError(err)}.`,
+      notFound ? 'database-not-found' : undefined,
+    );
   }
   if (!statSync(real).isDirectory()) throw usage(`${command}: --path must name the database folder, and ${real} is a file.`);
   return real;

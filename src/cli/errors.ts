@@ -103,13 +103,15 @@ export function exitCodeRows(command?: CommandName): ExitCodeRow[] {
   return rows.sort((a, b) => a.code - b.code);
 }
 
+/** For a requester, which failure of its exit code this is, where it tells several apart (the module's ErrorIds). */
+export type ExitReason = 'audit-log-invalid' | 'database-not-found';
+
 /** Thrown by commands; the entry point prints the message and maps it to the exit code. */
 export class ExitError extends Error {
   constructor(
     readonly code: number,
     message: string,
-    /** For a requester, which failure of its code this is, when it tells several apart (the module's ErrorIds). */
-    readonly reason?: 'audit-log-invalid',
+    readonly reason?: ExitReason,
   ) {
     super(message);
     this.name = 'ExitError';
@@ -127,6 +129,6 @@ export function usage(message: string, reason?: ExitError['reason']): ExitError 
  */
 export function exitErrorOf(err: unknown): ExitError | null {
   if (err instanceof ExitError) return err;
-  if (err instanceof DatabaseAccessError) return new ExitError(EXIT.DATABASE, err.message);
+  if (err instanceof DatabaseAccessError) return new ExitError(EXIT.DATABASE, err.message, err.notFound ? 'database-not-found' : undefined);
   return null;
 }

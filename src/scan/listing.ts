@@ -1,6 +1,6 @@
 import { opendirSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
-import { describeFsError } from '../fs-errors.js';
+import { describeFsError, errorCode } from '../fs-errors.js';
 
 /** The record files a path names: a folder and the names of its record files, in order. */
 export interface RecordFiles {
@@ -26,6 +26,8 @@ export class DatabaseAccessError extends Error {
   constructor(
     readonly path: string,
     message: string,
+    /** The path, or a folder on the way to it, does not exist; not a path that cannot be read. */
+    readonly notFound = false,
   ) {
     super(message);
     this.name = 'DatabaseAccessError';
@@ -116,7 +118,8 @@ export function recordFiles(path: string, hook?: ListingHook): RecordFiles {
     st = statSync(abs);
   } catch (err) {
     const hint = abs.includes('\uFFFD') ? ' (its name holds characters that are not valid UTF-8 here: rename the file)' : '';
-    throw new DatabaseAccessError(abs, `The database path ${abs} cannot be read: ${describeFsError(err)}${hint}.`);
+    const notFound = errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR';
+    throw new DatabaseAccessError(abs, `The database path ${abs} cannot be read: ${describeFsError(err)}${hint}.`, notFound);
   }
   if (st.isFile()) return { dir: dirname(abs), names: [basename(abs)] };
   // A folder named like a record is no database folder: someone meant a file there.

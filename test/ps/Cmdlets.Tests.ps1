@@ -176,6 +176,25 @@ Describe 'Reset-KmsEnrollment' {
         $text | Should -Not -Match 'What if'
     }
 
+    # LinuxOnly: a database folder that takes files but lets none go takes chattr +a, as root; wine shows a
+    # Windows process no such folder.
+    It 'names a database that cannot be locked KmsDatabaseUnavailable, not KmsDatabaseNotFound' -Tag 'LinuxOnly' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        & chattr +a $db
+        $LASTEXITCODE | Should -Be 0
+        try {
+            $err = { Reset-KmsEnrollment -Path $db -Mailbox jdoe -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        } finally {
+            & chattr -a $db
+            Remove-Item -LiteralPath (Join-Path $db '.kmsdb.lock*') -Force -ErrorAction Ignore
+        }
+        $err.FullyQualifiedErrorId | Should -Be 'KmsDatabaseUnavailable,Reset-KmsEnrollment'
+        $err.Exception | Should -BeOfType [System.IO.IOException]
+        $err.Exception | Should -Not -BeOfType [System.IO.DirectoryNotFoundException]
+        $err.Exception.Message | Should -Match 'cannot be locked: access is denied'
+        # A missing database (the settings file's, which only kmsdb reads) is KmsDatabaseNotFound: ScheduledTask.Tests.ps1.
+    }
+
     It 'says what to do about a read-only record and a file that is no record, not only "See about_KmsEnrollment"' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe'; 'notes.txt' = "[Client]`r`nState = 4`r`n" }
         $file = Join-Path $db 'Ma.ini'
