@@ -7,8 +7,10 @@ import { errorCode } from '../fs-errors.js';
  * What Windows reports when another process holds the file without sharing
  * what we ask for (EBUSY), or holds it pending delete (EPERM, EACCES). Such
  * a holder (KMS, backup software, antivirus) usually lets go within moments.
+ * Linux has no such holders: there these codes are the system's refusal
+ * (an owner, a mode, an immutable flag), which no retry changes.
  */
-const HELD_CODES = new Set(['EBUSY', 'EPERM', 'EACCES']);
+const HELD_CODES: ReadonlySet<string> = new Set(['EBUSY', 'EPERM', 'EACCES']);
 const RETRY_DELAYS_MS = [50, 100, 200, 400, 800];
 const RETRY_TOTAL_S = RETRY_DELAYS_MS.reduce((a, b) => a + b, 0) / 1000;
 
@@ -16,14 +18,14 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Runs `action`, retrying it briefly while another program holds the file. */
-export function retryWhileHeld<T>(action: () => T): T {
+/** Runs `action`, retrying it briefly, on Windows, while another program holds the file. */
+export function retryWhileHeld<T>(action: () => T, platform: NodeJS.Platform = process.platform): T {
   for (let attempt = 0; ; attempt++) {
     try {
       return action();
     } catch (err) {
       const code = errorCode(err);
-      if (code === undefined || !HELD_CODES.has(code)) throw err;
+      if (platform !== 'win32' || code === undefined || !HELD_CODES.has(code)) throw err;
       const delay = RETRY_DELAYS_MS[attempt];
       if (delay === undefined) {
         const why =

@@ -102,8 +102,21 @@ describe('a file another program holds', () => {
     const value = retryWhileHeld(() => {
       if (++calls < 3) throw held(calls === 1 ? 'EBUSY' : 'EPERM');
       return 'done';
-    });
+    }, 'win32');
     expect([value, calls]).toEqual(['done', 3]);
+  });
+
+  it("is the system's own refusal on Linux, which fails at once", () => {
+    for (const code of ['EBUSY', 'EPERM', 'EACCES']) {
+      let calls = 0;
+      expect(() =>
+        retryWhileHeld(() => {
+          calls++;
+          throw held(code);
+        }, 'linux'),
+      ).toThrow(`held: ${code}`);
+      expect(calls).toBe(1);
+    }
   });
 
   it('fails, after the retries, saying another program holds it', () => {
@@ -119,7 +132,7 @@ describe('a file another program holds', () => {
           retryWhileHeld(() => {
             calls++;
             throw held(code);
-          }),
+          }, 'win32'),
         ).toThrow(new RegExp(`^another program holds the file open.*\\(${code}, still after 1.55 s\\)`));
         expect(calls).toBe(6);
         expect(waits).toEqual([50, 100, 200, 400, 800]);
