@@ -1,6 +1,6 @@
 import { trace } from '../trace.js';
 import { hostname } from 'node:os';
-import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   refusal,
@@ -123,6 +123,14 @@ function checkFolders(
   logFile: 'check the log file' | 'the append checks it',
 ): void {
   const { dbReal, backupDir, logPath } = ctx;
+  // A folder not made yet is made where a link to nowhere points: no run could make it.
+  for (const [what, path] of [
+    [where.backup, backupDir],
+    [where.log, dirname(logPath)],
+  ]) {
+    const link = linkToNowhere(path as string);
+    if (link) throw usage(`${command}: ${what} ${path} leads through ${link}, a link to nowhere; no folder can be made there.`);
+  }
   // The backup folder may not exist yet: the first backup makes it, and the folders above it. One that is
   // something else (a device, a file, a path through a file) is bad input, not a database that cannot be read.
   const existing = nearestExisting(backupDir);
@@ -165,6 +173,23 @@ function nearestExisting(path: string): Stats | undefined {
     }
     if (st) return st;
     if (dirname(at) === at) return undefined;
+  }
+}
+
+/** The symbolic link at or above `path` that leads nowhere (its target is missing), if the path meets one before a folder that exists. */
+function linkToNowhere(path: string): string | null {
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      if (statSync(at, { throwIfNoEntry: false })) return null;
+    } catch {
+      return null;
+    }
+    try {
+      if (lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink()) return at;
+    } catch {
+      return null;
+    }
+    if (dirname(at) === at) return null;
   }
 }
 

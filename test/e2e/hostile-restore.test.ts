@@ -357,24 +357,48 @@ describe('the log tells the truth', () => {
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
   });
 
-  it.for(['reset', 'restore'] as const)('a %s whose log line cannot be written writes no backup either', async (command) => {
+  it.for(['reset', 'restore'] as const)('a %s whose log line cannot be written writes no backup either', async (command, ctx) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
     let backup = '';
     if (command === 'restore') backup = (await runChange(['reset', '--path', dir, '--id', 'Ma'])).results[0]!.backupPath!;
     const before = snapshot(dir);
     const backups = () => (existsSync(backupDirOf(dir)) ? readdirSync(backupDirOf(dir)).sort() : []);
     const kept = backups();
-    // The log's folder is reached through a link to nowhere: no folder can be made there.
+    // A log folder that takes no file: the log cannot be made there.
     const logs = join(tempDir(), 'logs');
-    symlinkSync(join(tempDir(), 'gone', 'deeper'), logs);
+    mkdirSync(logs);
     const args = command === 'reset' ? ['reset', '--path', dir, '--id', 'Ma'] : ['restore', '--path', dir, '--backup', backup];
-    const r = await runChange([...args, '--log', join(logs, 'audit.log')]);
+    immutable(ctx, logs);
+    let r;
+    try {
+      r = await runChange([...args, '--log', join(logs, 'audit.log')]);
+    } finally {
+      mutable(logs);
+    }
     expect(r.code).toBe(1);
     expect(r.results[0]).toMatchObject({ status: 'failed', code: 'write-failed', backupPath: null });
-    expect(r.results[0]!.message).toMatch(/^The audit log .*audit\.log cannot be written, so the record was left alone: /);
+    expect(r.results[0]!.message).toMatch(/^The audit log .*audit\.log cannot be written, so the record was left alone: access is denied/);
     expect(snapshot(dir)).toEqual(before);
     expect(backups()).toEqual(kept);
   });
+
+  it.for(['--backup-dir', '--log'] as const)(
+    'a %s through a link to nowhere is refused before anything is written, with or without --what-if',
+    async (option) => {
+      const dir = makeDb({ 'Ma.ini': STUCK });
+      const before = snapshot(dir);
+      const link = join(tempDir(), 'link');
+      symlinkSync(join(tempDir(), 'gone', 'deeper'), link);
+      const target = option === '--backup-dir' ? link : join(link, 'audit.log');
+      for (const whatIf of [['--what-if'], []]) {
+        const r = await runKmsdb(['reset', '--path', dir, '--id', 'Ma', option, target, ...whatIf]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(new RegExp(`leads through ${link.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a link to nowhere`));
+      }
+      expect(snapshot(dir)).toEqual(before);
+      expect(existsSync(backupDirOf(dir))).toBe(false);
+    },
+  );
 
   it('after a failed reset, a later successful one is the one restore undoes', async (ctx) => {
     const dir = makeDb({ 'Ma.ini': STUCK });
