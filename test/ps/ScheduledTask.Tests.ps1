@@ -79,6 +79,18 @@ Describe 'The scheduled-task script, as docs/operations.md runs it' {
         $ends[1] | Should -Match 'END exit 0: 0 reset, 0 unchanged, 0 other, 0 refused or failed$'
     }
 
+    It 'counts as the run failing every error that about_KmsEnrollment calls an error of a whole call' {
+        $about = Get-Content -Raw -LiteralPath (Join-Path $Root 'ps-wrapper/en-US/about_KmsEnrollment.help.txt')
+        $found = [regex]::Match($about, '(?s)The errors of a whole call are (.+?)\.\r?\n')
+        $found.Success | Should -BeTrue
+        $named = @([regex]::Matches($found.Groups[1].Value, '\bKms\w+') | ForEach-Object Value)
+        $named.Count | Should -BeGreaterThan 5
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Script, [ref]$null, [ref]$null)
+        $list = $ast.Find({ param($n) $n -is [System.Management.Automation.Language.AssignmentStatementAst] -and "$($n.Left)" -eq '$runErrors' }, $true)
+        $counted = @($list.Right.FindAll({ param($n) $n -is [System.Management.Automation.Language.StringConstantExpressionAst] }, $true) | ForEach-Object Value)
+        foreach ($id in $named) { $counted | Should -Contain $id -Because "about_KmsEnrollment calls $id an error of a whole call" }
+    }
+
     # An error of the whole call (about_KmsEnrollment) is the run failing, not a record refused.
     It 'exits 2 when the database is <Name>, and logs why' -ForEach @(
         @{ Name = 'missing'; Id = 'KmsDatabaseNotFound,Get-KmsRecord' }
