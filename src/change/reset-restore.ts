@@ -267,6 +267,14 @@ function commit(
   previousState: number | null,
   state: number | null,
 ): ChangeResult | { backupPath: string; sha256After: string } {
+  const backupFailed = (err: unknown) =>
+    refuse(loaded, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
+  try {
+    ctx.checkFolders?.();
+  } catch (err) {
+    return backupFailed(err);
+  }
+  // Once the folders are checked, and before the backup: a record whose line cannot be written gets no backup.
   try {
     ctx.prepareLog?.();
   } catch (err) {
@@ -279,10 +287,9 @@ function commit(
   }
   let backupPath: string;
   try {
-    ctx.checkFolders?.();
     backupPath = writeBackup(ctx.backupDir, loaded.target.name, loaded.bytes);
   } catch (err) {
-    return refuse(loaded, 'failed', 'backup-failed', `The backup could not be written, so the record was left alone: ${errorText(err)}.`);
+    return backupFailed(err);
   }
   const sha256After = sha256(newBytes);
   const fields = {

@@ -127,8 +127,8 @@ function checkFolders(
   for (const [what, path] of [
     [where.backup, backupDir],
     [where.log, dirname(logPath)],
-  ]) {
-    const link = linkToNowhere(path as string);
+  ] as const) {
+    const link = linkToNowhere(path);
     if (link) throw usage(`${command}: ${what} ${path} leads through ${link}, a link to nowhere; no folder can be made there.`);
   }
   // The backup folder may not exist yet: the first backup makes it, and the folders above it. One that is
@@ -215,8 +215,8 @@ function changeSetup(command: string, args: ChangeArgs, database: { path: string
   const folders = { dbReal, backupDir, logPath };
   checkFolders(command, folders, where, 'check the log file');
   const wait = args.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(args.wait);
-  let logReady = false;
   if (!Number.isFinite(wait) || wait < 0) throw usage(`${command}: --wait must be a number of seconds, not '${String(args.wait)}'.`);
+  let logReady = false;
   return {
     ctx: {
       dbReal,
