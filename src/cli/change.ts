@@ -176,18 +176,24 @@ function nearestExisting(path: string): Stats | undefined {
   }
 }
 
-/** The symbolic link at or above `path` that leads nowhere (its target is missing), if the path meets one before a folder that exists. */
+/**
+ * The symbolic link at or above `path` that leads nowhere a folder can be made
+ * (to a missing path, through a file, or round to itself), if the path meets
+ * one before a folder that exists.
+ */
 function linkToNowhere(path: string): string | null {
   for (let at = path; ; at = dirname(at)) {
+    let found: Stats | undefined;
     try {
-      if (statSync(at, { throwIfNoEntry: false })) return null;
+      found = statSync(at, { throwIfNoEntry: false });
     } catch {
-      return null;
+      // ELOOP, ENOTDIR, EACCES: not a folder that exists; the name itself, or one above it, says why.
     }
+    if (found) return null;
     try {
       if (lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink()) return at;
     } catch {
-      return null;
+      // A name below a link or a file: look above.
     }
     if (dirname(at) === at) return null;
   }
@@ -318,6 +324,8 @@ async function confirmedIndexes(reply: (limit: number) => Promise<string | null>
 interface ChangeGroup<T> {
   setup: ChangeSetup;
   select: () => (T | ChangeResult)[];
+  /** False when the group is known to hold nothing to change (only refusals): its database is not locked. */
+  needsLock?: boolean;
 }
 
 /** Takes a database's lock, and clears what earlier runs left when they were killed or failed, and only that. */
@@ -350,6 +358,16 @@ async function lockDatabase(command: string, setup: ChangeSetup, io: Io) {
   return lock;
 }
 
+/** A folder's identity on its volume (device and inode; volume serial and file ID on Windows), else its path. */
+function folderIdentity(dir: string): string {
+  try {
+    const st = statSync(dir, { bigint: true });
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return pathKey(dir);
+  }
+}
+
 /**
  * Takes the lock of every database a run changes before it changes any
  * record, each database once and in one order (by path), so that two runs
@@ -358,11 +376,16 @@ async function lockDatabase(command: string, setup: ChangeSetup, io: Io) {
  * not after another database's records were changed.
  */
 async function lockDatabases(command: string, setups: readonly ChangeSetup[], io: Io): Promise<Lock[]> {
+  // One folder under two real paths (a bind mount, an 8.3 name, a second drive letter) is one folder: its
+  // lock is taken once, or the run would wait on its own.
   const byFolder = new Map<string, ChangeSetup>();
-  for (const setup of setups) if (!byFolder.has(pathKey(setup.ctx.dbReal))) byFolder.set(pathKey(setup.ctx.dbReal), setup);
+  for (const setup of [...setups].sort((a, b) => (pathKey(a.ctx.dbReal) < pathKey(b.ctx.dbReal) ? -1 : 1))) {
+    const id = folderIdentity(setup.ctx.dbReal);
+    if (!byFolder.has(id)) byFolder.set(id, setup);
+  }
   const locks: Lock[] = [];
   try {
-    for (const key of [...byFolder.keys()].sort()) locks.push(await lockDatabase(command, byFolder.get(key)!, io));
+    for (const setup of byFolder.values()) locks.push(await lockDatabase(command, setup, io));
   } catch (err) {
     for (const lock of locks) lock.release();
     throw err;
@@ -441,7 +464,7 @@ async function runChanges<T extends { sha256?: string | null; plannedSha256After
     }
   }
 
-  const changing = groups.filter((_, g) => chosen[g]?.length !== 0).map((group) => group.setup);
+  const changing = groups.filter((group, g) => chosen[g]?.length !== 0 && group.needsLock !== false).map((group) => group.setup);
   const locks = options.whatIf ? [] : await lockDatabases(command, changing, io);
   try {
     if (!reply) {
@@ -826,7 +849,8 @@ async function restoreWholeLog(args: RestoreArgs, io: Io, apply: (r: RestoreRequ
       missing.set(r.id, { result: seen?.result ?? r, count: (seen?.count ?? 0) + 1 });
       return false;
     });
-    return { setup, select: () => requests };
+    // A database the log has nothing to restore in (after --id) is not locked: another run may hold it.
+    return { setup, select: () => requests, needsLock: requests.some((r) => !('status' in r)) };
   });
   const options = {
     format: parseFormat('restore', args.format as string | undefined),

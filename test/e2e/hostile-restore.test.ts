@@ -387,13 +387,24 @@ describe('the log tells the truth', () => {
     async (option) => {
       const dir = makeDb({ 'Ma.ini': STUCK });
       const before = snapshot(dir);
-      const link = join(tempDir(), 'link');
-      symlinkSync(join(tempDir(), 'gone', 'deeper'), link);
-      const target = option === '--backup-dir' ? link : join(link, 'audit.log');
-      for (const whatIf of [['--what-if'], []]) {
-        const r = await runKmsdb(['reset', '--path', dir, '--id', 'Ma', option, target, ...whatIf]);
-        expect(r.code).toBe(2);
-        expect(r.stderr).toMatch(new RegExp(`leads through ${link.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a link to nowhere`));
+      // Each way a link leads nowhere: to a missing path, through a file, or round to itself.
+      const root = tempDir();
+      writeFileSync(join(root, 'file'), '');
+      symlinkSync(join(root, 'loop2'), join(root, 'loop1'));
+      symlinkSync(join(root, 'loop1'), join(root, 'loop2'));
+      for (const [name, to] of [
+        ['missing', join(root, 'gone', 'deeper')],
+        ['through-file', join(root, 'file', 'x')],
+        ['loop', join(root, 'loop1')],
+      ] as const)
+        symlinkSync(to, join(root, name));
+      for (const link of ['missing', 'through-file', 'loop'].map((name) => join(root, name))) {
+        const target = option === '--backup-dir' ? link : join(link, 'audit.log');
+        for (const whatIf of [['--what-if'], []]) {
+          const r = await runKmsdb(['reset', '--path', dir, '--id', 'Ma', option, target, ...whatIf]);
+          expect(r.code, `${link} ${whatIf.join('')}`).toBe(2);
+          expect(r.stderr).toMatch(new RegExp(`leads through ${link.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a link to nowhere`));
+        }
       }
       expect(snapshot(dir)).toEqual(before);
       expect(existsSync(backupDirOf(dir))).toBe(false);

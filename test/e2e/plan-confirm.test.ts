@@ -1,8 +1,8 @@
 // A request with `confirm`: kmsdb plans, the requester answers, and exactly the
 // confirmed records change. This is how the PowerShell module asks before any
 // record reaches a backup, the log or the disk.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type { ChangeResult } from '../../src/change/reset-restore.js';
 import { backupDirOf, logOf, snapshot, STUCK } from '../helpers/change.js';
 import { expectValid } from '../helpers/contract.js';
 import { KMSDB, makeDb, ndjson, runKmsdb, tempDir } from '../helpers/db.js';
+import { cannotRun } from '../helpers/tools.js';
 
 // Each names its user, so that --mailbox '*' selects it.
 const ENROLLED = '[Client]\r\nAlias = enrolled\r\nState = 4\r\nNumSCerts = 1\r\n';
@@ -282,6 +283,42 @@ describe('restore from the log decides what counts', () => {
       ['Ma', 'restored'],
       ['Mb', 'unchanged'],
     ]);
+  });
+
+  it('a log alone locks one folder once, however the log spells it (a bind mount)', async (ctx) => {
+    const root = tempDir();
+    const [src, dst] = [join(root, 'src'), join(root, 'dst')];
+    for (const d of [src, dst]) mkdirSync(d);
+    writeFileSync(join(src, 'Ma.ini'), STUCK);
+    writeFileSync(join(src, 'Mb.ini'), STUCK);
+    try {
+      execFileSync('mount', ['--bind', src, dst], { stdio: 'ignore' });
+    } catch {
+      cannotRun(ctx, 'a bind mount cannot be made (run the tests as root): nothing else gives one folder two real paths');
+    }
+    try {
+      const log = join(root, 'shared.log');
+      const backups = join(root, 'backups');
+      expect((await runKmsdb(['reset', '--path', src, '--id', 'Ma', '--log', log, '--backup-dir', backups])).code).toBe(0);
+      expect((await runKmsdb(['reset', '--path', dst, '--id', 'Mb', '--log', log, '--backup-dir', backups])).code).toBe(0);
+      const r = await runKmsdb(['restore', '--from-log', log, '--log', log, '--backup-dir', backups, '--wait', '1', '--format', 'ndjson']);
+      expect(r.stderr).not.toMatch(/locked/);
+      expect(r.code).toBe(0);
+      expect(ndjson<ChangeResult>(r.stdout).map((x) => x.status)).toEqual(['restored', 'restored']);
+    } finally {
+      execFileSync('umount', [dst]);
+    }
+  });
+
+  it('a log alone locks only the databases it has something to restore in', async () => {
+    const [a, c] = [makeDb({ 'Ma.ini': STUCK }), makeDb({ 'Mc.ini': STUCK })];
+    const log = join(tempDir(), 'shared.log');
+    for (const dir of [a, c]) expect((await runKmsdb(['reset', '--path', dir, '--mailbox', '*', '--log', log])).code).toBe(0);
+    const owner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command: 'reset' };
+    writeFileSync(join(c, '.kmsdb.lock'), `${JSON.stringify(owner)}\n`);
+    const r = await runKmsdb(['restore', '--from-log', log, '--log', log, '--id', 'Ma', '--wait', '0', '--format', 'ndjson']);
+    expect(r.code).toBe(0);
+    expect(ndjson<ChangeResult>(r.stdout).map((x) => [x.id, x.status])).toEqual([['Ma', 'restored']]);
   });
 
   it('a log alone changes no database while another it names is locked, as the exit says', async () => {

@@ -70,7 +70,8 @@ describe('kmsdb --request -', () => {
     const missing = await runKmsdb(['--request', '-'], {
       stdin: JSON.stringify({ command: 'get', path: [join(dir, 'nope')], format: 'ndjson' }),
     });
-    expect(missing.stderr.trim().split('\n').at(-1)).toBe(`{"type":"exit","code":${missing.code}}`);
+    // A path that does not exist says so, for the requester's error (KmsDatabaseNotFound, not KmsDatabaseUnavailable).
+    expect(missing.stderr.trim().split('\n').at(-1)).toBe(`{"type":"exit","code":${missing.code},"reason":"database-not-found"}`);
     expect(missing.code).toBe(3);
     const plain = await runKmsdb(['get', '--path', join(dir, 'nope')]);
     expect(plain.stderr).not.toMatch(/"type":"exit"/);
