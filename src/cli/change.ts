@@ -17,7 +17,7 @@ import { recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
 import { pathKey, samePath } from '../change/target.js';
-import { errorCode } from '../fs-errors.js';
+import { errorCode, isMissing } from '../fs-errors.js';
 import type { ServerSettings } from '../settings/index.js';
 import {
   checkLogPath,
@@ -88,11 +88,10 @@ function databaseFolder(command: string, path: string): string {
   try {
     real = realpathSync(resolve(path));
   } catch (err) {
-    const notFound = errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR';
     throw new ExitError(
       EXIT.DATABASE,
       `The database folder ${resolve(path)} cannot be read: ${describeFsError(err)}.`,
-      notFound ? 'database-not-found' : undefined,
+      isMissing(err) ? 'database-not-found' : undefined,
     );
   }
   if (!statSync(real).isDirectory()) throw usage(`${command}: --path must name the database folder, and ${real} is a file.`);
@@ -124,16 +123,15 @@ function checkFolders(
 ): void {
   const { dbReal, backupDir, logPath } = ctx;
   // A folder not made yet is made where a link to nowhere points: no run could make it.
-  for (const [what, path] of [
-    [where.backup, backupDir],
-    [where.log, dirname(logPath)],
-  ] as const) {
-    const link = linkToNowhere(path);
-    if (link) throw usage(`${command}: ${what} ${path} leads through ${link}, a link to nowhere; no folder can be made there.`);
-  }
+  const reach = (what: string, folder: string) => {
+    const { found, deadLink } = nearestExisting(folder);
+    if (deadLink) throw usage(`${command}: ${what} ${folder} leads through ${deadLink}, a link to nowhere; no folder can be made there.`);
+    return found;
+  };
   // The backup folder may not exist yet: the first backup makes it, and the folders above it. One that is
   // something else (a device, a file, a path through a file) is bad input, not a database that cannot be read.
-  const existing = nearestExisting(backupDir);
+  const existing = reach(where.backup, backupDir);
+  reach(where.log, dirname(logPath));
   if (existing && !existing.isDirectory())
     throw usage(`${command}: ${where.backup} ${backupDir} is not a folder; backups go into a folder of their own.`);
   if (isInside(nearestReal(backupDir), dbReal)) {
@@ -161,41 +159,29 @@ function checkFolders(
   }
 }
 
-/** The path, or the nearest path above it that exists; undefined when that cannot be told (access denied, say). */
-function nearestExisting(path: string): Stats | undefined {
-  for (let at = path; ; at = dirname(at)) {
-    let st: Stats | undefined;
-    try {
-      st = statSync(at, { throwIfNoEntry: false });
-    } catch (err) {
-      // Node 20 throws ENOTDIR for a path through a file, where Node 22 returns undefined: either way, look above.
-      if (errorCode(err) !== 'ENOTDIR') return undefined;
-    }
-    if (st) return st;
-    if (dirname(at) === at) return undefined;
-  }
-}
-
 /**
- * The symbolic link at or above `path` that leads nowhere a folder can be made
- * (to a missing path, through a file, or round to itself), if the path meets
- * one before a folder that exists.
+ * Above a path not made yet: the nearest path that exists (`found`), or the
+ * symbolic link on the way that leads nowhere a folder can be made
+ * (`deadLink`: to a missing path, through a file, or round to itself); neither
+ * when that cannot be told (access denied, say).
  */
-function linkToNowhere(path: string): string | null {
+function nearestExisting(path: string): { found?: Stats; deadLink?: string } {
   for (let at = path; ; at = dirname(at)) {
     let found: Stats | undefined;
+    let untold = false;
     try {
       found = statSync(at, { throwIfNoEntry: false });
-    } catch {
-      // ELOOP, ENOTDIR, EACCES: not a folder that exists; the name itself, or one above it, says why.
+    } catch (err) {
+      // Node 20 throws ENOTDIR for a path through a file, where Node 22 returns undefined; ELOOP is a link loop.
+      untold = errorCode(err) !== 'ENOTDIR' && errorCode(err) !== 'ELOOP';
     }
-    if (found) return null;
+    if (found) return { found };
     try {
-      if (lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink()) return at;
+      if (lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink()) return { deadLink: at };
     } catch {
       // A name below a link or a file: look above.
     }
-    if (dirname(at) === at) return null;
+    if (untold || dirname(at) === at) return {};
   }
 }
 

@@ -1,6 +1,6 @@
 import { opendirSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
-import { describeFsError, errorCode } from '../fs-errors.js';
+import { describeFsError, isMissing } from '../fs-errors.js';
 
 /** The record files a path names: a folder and the names of its record files, in order. */
 export interface RecordFiles {
@@ -118,8 +118,7 @@ export function recordFiles(path: string, hook?: ListingHook): RecordFiles {
     st = statSync(abs);
   } catch (err) {
     const hint = abs.includes('\uFFFD') ? ' (its name holds characters that are not valid UTF-8 here: rename the file)' : '';
-    const notFound = errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR';
-    throw new DatabaseAccessError(abs, `The database path ${abs} cannot be read: ${describeFsError(err)}${hint}.`, notFound);
+    throw new DatabaseAccessError(abs, `The database path ${abs} cannot be read: ${describeFsError(err)}${hint}.`, isMissing(err));
   }
   if (st.isFile()) return { dir: dirname(abs), names: [basename(abs)] };
   // A folder named like a record is no database folder: someone meant a file there.
