@@ -28,6 +28,9 @@ function Read-KmsdbLines {
         } elseif ($null -ne $notice -and $notice.type -eq 'folders') {
             # Where kmsdb itself resolved them (an option, the settings file or its default), not a guess of the module's.
             $cmdletOfRun.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} in {1}: backups go to {2}, and the audit log is {3}.' -f $Run.Request['command'], $notice.database, $notice.backupDir, $notice.log)))
+        } elseif ($null -ne $notice -and $notice.type -eq 'not-found') {
+            # A -Mailbox of Get-KmsRecord that names no record (a typo, say): an error, as Reset-KmsEnrollment's is.
+            Write-KmsRefusal -Cmdlet $cmdletOfRun -Result ([PSCustomObject]@{ code = 'not-found'; message = $notice.message }) -TargetObject ([string]$notice.mailbox)
         } elseif ($null -ne $notice -and $notice.type -eq 'exit') {
             $Run.Reported = $notice.code
             if ($notice.PSObject.Properties['reason']) { $Run.Reason = [string]$notice.reason }

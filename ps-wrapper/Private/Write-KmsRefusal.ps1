@@ -49,7 +49,9 @@ function Write-KmsRefusal {
     $entry = $map[[string]$Result.code]
     if (-not $entry) { $entry = @('KmsRecordRefused', 'NotSpecified') }
     # A record's name may hold control characters (on Linux): the message shows them escaped, as a prompt does.
-    $message = ConvertTo-KmsPrintable -Text ('{0}: {1}' -f $Result.path, $Result.message)
+    $message = [string]$Result.message
+    if ($Result.PSObject.Properties['path']) { $message = '{0}: {1}' -f $Result.path, $message }
+    $message = ConvertTo-KmsPrintable -Text $message
     if ($Result.PSObject.Properties['override'] -and $overrides.ContainsKey([string]$Result.override)) {
         $lift = $overrides[[string]$Result.override]
         $message = '{0} Use {1} to {2} it anyway.' -f $message, $lift[0], $lift[1]
@@ -62,6 +64,7 @@ function Write-KmsRefusal {
         'read-only' { 'The record file is read-only, so it was not changed. Find out who set the attribute (KMS, a backup or hardening tool); if it was not deliberate, clear it (Set-ItemProperty -LiteralPath <file> -Name IsReadOnly -Value $false) and run Reset-KmsEnrollment again.' }
         'not-a-record' { 'Name a record file: a .ini file directly in the database folder (Security\Mgrent\Clients). For a whole database, use Get-KmsRecord -Path <database folder> -Affected | Reset-KmsEnrollment; for one user, Reset-KmsEnrollment -Path <database folder> -Mailbox <name>.' }
         'other-computer' { 'Restore it on the computer that reset it, for example with Invoke-Command -ComputerName.' }
+        'not-found' { 'Check the spelling; Get-KmsRecord -Path <database folder> -Mailbox ''<first letters>*'' lists the mailboxes that start with them.' }
         'not-logged' { 'Check -Id and -Path against the audit log, or name the backup with -BackupPath.' }
         'changed-since-reset' { 'The user may have enrolled since the reset: check the record. Use -AllowChangedSinceReset only to put the old bytes back all the same.' }
         default { 'See about_KmsEnrollment for what each refusal means.' }

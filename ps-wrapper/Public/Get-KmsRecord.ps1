@@ -42,7 +42,10 @@ function Get-KmsRecord {
     key, or the last cn= of a DN (/o=Org/ou=Site/cn=Recipients/cn=jdoe matches
     jdoe). Other values, such as State, are never a mailbox.
     * and ? are wildcards, and case is ignored in any script. user3 does not
-    match user30. Several patterns find any of them.
+    match user30. Several patterns find any of them. A pattern that matches no
+    record at all (a typo) is a KmsRecordNotFound error naming it, and $? is
+    False; with -Affected, a mailbox whose record exists but is not stuck is no
+    error.
 
     .PARAMETER Affected
     Only records stuck by Q198709: State 4 and no NumSCerts.

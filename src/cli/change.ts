@@ -12,7 +12,7 @@ import {
   type Override,
   type RestoreRequest,
 } from '../change/reset-restore.js';
-import { selectRecords } from '../scan/read-records.js';
+import { notFoundMessage, selectRecords } from '../scan/read-records.js';
 import { recordId } from '../records/record.js';
 import { describeFsError } from '../fs-errors.js';
 import { recordFiles } from '../scan/listing.js';
@@ -525,7 +525,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
       const chosen: (ChangeRequest | ChangeResult)[] = [...selection.records()].map((r) => ({ path: r.path }));
       // A pattern that matches no record (a typo) is refused as an --id that names no file is; the others go ahead.
       for (const pattern of selection.unmatched()) {
-        const missed = refusal(setup.ctx.dbReal, 'not-found', `No record has a mailbox that matches '${pattern}'.`);
+        const missed = refusal(setup.ctx.dbReal, 'not-found', notFoundMessage(pattern));
         chosen.push({ ...missed, id: '', mailbox: pattern });
       }
       return chosen;

@@ -1,4 +1,5 @@
 import { PathKindError } from '../scan/listing.js';
+import { notFoundMessage } from '../scan/read-records.js';
 import { isEncoded, scanRecords, type Scan } from '../scan/scan-records.js';
 import { parseCommandArgs, parseFormat, requirePath, settingsFor } from './args.js';
 import { EXIT, usage } from './errors.js';
@@ -65,5 +66,14 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
     if (!sink.open) break;
   }
   await out.end();
+  // A pattern that names no record is a typo, or a user who is not in this database: say so, as reset refuses it.
+  if (sink.open) {
+    for (const pattern of scan.unmatched()) {
+      const message = notFoundMessage(pattern);
+      io.stderr.write(
+        io.request ? `${JSON.stringify({ type: 'not-found', mailbox: pattern, message })}\n` : `kmsdb: warning: ${printable(message)}\n`,
+      );
+    }
+  }
   return EXIT.OK;
 }

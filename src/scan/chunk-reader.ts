@@ -1,4 +1,4 @@
-import { compileFilter, readCandidate, type RecordFilter } from './read-records.js';
+import { compileFilter, matchedPatterns, readCandidate, type RecordFilter } from './read-records.js';
 import { FileReader } from './file-reader.js';
 import { recordPath } from './listing.js';
 import { sharedNameReader, type SharedNames } from './shared-names.js';
@@ -39,6 +39,8 @@ export interface ChunkMessage {
   bytes: Uint8Array | null;
   count: number;
   read: number;
+  /** The indexes of the --mailbox patterns that a record read by this thread has matched, so far. */
+  matched: number[];
 }
 
 /** A reader of a job's chunks, on whichever thread claims them. */
@@ -70,6 +72,6 @@ export class ChunkReader {
       this.out.append(JSON.stringify(record));
     }
     if (count > 0 && this.job.separator === '\n') this.out.append('\n');
-    return { job: this.job.id, chunk, bytes: this.out.take(), count, read: end - start };
+    return { job: this.job.id, chunk, bytes: this.out.take(), count, read: end - start, matched: matchedPatterns(this.filter) };
   }
 }

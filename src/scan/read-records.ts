@@ -19,8 +19,10 @@ export interface Selection {
   files: RecordFiles;
   /** Reads the files lazily, in name order, yielding the records that pass the filter. */
   records(onRead?: (done: number) => void): Generator<KmsRecord>;
-  /** The mailbox patterns that no record yielded so far has matched, as written. */
+  /** The mailbox patterns that no record read so far has matched, as written. */
   unmatched(): string[];
+  /** The indexes of the patterns that some record read so far has matched. */
+  matched(): number[];
 }
 
 /** A query's filter, compiled once and shared by every reader of the query. */
@@ -39,11 +41,19 @@ export function compileFilter(query: Pick<RecordQuery, 'mailbox' | 'affected'>):
   return { patterns, affected: query.affected === true, unmatched: new Set(patterns.keys()) };
 }
 
-/** Notes the patterns that a record which passed the filter matches. */
+/** Notes the patterns that a record matches, whether or not --affected keeps it: a pattern that names a record is no typo. */
 function noteMatched(filter: RecordFilter, profile: Profile): void {
-  // One pattern matched already (the filter's own test): with one pattern, that is the one.
-  if (filter.patterns.length === 1) filter.unmatched.clear();
   for (const i of filter.unmatched) if (matchesMailbox(profile, [filter.patterns[i] as MailboxPattern])) filter.unmatched.delete(i);
+}
+
+/** The indexes of the patterns that some record read by this filter has matched. */
+export function matchedPatterns(filter: RecordFilter): number[] {
+  return [...filter.patterns.keys()].filter((i) => !filter.unmatched.has(i));
+}
+
+/** What kmsdb says of a --mailbox pattern that no record matches (get's notice, reset's refusal). */
+export function notFoundMessage(pattern: string): string {
+  return `No record has a mailbox that matches '${pattern}'.`;
 }
 
 /**
@@ -69,11 +79,11 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
   }
   try {
     const diagnosis = diagnose(bytes);
+    if (filter.unmatched.size > 0) noteMatched(filter, diagnosis.profile);
     if (filter.affected && !diagnosis.affected) return null;
     if (filter.patterns.length > 0 && !matchesMailbox(diagnosis.profile, filter.patterns)) return null;
     const st = reader.stat();
     if (!st.isFile()) return null;
-    if (filter.unmatched.size > 0) noteMatched(filter, diagnosis.profile);
     // The diagnosis reads the reader's scratch buffer, so the record is finished before the next read.
     return buildRecord(path, name, bytes, st.mtime, diagnosis);
   } finally {
@@ -109,5 +119,6 @@ export function selectRecords(query: RecordQuery, hook?: ListingHook): Selection
       }
     },
     unmatched: () => [...filter.unmatched].map((i) => query.mailbox?.[i] ?? ''),
+    matched: () => matchedPatterns(filter),
   };
 }

@@ -49,6 +49,8 @@ function startWorker(): Worker {
 export interface EncodedRecords {
   bytes: Uint8Array | null;
   count: number;
+  /** The indexes of the --mailbox patterns that a record read so far has matched (none without patterns). */
+  matched?: number[];
 }
 
 /**
@@ -147,7 +149,7 @@ export class ScanPool {
         this.ready.delete(next);
         done += m.read;
         onRead?.(done);
-        yield { bytes: m.bytes, count: m.count };
+        yield { bytes: m.bytes, count: m.count, matched: m.matched };
         Atomics.store(control, CONTROL.WRITTEN, next + 1);
         Atomics.notify(control, CONTROL.WRITTEN);
       }

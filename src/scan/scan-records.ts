@@ -37,6 +37,8 @@ export interface Scan {
    * lets the reader threads go.
    */
   records(onRead?: (done: number) => void): AsyncGenerator<Iterable<KmsRecord> | EncodedRecords>;
+  /** Once every record has been read: the --mailbox patterns that no record of any path matched, as written, in their order. */
+  unmatched(): string[];
 }
 
 export function isEncoded(item: Iterable<KmsRecord> | EncodedRecords): item is EncodedRecords {
@@ -72,6 +74,7 @@ export async function scanRecords(
   const folders = selections.map((s) => s.files);
   trace({ listed: folders.reduce((n, f) => n + f.names.length, 0) });
   const started = pool as ScanPool | null;
+  const matched = new Set<number>();
   return {
     folders,
     total: folders.reduce((n, f) => n + f.names.length, 0),
@@ -81,14 +84,27 @@ export async function scanRecords(
         for (const selection of selections) {
           const { files } = selection;
           const progress = onRead && ((done: number) => onRead(before + done));
-          if (started && files.names.length >= PARALLEL_MIN_FILES)
-            yield* started.records({ dir: files.dir, names: shareNames(files.names) }, query, options.separator, progress);
-          else yield selection.records(progress);
+          if (started && files.names.length >= PARALLEL_MIN_FILES) {
+            for await (const run of started.records(
+              { dir: files.dir, names: shareNames(files.names) },
+              query,
+              options.separator,
+              progress,
+            )) {
+              for (const i of run.matched ?? []) matched.add(i);
+              yield run;
+            }
+          } else {
+            // The consumer reads every record of the iterable before it asks for the next one.
+            yield selection.records(progress);
+            for (const i of selection.matched()) matched.add(i);
+          }
           before += files.names.length;
         }
       } finally {
         started?.close();
       }
     },
+    unmatched: () => (query.mailbox ?? []).filter((_, i) => !matched.has(i)),
   };
 }

@@ -147,11 +147,45 @@ describe('kmsdb get: filters', () => {
     expect((await getNdjson(['--path', db(), '--affected', '--mailbox', 'user*'])).map((r) => r.id)).toEqual(['M1', 'M2']);
   });
 
-  it('nothing matching is still success', async () => {
-    expect(await getNdjson(['--path', db(), '--mailbox', 'nobody'])).toEqual([]);
+  it('nothing matching is still success, and a pattern that matches no record is named on stderr', async () => {
     const r = await runKmsdb(['get', '--path', db(), '--mailbox', 'nobody']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ schemaVersion: 1, records: [] });
+    expect(r.stderr).toBe("kmsdb: warning: No record has a mailbox that matches 'nobody'.\n");
+  });
+
+  it('names only the patterns that match no record at all, in the order given, whatever --affected leaves out', async () => {
+    const r = await runKmsdb([
+      'get',
+      '--path',
+      db(),
+      '--format',
+      'ndjson',
+      '--affected',
+      '--mailbox',
+      'jd?e',
+      '--mailbox',
+      'x*',
+      '--mailbox',
+      'JOSÉ*',
+      '--mailbox',
+      'user3',
+      '--mailbox',
+      'a\u001b[2J',
+    ]);
+    expect(r.code).toBe(0);
+    expect(ndjson<{ id: string }>(r.stdout).map((x) => x.id)).toEqual(['M1']);
+    expect(r.stderr).toBe(
+      "kmsdb: warning: No record has a mailbox that matches 'x*'.\nkmsdb: warning: No record has a mailbox that matches 'a\\u001B[2J'.\n",
+    );
+  });
+
+  it('names no pattern when every one matched over several paths', async () => {
+    const other = makeDb({ 'Mz.ini': recordText({ alias: 'zed', state: 1, numSCerts: null, certLength: 40 }) });
+    const r = await runKmsdb(['get', '--path', db(), '--path', other, '--format', 'ndjson', '--mailbox', 'zed', '--mailbox', 'jdoe']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(ndjson<{ id: string }>(r.stdout).map((x) => x.id)).toEqual(['M3', 'Mz']);
   });
 });
 
@@ -311,6 +345,23 @@ describe('kmsdb get: reading on several threads', () => {
     expect(two.stderr).toBe('');
     expect(strip(two.stdout)).toBe(strip(one.stdout));
     expect(ndjson(one.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('names the --mailbox patterns that match no record as one thread does', { timeout: 120_000 }, async () => {
+    // user23999 is the last file's, user1 the first chunk's; the others match nothing.
+    const filter = ['--mailbox', 'user23999', '--mailbox', 'nobody', '--mailbox', 'user1', '--mailbox', 'user24000', '--affected'];
+    const traceFile = join(tempDir(), 'trace.ndjson');
+    const one = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '1', ...filter]);
+    const two = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '3', ...filter], {
+      env: { KMSDB_TRACE_FILE: traceFile },
+    });
+    expect(ndjson<{ readers?: number }>(readFileSync(traceFile, 'utf8')).flatMap((t) => (t.readers ? [t.readers] : []))).toEqual([3]);
+    const expected =
+      "kmsdb: warning: No record has a mailbox that matches 'nobody'.\nkmsdb: warning: No record has a mailbox that matches 'user24000'.\n";
+    expect(one.stderr).toBe(expected);
+    expect(two.stderr).toBe(expected);
+    expect([one.code, two.code]).toEqual([0, 0]);
+    expect(strip(two.stdout)).toBe(strip(one.stdout));
   });
 
   it('prints one valid JSON document, and progress up to the last file', { timeout: 120_000 }, async () => {

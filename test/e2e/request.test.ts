@@ -26,6 +26,26 @@ describe('kmsdb --request -', () => {
     expect(records.map((x) => x.path)).toEqual([join(dir, 'Ma.ini'), join(odd, 'Mc.ini')]);
   });
 
+  it('names each get --mailbox pattern that matches no record in a not-found event, valid against the contract', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': '[Client]\r\nAlias = done\r\nState = 1\r\n' });
+    const r = await runKmsdb(['--request', '-'], {
+      stdin: JSON.stringify({ command: 'get', path: [dir], mailbox: ['jdeo', 'done', 'nob*dy'], affected: true, format: 'ndjson' }),
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const event of lines) expectValid('event', event);
+    // 'done' names a record that is not stuck: it exists, so it is no typo.
+    expect(lines).toEqual([
+      { type: 'not-found', mailbox: 'jdeo', message: "No record has a mailbox that matches 'jdeo'." },
+      { type: 'not-found', mailbox: 'nob*dy', message: "No record has a mailbox that matches 'nob*dy'." },
+      { type: 'exit', code: 0 },
+    ]);
+  });
+
   it('runs reset with its records in the request', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK });
     const got = ndjson<KmsRecord>((await runKmsdb(['get', '--path', dir, '--format', 'ndjson'])).stdout);

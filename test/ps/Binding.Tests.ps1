@@ -123,6 +123,37 @@ Describe 'Reset-KmsEnrollment binds what admins pipe into it' {
     }
 }
 
+Describe 'Get-KmsRecord -Mailbox that matches nothing, as Get-ADUser -Identity does' {
+    It 'is a non-terminating KmsRecordNotFound error naming the pattern; $? is False; the other patterns still give their records' {
+        $db = New-BindingDb
+        $records = @(Get-KmsRecord -Path $db -Mailbox 'jdoe', 'jdeo', 'asmith' -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $ok = $?
+        $ok | Should -BeFalse
+        @($records.Id) | Should -Be @('Ma', 'Mb')
+        @($problems.FullyQualifiedErrorId) | Should -Be @('KmsRecordNotFound,Get-KmsRecord')
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $problems[0].TargetObject | Should -Be 'jdeo'
+        $problems[0].Exception.Message | Should -Match "'jdeo'"
+    }
+
+    It 'so that Get-KmsRecord -Mailbox typo | Reset-KmsEnrollment says so, and changes nothing' {
+        $db = New-BindingDb
+        $results = @(Get-KmsRecord -Path $db -Mailbox 'jdeo' -ErrorVariable problems -ErrorAction SilentlyContinue | Reset-KmsEnrollment -Confirm:$false -ErrorVariable resetProblems)
+        $results.Count | Should -Be 0
+        @($problems.FullyQualifiedErrorId) | Should -Be @('KmsRecordNotFound,Get-KmsRecord')
+        $problems[0].ErrorDetails.RecommendedAction | Should -Match 'Get-KmsRecord -Path <database folder> -Mailbox'
+        @($resetProblems).Count | Should -Be 0
+        Get-States $db | Should -Be 'Ma=4 Mb=4 Mc=1 Md=4'
+    }
+
+    It 'with -Affected, a mailbox whose record is not stuck is no error: the record exists, and it is not stuck' {
+        $db = New-BindingDb
+        $records = @(Get-KmsRecord -Path $db -Mailbox 'done', 'jdoe' -Affected -ErrorVariable problems)
+        @($problems).Count | Should -Be 0
+        @($records.Id) | Should -Be @('Ma')
+    }
+}
+
 Describe 'A PSDrive made inside a function, as admins reach a share with other credentials' {
     BeforeEach {
         $script:db = New-BindingDb
