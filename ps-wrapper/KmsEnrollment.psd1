@@ -20,19 +20,8 @@
             # PSEdition_*: Windows PowerShell 5.1 (Desktop) and PowerShell 7 (Core).
             Tags         = @('Exchange', 'KMS', 'Q198709', 'Security', 'Windows', 'Linux', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            # The CHANGELOG.md entry of this version.
-            ReleaseNotes = '## Unreleased
-- Consent: a background job or a remote session asks nobody (its prompt goes to whatever receives it), nor does a console whose output is redirected (the prompt would go unseen); mailboxes piped with no -Path are refused (KmsDatabaseNotGiven), not looked up in the settings file''s database; Restore-KmsEnrollment -BackupPath with an empty -Path, or a piped item with an empty Path, is KmsPathNotResolved; -WhatIf refuses a read-only record, or one this account cannot open for writing, as a real run does; restore''s prompt says which way the State goes.
-- A database that exists but cannot be read or locked is KmsDatabaseUnavailable (IOException); only a missing one is KmsDatabaseNotFound.
-- examples/Invoke-KmsScheduledReset.ps1 exits 2 when the database is missing, locked or unreadable. $Error keeps only what the cmdlets report.
-- Records: LastWriteTime is in local time, beside a new LastWriteTimeUtc; a new Alias property, from kmsdb, gives the short name of the Mailbox that -Mailbox finds it by (results carry it too, and the table views show it); Warnings is one text ("code: message; ...") that Export-Csv writes as it is.
-- State, NumSCerts, PreviousState ([int]), Size ([long]) and the audit log''s time ([DateTime]) have the same types in Windows PowerShell 5.1 and PowerShell 7.
-- Reset and restore results carry a Time; the table views show ComputerName.
-- Tab completion of -Mailbox and of Restore-KmsEnrollment -Id, from the database that -Path or the settings file names, also when the module is imported with -Prefix; the completers cost nothing at import.
-- A path that does not exist is an ItemNotFoundException that catch sees with the ErrorId KmsPathNotFound and the path as TargetObject.
-- The module is one .psm1, which imports faster.
-- examples/Invoke-KmsScheduledReset.ps1: the README''s scheduled task, which logs each run and exits non-zero when a record is refused.
-- Help: an example for every parameter set, and for -LiteralPath, -BackupPath, -LogPath, -BackupFolder and -AllowChangedSinceReset.'
+            # The build puts CHANGELOG.md's entry of this version here (scripts/build.mjs).
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

@@ -152,6 +152,21 @@ function mergedModule(source) {
 }
 
 /** Copies the module source next to bin/, with one merged .psm1, stamping the manifest with the package version. */
+/** CHANGELOG.md's entry of this version, or its Unreleased entry before the release: the manifest's ReleaseNotes. */
+function releaseNotes() {
+  const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8').replace(/\r\n/g, '\n');
+  const entries = changelog
+    .split(/^(?=## \[)/m)
+    .filter((entry) => entry.startsWith('## ['))
+    .map((entry) => entry.trimEnd());
+  const entry = entries.find((e) => e.startsWith(`## [${pkg.version}]`)) ?? entries.find((e) => e.startsWith('## [Unreleased]'));
+  if (!entry) throw new Error(`CHANGELOG.md has no entry for ${pkg.version} and no Unreleased entry`);
+  // Windows PowerShell 5.1 reads a manifest without a BOM in the system's ANSI code page.
+  const other = /[^\x00-\x7f]/.exec(entry);
+  if (other) throw new Error(`CHANGELOG.md's entry for the release notes holds '${other[0]}': write it in ASCII, which every PowerShell reads alike`);
+  return entry;
+}
+
 function moduleFiles() {
   const source = join(ROOT, 'ps-wrapper');
   if (!existsSync(source)) return;
@@ -167,7 +182,9 @@ function moduleFiles() {
     const stamped = text.replace(/ModuleVersion\s*=\s*'[^']*'/, `ModuleVersion = '${pkg.version}'`);
     if (stamped === text && !text.includes(`ModuleVersion = '${pkg.version}'`))
       throw new Error('KmsEnrollment.psd1 has no ModuleVersion to stamp');
-    writeFileSync(manifest, stamped);
+    const placeholder = "ReleaseNotes = 'See CHANGELOG.md.'";
+    if (!stamped.includes(placeholder)) throw new Error(`KmsEnrollment.psd1 has no ${placeholder} to fill in`);
+    writeFileSync(manifest, stamped.replace(placeholder, () => `ReleaseNotes = '${releaseNotes().replace(/'/g, "''")}'`));
   }
 }
 

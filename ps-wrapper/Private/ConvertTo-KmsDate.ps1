@@ -17,6 +17,6 @@ function ConvertTo-KmsDate {
     if ($Value -is [System.DateTimeOffset]) { return $Value.UtcDateTime }
     $time = [datetime]$Value
     if ($time.Kind -eq [System.DateTimeKind]::Local) { return $time.ToUniversalTime() }
-    # kmsdb writes UTC times (…Z): an unspecified Kind is UTC.
+    # kmsdb writes UTC times (ending in Z): an unspecified Kind is UTC.
     return [datetime]::SpecifyKind($time, [System.DateTimeKind]::Utc)
 }

@@ -105,7 +105,7 @@ function Invoke-KmsChange {
         param([object[]] $Plan)
         $confirm = New-Object System.Collections.Generic.List[int]
         $targets = New-Object System.Collections.Generic.List[object]
-        # A reset's text is the same for every record: made once, not once per record (a call costs about 50 µs).
+        # A reset's text is the same for every record: made once, not once per record (a call costs about 50 microseconds).
         $resetAction = if ($options.Command -ne 'restore') { Get-KmsChangeActionText -Command $options.Command }
         if ($Select) { $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $(if ($Database) { $Database } else { 'the database the settings file or the log names' })))) }
         for ($i = 0; $i -lt $Plan.Count; $i++) {

@@ -126,13 +126,32 @@ Describe 'The module manifest' {
         @((Get-Command -Module KmsEnrollment).Name | Sort-Object) | Should -Be $public
     }
 
-    It 'has release notes that say what changed in this version, as the changelog does, not what the product is' {
+    It 'has release notes taken from CHANGELOG.md: the entry of this version, or Unreleased before a release, as it is written' {
         $notes = (Import-PowerShellDataFile -LiteralPath $ModuleManifest).PrivateData.PSData.ReleaseNotes
         $package = Get-Content -Raw -LiteralPath (Join-Path $Root 'package.json') | ConvertFrom-Json
-        $heading = @($notes -split '\r?\n')[0]
-        $heading | Should -Match ('^## (Unreleased|' + [regex]::Escape($package.version) + ')\b')
+        # The entries of CHANGELOG.md, each from its "## [" heading to the next one.
+        $changelog = [System.IO.File]::ReadAllText((Join-Path $Root 'CHANGELOG.md')) -replace '\r\n', "`n"
+        $entries = @([regex]::Split($changelog, '(?m)^(?=## \[)') | Where-Object { $_.StartsWith('## [') } | ForEach-Object { $_.TrimEnd() })
+        $entry = @($entries | Where-Object { $_.StartsWith('## [' + $package.version + ']') })
+        if ($entry.Count -eq 0) { $entry = @($entries | Where-Object { $_.StartsWith('## [Unreleased]') }) }
+        $entry.Count | Should -Be 1
+        ($notes -replace '\r\n', "`n") | Should -BeExactly $entry[0]
         @($notes -split '\r?\n' | Where-Object { $_ -match '^- \S' }).Count | Should -BeGreaterThan 0
-        $notes | Should -Not -Match 'Runs on Windows x64'
+    }
+
+    It 'is text that Windows PowerShell 5.1 reads as written: ASCII, or UTF-8 with a BOM, in every file it parses' {
+        # 5.1 reads a script or data file without a BOM in the system's ANSI code page: UTF-8 bytes
+        # become other characters there, some of which (0x93, 0x94) it takes for quotes.
+        $built = Join-Path $Root 'dist/KmsEnrollment'
+        $files = @(Get-ChildItem -LiteralPath $built -Recurse -File | Where-Object { $_.Extension -in '.ps1', '.psm1', '.psd1', '.ps1xml', '.txt' })
+        $files.Count | Should -BeGreaterThan 3
+        $bad = foreach ($file in $files) {
+            $bytes = [System.IO.File]::ReadAllBytes($file.FullName)
+            $bom = $bytes.Length -ge 3 -and $bytes[0] -eq 0xEF -and $bytes[1] -eq 0xBB -and $bytes[2] -eq 0xBF
+            # Latin-1 maps each byte to the character of its value.
+            if (-not $bom -and [System.Text.Encoding]::GetEncoding(28591).GetString($bytes) -match '[^\x00-\x7F]') { $file.Name }
+        }
+        @($bad) | Should -BeNullOrEmpty
     }
 
     It 'has an about_ help topic' {
