@@ -162,8 +162,11 @@ function releaseNotes() {
   const entry = entries.find((e) => e.startsWith(`## [${pkg.version}]`)) ?? entries.find((e) => e.startsWith('## [Unreleased]'));
   if (!entry) throw new Error(`CHANGELOG.md has no entry for ${pkg.version} and no Unreleased entry`);
   // Windows PowerShell 5.1 reads a manifest without a BOM in the system's ANSI code page.
-  const other = /[^\x00-\x7f]/.exec(entry);
-  if (other) throw new Error(`CHANGELOG.md's entry for the release notes holds '${other[0]}': write it in ASCII, which every PowerShell reads alike`);
+  const other = /[^\t\n\r -~]/.exec(entry);
+  if (other)
+    throw new Error(
+      `CHANGELOG.md's entry for the release notes holds '${other[0]}': write it in ASCII, which every PowerShell reads alike`,
+    );
   return entry;
 }
 
@@ -184,7 +187,10 @@ function moduleFiles() {
       throw new Error('KmsEnrollment.psd1 has no ModuleVersion to stamp');
     const placeholder = "ReleaseNotes = 'See CHANGELOG.md.'";
     if (!stamped.includes(placeholder)) throw new Error(`KmsEnrollment.psd1 has no ${placeholder} to fill in`);
-    writeFileSync(manifest, stamped.replace(placeholder, () => `ReleaseNotes = '${releaseNotes().replace(/'/g, "''")}'`));
+    writeFileSync(
+      manifest,
+      stamped.replace(placeholder, () => `ReleaseNotes = '${releaseNotes().replace(/'/g, "''")}'`),
+    );
   }
 }
 
