@@ -27,6 +27,12 @@ function buildStub(compiler, file) {
 const only = process.argv[2];
 
 /**
+ * Each lane runs in a time zone other than UTC, and not the other's, so that a UTC time shown as local
+ * (or a local one taken for UTC) is a wrong clock time in a test; wine maps TZ to the Windows zone.
+ */
+const LANE_TIME_ZONES = { linux: 'America/New_York', windows: 'Asia/Kolkata' };
+
+/**
  * Starts the Linux lane. Alone, its output goes straight to the terminal. Beside the Windows lane
  * it goes to a file, shown when the Windows lane is done: the two lanes run at once, since the
  * Windows lane mostly waits on wine and each lane alone left a core of CI's two idle.
@@ -41,7 +47,13 @@ function startLinuxLane(alongside) {
     stdio: ['ignore', out, out],
     cwd: ROOT,
     // Tests that need a PowerShell of their own start this one.
-    env: { ...process.env, KMSDB_TEST_PWSH: pwsh, KMSDB_TEST_STUB: buildStub('gcc', 'kmsdb-stub'), KMSDB_TEST_IN_CI: IN_CI ? '1' : '' },
+    env: {
+      ...process.env,
+      KMSDB_TEST_PWSH: pwsh,
+      KMSDB_TEST_STUB: buildStub('gcc', 'kmsdb-stub'),
+      KMSDB_TEST_IN_CI: IN_CI ? '1' : '',
+      TZ: LANE_TIME_ZONES.linux,
+    },
     timeout: 900_000,
   });
   if (typeof out === 'number') closeSync(out);
@@ -75,6 +87,7 @@ if (only !== 'linux') {
         KMSDB_TEST_PWSH: LANE_PWSH,
         KMSDB_TEST_STUB: winePath(buildStub('x86_64-w64-mingw32-gcc', 'kmsdb-stub.exe')),
         KMSDB_TEST_IN_CI: IN_CI ? '1' : '',
+        TZ: LANE_TIME_ZONES.windows,
       },
     });
     if (r.stderr.trim()) process.stderr.write(`${r.stderr.trim()}\n`);

@@ -61,6 +61,8 @@ function Add-KmsRestoreItem {
         return
     }
     $backup = $BackupPath
+    # What an error names when -BackupPath came as a parameter.
+    if ($null -eq $InputObject) { $InputObject = $BackupPath }
     if (-not $Origin -and -not $RealPath) {
         # Resolved where the caller stands, so that a PSDrive made in the caller's function is seen.
         $found = Resolve-KmsCallerPath -Cmdlet $Cmdlet -Path $BackupPath
@@ -86,6 +88,11 @@ function Add-KmsRestoreItem {
     if (-not $record) {
         $backupFolder = Split-Path -Path $backup -Parent
         if ($backupFolder -match '^(.+)\.kmsdb-backup$') { $folder = $Matches[1] }
+        if (-not $folder -and -not (Test-Path -LiteralPath $backup -PathType Leaf)) {
+            # Nothing to name the database by: say what is wrong with the path itself, as kmsdb would (no-backup).
+            Write-KmsError -Cmdlet $Cmdlet -Message ('{0} does not exist, so there is nothing to restore from it.' -f (ConvertTo-KmsPrintable -Text $backup)) -ErrorId 'KmsBackupNotFound' -Category ObjectNotFound -TargetObject $InputObject -ExceptionType 'System.IO.FileNotFoundException'
+            return
+        }
         if (-not $folder) {
             Write-KmsError -Cmdlet $Cmdlet -Message ('{0} is not in a default backup folder (FOLDER.kmsdb-backup); name the record or its database folder with -Path.' -f $backup) -ErrorId 'KmsRestoreRecordUnknown' -Category InvalidArgument -TargetObject $InputObject -ExceptionType 'System.ArgumentException'
             return
@@ -100,6 +107,5 @@ function Add-KmsRestoreItem {
     if ($Sha256) { $fields['sha256'] = $Sha256 }
     $mailbox = $null
     if ($null -ne $InputObject -and $InputObject -isnot [string] -and $InputObject.PSObject.Properties['Mailbox']) { $mailbox = [string]$InputObject.Mailbox }
-    if ($null -eq $InputObject) { $InputObject = $BackupPath }
     Add-KmsChangeItem -Queue $Queue -Cmdlet $Cmdlet -Path $record -Database $folder -Fields $fields -ResultData @{ RestoredFrom = $backup } -InputObject $InputObject -Mailbox $mailbox -Origin $Origin -RealPath:$RealPath
 }

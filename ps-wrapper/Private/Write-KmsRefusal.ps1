@@ -61,7 +61,7 @@ function Write-KmsRefusal {
         'changed-since-read' { 'Read the record again with Get-KmsRecord, then retry.' }
         'backup-outside' { 'If the reset was given -BackupPath (and -LogPath), pass that folder to Restore-KmsEnrollment as -BackupFolder (and the log as -LogPath).' }
         'ambiguous' { 'Inspect the file: State or NumSCerts occurs more than once. Fix it by hand, with a backup, or use -AllowAmbiguous where only the section differs.' }
-        'read-only' { 'The record file is read-only, so it was not changed. Find out who set the attribute (KMS, a backup or hardening tool); if it was not deliberate, clear it (Set-ItemProperty -LiteralPath <file> -Name IsReadOnly -Value $false) and run Reset-KmsEnrollment again.' }
+        'read-only' { 'The record file is read-only, so it was not changed. Find out who set the attribute (KMS, a backup or hardening tool); if it was not deliberate, clear it (Set-ItemProperty -LiteralPath <file> -Name IsReadOnly -Value $false) and run {0} again.' -f $Cmdlet.MyInvocation.MyCommand.Name }
         'not-a-record' { 'Name a record file: a .ini file directly in the database folder (Security\Mgrent\Clients). For a whole database, use Get-KmsRecord -Path <database folder> -Affected | Reset-KmsEnrollment; for one user, Reset-KmsEnrollment -Path <database folder> -Mailbox <name>.' }
         'other-computer' { 'Restore it on the computer that reset it, for example with Invoke-Command -ComputerName.' }
         'not-found' { 'Check the spelling; Get-KmsRecord -Path <database folder> -Mailbox ''<first letters>*'' lists the mailboxes that start with them.' }

@@ -51,7 +51,8 @@ function Reset-KmsEnrollment {
     .PARAMETER Path
     With pipeline input, the record file (bound from the Path property of
     Get-KmsRecord output, or, by its alias FullName, of Get-ChildItem
-    output). With -Mailbox, the database folder to search.
+    output). With -Mailbox, the database folder to search; without -Path, the
+    database that the settings file names (about_KmsEnrollment, SETTINGS).
 
     .PARAMETER Sha256
     The hash of the record as it was read (bound from Get-KmsRecord output). A
@@ -59,7 +60,10 @@ function Reset-KmsEnrollment {
 
     .PARAMETER Mailbox
     Finds the records to reset by mailbox, as Get-KmsRecord -Mailbox does, in
-    the database folder given by -Path.
+    the database folder given by -Path, or without -Path in the database that
+    the settings file names. A pattern that matches no record is a
+    KmsRecordNotFound error. Mailboxes piped with no -Path are refused
+    (KmsDatabaseNotGiven): a list is not looked up in a database it does not name.
 
     .PARAMETER Force
     Asks for no confirmation, like -Confirm:$false. It changes nothing else:
@@ -123,22 +127,29 @@ function Reset-KmsEnrollment {
     Shows what resetting jdoe's record would do, and changes nothing.
 
     .EXAMPLE
-    Get-KmsRecord -Path $clients -Affected | Reset-KmsEnrollment -Confirm:$false -LogPath 'D:\Logs\kms-reset.log' -ErrorVariable refused
+    Reset-KmsEnrollment -Mailbox jdoe, asmith
+
+    Resets two users' records in the database that the settings file names
+    (%ProgramData%\KmsEnrollment\kmsdb.ini: database = D:\exchsrvr\Security\Mgrent\Clients), after confirmation.
+
+    .EXAMPLE
+    Get-KmsRecord -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Affected | Reset-KmsEnrollment -Confirm:$false -LogPath 'D:\Logs\kms-reset.log' -ErrorVariable refused
 
     Resets without prompting (for a scheduled task), logging to a chosen file and collecting refused records in $refused.
 
     .EXAMPLE
-    Get-KmsRecord -Path $clients -Affected | Reset-KmsEnrollment -BackupPath 'E:\KmsBackups' -LogPath 'E:\KmsBackups\kms-audit.log'
+    Get-KmsRecord -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Affected | Reset-KmsEnrollment -BackupPath 'E:\KmsBackups' -LogPath 'E:\KmsBackups\kms-audit.log'
 
     Keeps the backups and the audit log on another disk than the database. To undo these resets, give
     Restore-KmsEnrollment the same folder and log: -BackupFolder 'E:\KmsBackups' -LogPath 'E:\KmsBackups\kms-audit.log'.
 
     .EXAMPLE
-    Get-KmsRecord -Path $clients -Mailbox asmith | Reset-KmsEnrollment -AllowNumSCerts
+    Get-KmsRecord -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Mailbox asmith | Reset-KmsEnrollment -AllowNumSCerts
 
     Resets asmith's record even though it has NumSCerts, after confirmation.
 
     .EXAMPLE
+    $sessions = New-PSSession -ComputerName kms01, kms02
     Get-KmsRecord -Session $sessions -Affected | Reset-KmsEnrollment -Confirm:$false
 
     Resets the stuck records of several servers, each on its own server, in one batch per server.

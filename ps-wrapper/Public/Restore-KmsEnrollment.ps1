@@ -124,12 +124,13 @@ function Restore-KmsEnrollment {
     How many servers are written at once. The default is 32.
 
     .EXAMPLE
-    $done = Get-KmsRecord -Path $clients -Affected | Reset-KmsEnrollment
+    $done = Get-KmsRecord -Path 'D:\exchsrvr\Security\Mgrent\Clients' -Affected | Reset-KmsEnrollment
     $done | Restore-KmsEnrollment
 
     Resets the stuck records, then puts every one of them back as it was, after confirmation.
 
     .EXAMPLE
+    $sessions = New-PSSession -ComputerName kms01, kms02
     $done = Get-KmsRecord -Session $sessions -Affected | Reset-KmsEnrollment -Confirm:$false
     $done | Restore-KmsEnrollment -Confirm:$false
 
@@ -141,10 +142,13 @@ function Restore-KmsEnrollment {
     Shows which backup the latest logged reset of record Mxclfr4zqvktn would be restored from, and changes nothing.
 
     .EXAMPLE
-    Get-Content -LiteralPath $log -Encoding UTF8 | ConvertFrom-Json | Where-Object { [datetime]$_.time -ge [datetime]'2026-11-25' } | Restore-KmsEnrollment -Confirm:$false
+    $log = 'D:\exchsrvr\Security\Mgrent\Clients.kmsdb-backup\kmsdb-audit.log'
+    Get-Content -LiteralPath $log -Encoding UTF8 | ConvertFrom-Json | Where-Object { ([datetime]$_.time).ToLocalTime() -ge [datetime]'2026-11-25' } | Restore-KmsEnrollment -Confirm:$false
 
-    Undoes the resets that the audit log records from a given day on. The cast makes the comparison one
-    of times in both editions: Windows PowerShell 5.1's ConvertFrom-Json leaves time a string.
+    Undoes the resets that the audit log records from a given day on, local time. The log's times are
+    UTC; the cast and ToLocalTime() make each a local time in both editions: Windows PowerShell 5.1's
+    ConvertFrom-Json leaves time a string (which the cast makes local time), PowerShell 7's makes it
+    a UTC time (which the cast leaves UTC).
 
     .EXAMPLE
     Restore-KmsEnrollment -BackupPath 'D:\exchsrvr\Security\Mgrent\Clients.kmsdb-backup\Mxclfr4zqvktn.ini.20261125T101500123Z.bak'
@@ -158,7 +162,7 @@ function Restore-KmsEnrollment {
     'E:\KmsBackups' -LogPath 'E:\KmsBackups\kms-audit.log'): the backups are looked for in that folder.
 
     .EXAMPLE
-    Restore-KmsEnrollment -LogPath $log -Id Mxclfr4zqvktn -AllowChangedSinceReset
+    Restore-KmsEnrollment -LogPath 'D:\exchsrvr\Security\Mgrent\Clients.kmsdb-backup\kmsdb-audit.log' -Id Mxclfr4zqvktn -AllowChangedSinceReset
 
     Puts record Mxclfr4zqvktn back although it has changed since its reset (KmsRecordChangedSinceReset
     without the switch). The changes made since are lost from the record, and kept in the restore's own backup.

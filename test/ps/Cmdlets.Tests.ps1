@@ -212,6 +212,21 @@ Describe 'Reset-KmsEnrollment' {
         Get-Bytes $file | Should -Be (ConvertTo-AnsiBase64 ($Stuck -f 'jdoe'))
     }
 
+    It 'tells a restore of a read-only record to run Restore-KmsEnrollment again, not Reset-KmsEnrollment' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $file = Join-Path $db 'Ma.ini'
+        $done = Reset-KmsEnrollment $file -Confirm:$false
+        $done.Status | Should -Be 'Reset'
+        Set-ItemProperty -LiteralPath $file -Name IsReadOnly -Value $true
+        try {
+            $null = $done | Restore-KmsEnrollment -Confirm:$false -ErrorVariable readOnly -ErrorAction SilentlyContinue
+        } finally {
+            Set-ItemProperty -LiteralPath $file -Name IsReadOnly -Value $false
+        }
+        @($readOnly.FullyQualifiedErrorId) | Should -Be @('KmsRecordReadOnly,Restore-KmsEnrollment')
+        $readOnly[0].ErrorDetails.RecommendedAction | Should -Match 'and run Restore-KmsEnrollment again\.$'
+    }
+
     It '-ErrorAction Stop stops the pipeline at the first refused record' {
         $db = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nState = 2`r`n"; 'Mb.ini' = $Stuck -f 'jdoe' }
         { Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false -BatchSize 1 -ErrorAction Stop } | Should -Throw -ErrorId 'KmsRecordNotAffected,Reset-KmsEnrollment'

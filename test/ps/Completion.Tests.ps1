@@ -48,11 +48,27 @@ Describe 'Argument completers' {
         }
     }
 
-    It 'offer nothing, and say nothing, when the database cannot be read' {
+    It 'offer nothing of their own, and say nothing, when the database cannot be read' {
         $missing = Join-Path (New-TestFolder) 'no-such-folder'
+        # Where a completer has nothing, PowerShell offers file names of the current folder, as for a
+        # parameter with none: a folder holding names that start as typed shows that the module added nothing.
+        $here = New-TestFolder
+        Set-Content -LiteralPath (Join-Path $here 'jfile.txt') -Value 'x'
+        Set-Content -LiteralPath (Join-Path $here 'Mnotes.txt') -Value 'x'
+        function Test-KmsNoCompleter { param([string] $Name) }
         $errors = $Error.Count
-        Get-Completion "Get-KmsRecord -Path '$missing' -Mailbox j" | Should -BeNullOrEmpty
-        Get-Completion "Restore-KmsEnrollment -Path '$missing' -Id M" | Should -BeNullOrEmpty
+        Push-Location -LiteralPath $here
+        try {
+            $plainJ = Get-Completion 'Test-KmsNoCompleter -Name j'
+            $plainM = Get-Completion 'Test-KmsNoCompleter -Name M'
+            $mailbox = Get-Completion "Get-KmsRecord -Path '$missing' -Mailbox j"
+            $id = Get-Completion "Restore-KmsEnrollment -Path '$missing' -Id M"
+        } finally {
+            Pop-Location
+        }
+        @($plainJ).Count | Should -Be 1
+        $mailbox | Should -Be $plainJ
+        $id | Should -Be $plainM
         $Error.Count | Should -Be $errors
     }
 }

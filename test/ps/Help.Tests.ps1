@@ -168,4 +168,33 @@ Describe 'about_KmsEnrollment' {
         $about | Should -Match "The module has $($words[$count]) cmdlets"
         if ($count -ne 2) { $about | Should -Not -Match '\bBoth (run|read|take|write)' }
     }
+
+    It 'names every ErrorId the module can give, so that an admin can look each one up' {
+        # From the module's syntax tree: the value of each -ErrorId, and each 'Kms...' string that an
+        # ErrorCategory name follows in a list (Write-KmsRefusal's table, an ErrorRecord's arguments).
+        $tokens = $null
+        $parseErrors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $Root 'dist/KmsEnrollment/KmsEnrollment.psm1'), [ref]$tokens, [ref]$parseErrors)
+        $categories = [enum]::GetNames([System.Management.Automation.ErrorCategory])
+        $ids = New-Object System.Collections.Generic.HashSet[string]
+        foreach ($command in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+            $elements = $command.CommandElements
+            for ($i = 0; $i -lt $elements.Count - 1; $i++) {
+                if ($elements[$i] -is [System.Management.Automation.Language.CommandParameterAst] -and $elements[$i].ParameterName -eq 'ErrorId' -and
+                    $elements[$i + 1] -is [System.Management.Automation.Language.StringConstantExpressionAst]) { $null = $ids.Add($elements[$i + 1].Value) }
+            }
+        }
+        foreach ($list in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.ArrayLiteralAst] }, $true)) {
+            $elements = $list.Elements
+            for ($i = 0; $i -lt $elements.Count - 1; $i++) {
+                if ($elements[$i] -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $elements[$i].Value -match '^Kms\w+$' -and
+                    $elements[$i + 1] -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $categories -contains $elements[$i + 1].Value) { $null = $ids.Add($elements[$i].Value) }
+            }
+        }
+        # Each form is found: a -ErrorId, a refusal of the table and its fallback, an ErrorRecord's.
+        foreach ($known in 'KmsdbBadRequest', 'KmsRecordHasCertificates', 'KmsRecordRefused', 'KmsModuleOutdated') { $ids | Should -Contain $known }
+        $ids.Count | Should -BeGreaterThan 30
+        $about = Get-Content -Raw -LiteralPath (Join-Path $Root 'dist/KmsEnrollment/en-US/about_KmsEnrollment.help.txt')
+        @($ids | Where-Object { $about -notmatch ('\b' + $_ + '\b') } | Sort-Object) | Should -BeNullOrEmpty
+    }
 }

@@ -19,6 +19,8 @@ Describe 'Record objects' {
     }
 
     It 'have a local LastWriteTime and a LastWriteTimeUtc, as FileInfo has' {
+        # Only where local time is not UTC does a UTC time shown as local differ from the right one.
+        [TimeZoneInfo]::Local.GetUtcOffset($written) | Should -Not -Be ([TimeSpan]::Zero) -Because 'both lanes run in a time zone other than UTC (scripts/test-ps.mjs)'
         $a.LastWriteTimeUtc | Should -BeOfType [datetime]
         $a.LastWriteTimeUtc.Kind | Should -Be 'Utc'
         $a.LastWriteTimeUtc | Should -Be $written

@@ -266,6 +266,15 @@ Describe 'Restore-KmsEnrollment' {
         { Restore-KmsEnrollment -BackupPath $other -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'KmsRestoreRecordUnknown,Restore-KmsEnrollment'
     }
 
+    It 'says that a -BackupPath that does not exist does not exist (KmsBackupNotFound), naming it' {
+        $missing = Join-Path (New-TestFolder) 'Ma.ini.20261125T101500123Z.bak'
+        $null = Restore-KmsEnrollment -BackupPath $missing -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        @($problems.FullyQualifiedErrorId) | Should -Be @('KmsBackupNotFound,Restore-KmsEnrollment')
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $problems[0].Exception.Message | Should -BeLike "*$missing does not exist*"
+        $problems[0].TargetObject | Should -Be $missing
+    }
+
     It 'passes over results whose reset changed nothing, without an error' {
         $db = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nDN = /o=Contoso/ou=Site/cn=Recipients/cn=jdoe`r`nState = 1`r`n" }
         $unchanged = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false
