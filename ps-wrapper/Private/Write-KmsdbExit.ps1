@@ -61,6 +61,10 @@ function Write-KmsdbExit {
         if ($Reason -eq 'audit-log-invalid') {
             Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsAuditLogInvalid' -Category 'InvalidData' -TargetObject $TargetObject -Terminating
         }
+        if ($Reason -eq 'database-not-given') {
+            Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotGiven' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject -RecommendedAction 'Pass -Path with the database folder, or name it in the settings file (about_KmsEnrollment, SETTINGS).'
+            return
+        }
         switch ($Code) {
             2 { Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsdbBadRequest' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject }
             3 {

@@ -73,7 +73,7 @@ export async function settingsFor(config: string | undefined): Promise<ServerSet
 
 export function requirePath(command: string, path: string | undefined): string {
   if (path === undefined || path.trim() === '')
-    throw usage(`${command}: --path is required (or a database in the settings file). See 'kmsdb --help'.`);
+    throw usage(`${command}: --path is required (or a database in the settings file). See 'kmsdb --help'.`, 'database-not-given');
   return path;
 }
 

@@ -104,7 +104,7 @@ export function exitCodeRows(command?: CommandName): ExitCodeRow[] {
 }
 
 /** For a requester, which failure of its exit code this is, where it tells several apart (the module's ErrorIds). */
-export type ExitReason = 'audit-log-invalid' | 'database-not-found';
+export type ExitReason = 'audit-log-invalid' | 'database-not-found' | 'database-not-given';
 
 /** Thrown by commands; the entry point prints the message and maps it to the exit code. */
 export class ExitError extends Error {

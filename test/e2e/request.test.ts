@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChangeResult } from '../../src/change/reset-restore.js';
@@ -95,6 +95,19 @@ describe('kmsdb --request -', () => {
     expect(missing.code).toBe(3);
     const plain = await runKmsdb(['get', '--path', join(dir, 'nope')]);
     expect(plain.stderr).not.toMatch(/"type":"exit"/);
+  });
+
+  it.each([
+    ['get', { command: 'get', config: 'SETTINGS' }],
+    ['reset', { command: 'reset', mailbox: ['jdoe'], config: 'SETTINGS' }],
+    ['restore', { command: 'restore', backup: ['/x/Ma.ini.20261125T101500123Z.bak'], config: 'SETTINGS' }],
+  ])('says that %s was given no database, in its exit event, for the requester (KmsDatabaseNotGiven)', async (_, request) => {
+    const settings = join(tempDir(), 'kmsdb.ini');
+    writeFileSync(settings, '[defaults]\nbackupDir = /somewhere\n');
+    const r = await runKmsdb(['--request', '-'], { stdin: JSON.stringify({ ...request, config: settings }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--path is required \(or a database in the settings file\)/);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('{"type":"exit","code":2,"reason":"database-not-given"}');
   });
 
   it('tells a reset or restore requester where the backups and the audit log go, as kmsdb resolved them', async () => {

@@ -123,6 +123,30 @@ Describe 'Reset-KmsEnrollment binds what admins pipe into it' {
     }
 }
 
+Describe 'A call that names no database, and no settings file names one' {
+    BeforeAll {
+        $script:settings = Join-Path (New-TestFolder) 'kmsdb.ini'
+        Set-Content -LiteralPath $settings -Value "[defaults]`nbackupDir = $(Join-Path (New-TestFolder) 'backups')"
+        $script:before = $env:KMSDB_CONFIG
+        $env:KMSDB_CONFIG = $settings
+    }
+    AfterAll {
+        if ($null -eq $before) { Remove-Item Env:KMSDB_CONFIG -ErrorAction Ignore } else { $env:KMSDB_CONFIG = $before }
+    }
+
+    It 'is KmsDatabaseNotGiven for <Name>, an ArgumentException that says to pass -Path' -ForEach @(
+        @{ Name = 'Get-KmsRecord'; Call = { Get-KmsRecord -ErrorVariable problems -ErrorAction SilentlyContinue } }
+        @{ Name = 'Reset-KmsEnrollment'; Call = { Reset-KmsEnrollment -Mailbox jdoe -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue } }
+    ) {
+        $out = @(. $Call)
+        $out.Count | Should -Be 0
+        @($problems.FullyQualifiedErrorId) | Should -Be @("KmsDatabaseNotGiven,$Name")
+        $problems[0].Exception | Should -BeOfType [System.ArgumentException]
+        $problems[0].Exception.Message | Should -Match '-Path is required \(or a database in the settings file\)'
+        $problems[0].ErrorDetails.RecommendedAction | Should -Match 'Pass -Path'
+    }
+}
+
 Describe 'Get-KmsRecord -Mailbox that matches nothing, as Get-ADUser -Identity does' {
     It 'is a non-terminating KmsRecordNotFound error naming the pattern; $? is False; the other patterns still give their records' {
         $db = New-BindingDb
