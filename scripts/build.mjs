@@ -179,6 +179,8 @@ function moduleFiles() {
     filter: (src) => !/[\\/]tests?([\\/]|$)/.test(src.slice(source.length)) && !separate.test(src.slice(source.length)),
   });
   writeFileSync(join(MODULE, 'KmsEnrollment.psm1'), mergedModule(source));
+  // The scripts that ship with the module (the scheduled task of docs/operations.md), signed with it by npm run pack.
+  cpSync(join(ROOT, 'examples', 'Invoke-KmsScheduledReset.ps1'), join(MODULE, 'Examples', 'Invoke-KmsScheduledReset.ps1'));
   const manifest = join(MODULE, 'KmsEnrollment.psd1');
   if (existsSync(manifest)) {
     const text = readFileSync(manifest, 'utf8');
@@ -196,7 +198,7 @@ function moduleFiles() {
 
 if (process.argv.includes('--module-only')) {
   // The module's scripts alone, over a dist/ that a full build made: quick while working on ps-wrapper/.
-  for (const name of ['KmsEnrollment.psm1', 'KmsEnrollment.psd1', 'KmsEnrollment.Format.ps1xml', 'en-US', 'Private', 'Public'])
+  for (const name of ['KmsEnrollment.psm1', 'KmsEnrollment.psd1', 'KmsEnrollment.Format.ps1xml', 'en-US', 'Examples', 'Private', 'Public'])
     rmSync(join(MODULE, name), { recursive: true, force: true });
   moduleFiles();
 } else {

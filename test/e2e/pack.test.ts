@@ -6,7 +6,13 @@ import { ROOT, tempDir } from '../helpers/db.js';
 import { needTools, pwshPath } from '../helpers/tools.js';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-const MODULE_FILES = ['KmsEnrollment.psd1', 'KmsEnrollment.psm1', 'KmsEnrollment.Format.ps1xml', 'en-US/about_KmsEnrollment.help.txt'];
+const MODULE_FILES = [
+  'KmsEnrollment.psd1',
+  'KmsEnrollment.psm1',
+  'KmsEnrollment.Format.ps1xml',
+  'en-US/about_KmsEnrollment.help.txt',
+  'Examples/Invoke-KmsScheduledReset.ps1',
+];
 
 /** Entry names of an archive and the Unix modes it records; Python's zipfile checks every CRC. */
 function listing(archive: string): Record<string, string> {
@@ -74,8 +80,9 @@ describe('npm run pack', { tags: ['slow'] }, () => {
     for (const entries of [win, linux]) {
       for (const file of MODULE_FILES) expect(entries[`KmsEnrollment/${file}`], file).toBeDefined();
       expect(Object.keys(entries).some((name) => /tests?\//i.test(name))).toBe(false);
-      // The build merges Public/ and Private/ into the .psm1, which imports faster than the files dot-sourced one by one.
-      expect(Object.keys(entries).filter((name) => /\.ps1$/i.test(name))).toEqual([]);
+      // The build merges Public/ and Private/ into the .psm1, which imports faster than the files dot-sourced one by one;
+      // the one script is the scheduled task's, which runs apart from the module.
+      expect(Object.keys(entries).filter((name) => /\.ps1$/i.test(name))).toEqual(['KmsEnrollment/Examples/Invoke-KmsScheduledReset.ps1']);
     }
     // The Windows package is what a Windows server downloads: no Linux executable in it.
     expect(statSync(join(out, `KmsEnrollment-${version}-win-x64.zip`)).size).toBeLessThan(50 * 1024 * 1024);

@@ -3,7 +3,8 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
-    $script:Script = Join-Path $Root 'examples/Invoke-KmsScheduledReset.ps1'
+    # The copy in the module's Examples folder: what the packages give admins.
+    $script:Script = Join-Path $Root 'dist/KmsEnrollment/Examples/Invoke-KmsScheduledReset.ps1'
 
     # The task's argument line from docs/operations.md, with its two paths replaced by the test's own.
     function Get-ReadmeTaskArgument {
@@ -34,6 +35,10 @@ BeforeAll {
 }
 
 Describe 'The scheduled-task script, as docs/operations.md runs it' {
+    It 'ships in the module''s Examples folder as it is in examples/' {
+        Get-Bytes $Script | Should -Be (Get-Bytes (Join-Path $Root 'examples/Invoke-KmsScheduledReset.ps1'))
+    }
+
     It 'is what docs/operations.md registers, with parameters the script has' {
         $readme = Get-Content -Raw -LiteralPath (Join-Path $Root 'docs/operations.md')
         $readme | Should -Match 'examples/Invoke-KmsScheduledReset\.ps1'
