@@ -37,7 +37,7 @@ export const EXIT_CODES: Record<keyof typeof EXIT, ExitCodeDoc> = {
   OK: {
     meaning: 'Success. Finding nothing is success too.',
     commands: {
-      get: 'Success: the records were printed. Finding none is success too.',
+      get: 'Success: the records were printed. Finding none is success too; a --mailbox pattern that matches no record at all (a typo) is named on stderr.',
       reset: 'Every record was reset, was already State 1 (unchanged), or with --what-if would be reset.',
       restore: 'Every record was restored, already held the backup (unchanged), or with --what-if would be restored.',
     },
