@@ -70,7 +70,7 @@ function Invoke-KmsChange {
     if ($Select) { foreach ($key in $Select.Keys) { $request[$key] = $Select[$key] } } else { $request['records'] = @($Entry | ForEach-Object { $_.Request }) }
     foreach ($key in $options.Request.Keys) { $request[$key] = $options.Request[$key] }
     # A folder name may hold control characters (on Linux): every line shown names paths escaped.
-    $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0}: {1} in {2}.' -f $options.Command, $(if ($Select) { 'the records kmsdb selects' } else { '{0} record(s)' -f $Entry.Count }), $(if ($Database) { $Database } else { 'the database the settings file or the log names' }))))
+    $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0}: {1} in {2}.' -f $options.Command, $(if ($Select) { 'the records kmsdb selects' } else { '{0} record(s)' -f $Entry.Count }), $(if ($Database) { $Database } elseif ($options.Command -eq 'restore') { 'the database the settings file or the log names' } else { 'the database the settings file names' }))))
 
     # The plan's records back to their input: by the backup a restore puts back, else by the record's path.
     $comparer = [System.StringComparer]::Ordinal
@@ -107,7 +107,7 @@ function Invoke-KmsChange {
         $targets = New-Object System.Collections.Generic.List[object]
         # A reset's text is the same for every record: made once, not once per record (a call costs about 50 microseconds).
         $resetAction = if ($options.Command -ne 'restore') { Get-KmsChangeActionText -Command $options.Command }
-        if ($Select) { $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $(if ($Database) { $Database } else { 'the database the settings file or the log names' })))) }
+        if ($Select) { $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $(if ($Database) { $Database } elseif ($options.Command -eq 'restore') { 'the database the settings file or the log names' } else { 'the database the settings file names' })))) }
         for ($i = 0; $i -lt $Plan.Count; $i++) {
             $item = $Plan[$i]
             $entry = $null

@@ -44,6 +44,22 @@ Describe '-Verbose on Reset-KmsEnrollment and Restore-KmsEnrollment' {
         Test-Path -LiteralPath (Join-Path $store 'settings-audit.log') | Should -BeTrue
     }
 
+    It 'says that a reset with no -Path works in the database the settings file names, which no log does for a reset' {
+        $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
+        $settings = Join-Path (New-TestFolder) 'kmsdb.ini'
+        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $db"
+        $before = $env:KMSDB_CONFIG
+        $env:KMSDB_CONFIG = $settings
+        try {
+            $output = Reset-KmsEnrollment -Mailbox jdoe -Confirm:$false -Verbose 4>&1
+        } finally {
+            if ($null -eq $before) { Remove-Item Env:KMSDB_CONFIG -ErrorAction Ignore } else { $env:KMSDB_CONFIG = $before }
+        }
+        $verbose = Get-VerboseText $output
+        $verbose | Should -Contain 'kmsdb reset: the records kmsdb selects in the database the settings file names.'
+        $verbose | Should -Contain 'kmsdb reset selected 1 record(s) in the database the settings file names.'
+    }
+
     It 'Restore-KmsEnrollment says the backup folder and audit log kmsdb used' {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         $null = Reset-KmsEnrollment -Path $db -Mailbox jdoe -Confirm:$false
