@@ -442,7 +442,7 @@ Describe 'Errors of a whole call' {
     It 'says what is missing when neither -Path nor a settings file names the database' {
         $env:KMSDB_CONFIG = ''
         $null = Get-KmsRecord -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsdbBadRequest,Get-KmsRecord'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'KmsDatabaseNotGiven,Get-KmsRecord'
         $problems[0].Exception.Message | Should -Be '-Path is required (or a database in the settings file).'
     }
 }
