@@ -133,14 +133,39 @@ export function compileMailboxPattern(pattern: string): MailboxPattern {
  * second Alias line that Windows never reads.
  */
 export function matchesMailbox(profile: Profile, patterns: readonly MailboxPattern[]): boolean {
+  return mailboxMatches(profile, patterns, null);
+}
+
+/**
+ * The indexes of the patterns that match a value naming the user, as
+ * matchesMailbox tests them, in one reading of the record's values: each
+ * value is folded once, whatever the number of patterns. In ascending order.
+ */
+export function matchingPatterns(profile: Profile, patterns: readonly MailboxPattern[]): number[] {
+  const found: number[] = [];
+  mailboxMatches(profile, patterns, found);
+  return found.sort((a, b) => a - b);
+}
+
+/** Whether any pattern matches; with `found`, every pattern is tested and the index of each that matches is added to it. */
+function mailboxMatches(profile: Profile, patterns: readonly MailboxPattern[], found: number[] | null): boolean {
+  // The patterns found already, once there are any: a record matches few of them, often none.
+  let matched: Uint8Array | null = null;
   for (const { value, leaf } of identityValues(profile)) {
     // Most values fail on their first or last characters: fold a value only when a pattern needs it.
     let folded: FoldedText | null = null;
     let foldedLeaf: FoldedText | null = null;
-    for (const p of patterns) {
-      if (!p.rejects(value) && p.testFolded((folded ??= foldText(value)))) return true;
-      if (leaf !== null && !p.rejects(leaf) && p.testFolded((foldedLeaf ??= foldText(leaf)))) return true;
+    for (let i = 0; i < patterns.length; i++) {
+      const p = patterns[i] as MailboxPattern;
+      if (matched?.[i]) continue;
+      const hit =
+        (!p.rejects(value) && p.testFolded((folded ??= foldText(value)))) ||
+        (leaf !== null && !p.rejects(leaf) && p.testFolded((foldedLeaf ??= foldText(leaf))));
+      if (!hit) continue;
+      if (found === null) return true;
+      found.push(i);
+      (matched ??= new Uint8Array(patterns.length))[i] = 1;
     }
   }
-  return false;
+  return found !== null && found.length > 0;
 }

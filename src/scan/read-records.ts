@@ -1,4 +1,4 @@
-import { compileMailboxPattern, matchesMailbox, type MailboxPattern } from '../records/mailbox.js';
+import { compileMailboxPattern, foldText, matchesMailbox, matchingPatterns, type MailboxPattern } from '../records/mailbox.js';
 import type { Stats } from 'node:fs';
 import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from '../records/record.js';
 import type { Profile } from '../profile/parse.js';
@@ -19,7 +19,7 @@ export interface Selection {
   files: RecordFiles;
   /** Reads the files lazily, in name order, yielding the records that pass the filter. */
   records(onRead?: (done: number) => void): Generator<KmsRecord>;
-  /** The mailbox patterns that no record read so far has matched, as written. */
+  /** The mailbox patterns that no record read so far has matched, as written, each once (distinctPatterns), in their order. */
   unmatched(): string[];
   /** The indexes of the patterns that some record read so far has matched. */
   matched(): number[];
@@ -41,14 +41,37 @@ export function compileFilter(query: Pick<RecordQuery, 'mailbox' | 'affected'>):
   return { patterns, affected: query.affected === true, unmatched: new Set(patterns.keys()) };
 }
 
-/** Notes the patterns that a record matches, whether or not --affected keeps it: a pattern that names a record is no typo. */
-function noteMatched(filter: RecordFilter, profile: Profile): void {
-  for (const i of filter.unmatched) if (matchesMailbox(profile, [filter.patterns[i] as MailboxPattern])) filter.unmatched.delete(i);
+/**
+ * Whether a record's names match the filter's patterns (true without patterns). While some pattern
+ * has matched no record, every pattern is tested, in one reading of the names, and those that match
+ * are noted, whether or not --affected keeps the record: a pattern that names a record is no typo.
+ */
+function matchesPatterns(filter: RecordFilter, profile: Profile): boolean {
+  if (filter.patterns.length === 0) return true;
+  if (filter.unmatched.size === 0) return matchesMailbox(profile, filter.patterns);
+  const found = matchingPatterns(profile, filter.patterns);
+  for (const i of found) filter.unmatched.delete(i);
+  return found.length > 0;
 }
 
 /** The indexes of the patterns that some record read by this filter has matched. */
 export function matchedPatterns(filter: RecordFilter): number[] {
   return [...filter.patterns.keys()].filter((i) => !filter.unmatched.has(i));
+}
+
+/**
+ * Patterns as written, each once: a pattern written again, in any case, matches the same records,
+ * so it is named once, as first written.
+ */
+export function distinctPatterns(patterns: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return patterns.filter((p) => {
+    const folded = foldText(p);
+    const key = typeof folded === 'string' ? folded : folded.join('');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** What kmsdb says of a --mailbox pattern that no record matches (get's notice, reset's refusal). */
@@ -79,9 +102,8 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
   }
   try {
     const diagnosis = diagnose(bytes);
-    if (filter.unmatched.size > 0) noteMatched(filter, diagnosis.profile);
-    if (filter.affected && !diagnosis.affected) return null;
-    if (filter.patterns.length > 0 && !matchesMailbox(diagnosis.profile, filter.patterns)) return null;
+    const named = matchesPatterns(filter, diagnosis.profile);
+    if ((filter.affected && !diagnosis.affected) || !named) return null;
     const st = reader.stat();
     if (!st.isFile()) return null;
     // The diagnosis reads the reader's scratch buffer, so the record is finished before the next read.
@@ -118,7 +140,7 @@ export function selectRecords(query: RecordQuery, hook?: ListingHook): Selection
         if (record) yield record;
       }
     },
-    unmatched: () => [...filter.unmatched].map((i) => query.mailbox?.[i] ?? ''),
+    unmatched: () => distinctPatterns([...filter.unmatched].map((i) => query.mailbox?.[i] ?? '')),
     matched: () => matchedPatterns(filter),
   };
 }

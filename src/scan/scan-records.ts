@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { KmsRecord } from '../records/record.js';
 import type { RecordFiles } from './listing.js';
-import { selectRecords, type RecordQuery, type Selection } from './read-records.js';
+import { distinctPatterns, selectRecords, type RecordQuery, type Selection } from './read-records.js';
 import type { EncodedRecords, ScanPool } from './scan-pool.js';
 import { shareNames } from './shared-names.js';
 import { trace } from '../trace.js';
@@ -37,7 +37,7 @@ export interface Scan {
    * lets the reader threads go.
    */
   records(onRead?: (done: number) => void): AsyncGenerator<Iterable<KmsRecord> | EncodedRecords>;
-  /** Once every record has been read: the --mailbox patterns that no record of any path matched, as written, in their order. */
+  /** Once every record has been read: the --mailbox patterns that no record of any path matched, as written, each once (distinctPatterns), in their order. */
   unmatched(): string[];
 }
 
@@ -105,6 +105,6 @@ export async function scanRecords(
         started?.close();
       }
     },
-    unmatched: () => (query.mailbox ?? []).filter((_, i) => !matched.has(i)),
+    unmatched: () => distinctPatterns((query.mailbox ?? []).filter((_, i) => !matched.has(i))),
   };
 }

@@ -154,7 +154,7 @@ describe('kmsdb get: filters', () => {
     expect(r.stderr).toBe("kmsdb: warning: No record has a mailbox that matches 'nobody'.\n");
   });
 
-  it('names only the patterns that match no record at all, in the order given, whatever --affected leaves out', async () => {
+  it('names only the patterns that match no record at all, once each, in the order given, whatever --affected leaves out', async () => {
     const r = await runKmsdb([
       'get',
       '--path',
@@ -172,6 +172,11 @@ describe('kmsdb get: filters', () => {
       'user3',
       '--mailbox',
       'a\u001b[2J',
+      // The same patterns again, as case makes no difference to them: named once, as first written.
+      '--mailbox',
+      'X*',
+      '--mailbox',
+      'x*',
     ]);
     expect(r.code).toBe(0);
     expect(ndjson<{ id: string }>(r.stdout).map((x) => x.id)).toEqual(['M1']);

@@ -117,9 +117,20 @@ describe('kmsdb reset: the KB procedure', () => {
     expect(missing.results[0]).toMatchObject({ status: 'failed', code: 'not-found' });
   });
 
-  it('refuses each --mailbox pattern that matches no record (a typo), and resets what the others match', async () => {
+  it('refuses each --mailbox pattern that matches no record (a typo) once, and resets what the others match', async () => {
     const dir = makeDb({ 'Ma.ini': STUCK, 'Mb.ini': STUCK.replace('jdoe', 'asmith') });
-    const r = await reset(dir, ['--mailbox', 'jdoe', '--mailbox', 'jdoo', '--mailbox', 'nobody*']);
+    const r = await reset(dir, [
+      '--mailbox',
+      'jdoe',
+      '--mailbox',
+      'jdoo',
+      '--mailbox',
+      'nobody*',
+      '--mailbox',
+      'JDOO',
+      '--mailbox',
+      'jdoo',
+    ]);
     expect(r.code).toBe(1);
     expect(r.results.map((x) => [x.id, x.status, x.code, x.mailbox])).toEqual([
       ['Ma', 'reset', null, '/o=Contoso/ou=Site/cn=Recipients/cn=jdoe'],

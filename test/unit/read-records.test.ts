@@ -5,6 +5,13 @@ import { compileFilter, readCandidate, selectRecords } from '../../src/scan/read
 import { FileReader } from '../../src/scan/file-reader.js';
 import { expectValid } from '../helpers/contract.js';
 import { tempDir } from '../helpers/db.js';
+import * as recordModule from '../../src/records/record.js';
+
+// Passed through, and counted: how often a record's names are read.
+vi.mock('../../src/records/record.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof recordModule>();
+  return { ...actual, identityValues: vi.fn(actual.identityValues) };
+});
 
 /** A reader that cannot read, as when access is denied (which root, running the tests, never is). */
 class DeniedReader extends FileReader {
@@ -76,5 +83,20 @@ describe('selectRecords: the patterns that matched nothing', () => {
     expect(selection.unmatched()).toEqual(['jdoe', 'x']);
     expect([...selection.records()]).toHaveLength(1);
     expect(selection.unmatched()).toEqual(['x']);
+  });
+
+  it("cost one reading of a record's names, whatever the number of patterns", () => {
+    // 500 names of nobody (a pasted list with typos): noting them must not read each record 500 times.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Ma.ini'), record('/o=Contoso/cn=jdoe', 'jdoe'));
+    writeFileSync(join(dir, 'Mb.ini'), record('/o=Contoso/cn=asmith', 'asmith'));
+    const names = Array.from({ length: 500 }, (_, i) => `nobody${i}`);
+    const reads = vi.mocked(recordModule.identityValues);
+    reads.mockClear();
+    const selection = selectRecords({ path: dir, mailbox: [...names, 'asmith'] });
+    expect([...selection.records()].map((r) => r.id)).toEqual(['Mb']);
+    expect(selection.unmatched()).toEqual(names);
+    // Once per file, to match and note its names (record.js's own use, for the kept record's mailbox, is not counted here).
+    expect(reads.mock.calls.length).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileMailboxPattern, matchesMailbox } from '../../src/records/mailbox.js';
+import { compileMailboxPattern, matchesMailbox, matchingPatterns } from '../../src/records/mailbox.js';
 import { buildRecord, diagnose, dnLeaf } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
 import { ansi, utf16 } from '../helpers/db.js';
@@ -218,6 +218,21 @@ describe('mailbox patterns', () => {
   // A record's keys are in a section: one written before any header is never returned by the profile API.
   const profile = (text: string) => read(ansi(text.startsWith('[') ? text : `[Client]\n${text}`)).diagnosis.profile;
   const match = (text: string, ...patterns: string[]) => matchesMailbox(profile(text), patterns.map(compileMailboxPattern));
+
+  it('are found all at once as each is alone (property): the patterns that name a record, in their order', () => {
+    const text = fc.string({ unit: fc.constantFrom(...'aAjJé/=,*?σΣ'.split('')), maxLength: 6 });
+    const line = fc.tuple(fc.constantFrom('DN', 'Alias', 'DisplayName', 'State'), fc.constantFrom('', '/o=O/cn=', 'cn='), text);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 3 }), fc.array(text, { maxLength: 6 }), (lines, written) => {
+        const record = profile(lines.map(([k, head, v]) => `${k} = ${head}${v}\n`).join(''));
+        const patterns = written.map(compileMailboxPattern);
+        const alone = patterns.flatMap((p, i) => (matchesMailbox(record, [p]) ? [i] : []));
+        expect(matchingPatterns(record, patterns)).toEqual(alone);
+        expect(matchesMailbox(record, patterns)).toBe(alone.length > 0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 
   it('never matches a value the profile API does not return (before any section header)', () => {
     const headerless = read(ansi('Alias = jdoe\n[Client]\nState = 4\n')).diagnosis.profile;
