@@ -10,8 +10,8 @@ summary line per run, and exits with:
 
   0  every stuck record was reset (or there was none);
   1  some record was refused or failed: the log says which and why;
-  2  the run itself failed: the module did not load, the database is missing, locked or unreadable,
-     kmsdb did not finish, or the KMS service is running (an error of the whole call, as
+  2  the run itself failed: the module did not load, the database is not named, missing, locked or
+     unreadable, kmsdb did not finish, or the KMS service is running (an error of the whole call, as
      about_KmsEnrollment lists them).
 
 Each change is also in kmsdb's audit log, which Restore-KmsEnrollment reads to undo it.
@@ -30,7 +30,7 @@ The module to import: its name, or the path of its .psd1.
 .EXAMPLE
 pwsh.exe -NoProfile -NonInteractive -Command "& C:\Scripts\Invoke-KmsScheduledReset.ps1 -LogPath D:\Logs\kms-scheduled-reset.log; exit $LASTEXITCODE"
 
-What the scheduled task runs (see the README's Scheduled tasks section).
+What the scheduled task runs. The project's docs/operations.md, "Scheduled tasks", registers it.
 #>
 [CmdletBinding()]
 param(
@@ -60,8 +60,9 @@ function Add-ErrorLine {
 
 $counts = [ordered]@{ reset = 0; unchanged = 0; other = 0; errors = 0 }
 # Errors of the whole call: the run failed, whatever became of the records.
-$runErrors = @('KmsDatabaseNotFound', 'KmsDatabaseUnavailable', 'KmsDatabaseLocked', 'KmsPathNotFound', 'KmsPathAccessDenied', 'KmsPathUnavailable', 'KmsdbBadRequest',
-    'KmsdbNotFound', 'KmsdbWindowsNotSupported', 'KmsdbPlatformNotSupported', 'KmsdbFailed', 'KmsServiceRunning')
+$runErrors = @('KmsDatabaseNotFound', 'KmsDatabaseNotGiven', 'KmsDatabaseUnavailable', 'KmsDatabaseLocked', 'KmsAuditLogInvalid', 'KmsPathNotFound',
+    'KmsPathAccessDenied', 'KmsPathUnavailable', 'KmsPathNotFileSystem', 'KmsdbBadRequest', 'KmsdbNotFound', 'KmsdbWindowsNotSupported',
+    'KmsdbPlatformNotSupported', 'KmsdbFailed', 'KmsServiceRunning')
 $runFailed = $false
 $exitCode = 0
 Add-LogLine ('START on {0} as {1}, database {2}' -f [Environment]::MachineName, [Environment]::UserName, $(if ($Path) { $Path } else { 'from the settings file' }))

@@ -20,7 +20,9 @@ BeforeAll {
         param([string] $Database, [string] $LogPath)
         $folder = New-TestFolder
         $settings = Join-Path $folder 'kmsdb.ini'
-        Set-Content -LiteralPath $settings -Value "[defaults]`ndatabase = $Database"
+        # No database at all, without one: a settings file that names only where backups go.
+        $line = if ($Database) { "database = $Database" } else { 'backupDir = ' + (Join-Path $folder 'Backups') }
+        Set-Content -LiteralPath $settings -Value "[defaults]`n$line"
         $saved = @{ KMSDB_CONFIG = $env:KMSDB_CONFIG; PSModulePath = $env:PSModulePath }
         $env:KMSDB_CONFIG = $settings
         $env:PSModulePath = (Join-Path $Root 'dist') + [System.IO.Path]::PathSeparator + $env:PSModulePath
@@ -96,13 +98,41 @@ Describe 'The scheduled-task script, as docs/operations.md runs it' {
         foreach ($id in $named) { $counted | Should -Contain $id -Because "about_KmsEnrollment calls $id an error of a whole call" }
     }
 
+    # What about_KmsEnrollment lists is held to the code: each error of how kmsdb ended (but KmsdbFailed,
+    # which may be one record's), and each error of a -Path that cannot be used, which is the task's whole database.
+    It 'counts as the run failing every error of how kmsdb ended, and of a -Path that cannot be used' {
+        $ids = foreach ($file in 'Write-KmsdbExit.ps1', 'Resolve-KmsPath.ps1', 'Write-KmsPathError.ps1') {
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $Root "ps-wrapper/Private/$file"), [ref]$null, [ref]$null)
+            foreach ($command in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+                $elements = $command.CommandElements
+                for ($i = 0; $i -lt $elements.Count - 1; $i++) {
+                    if ($elements[$i] -is [System.Management.Automation.Language.CommandParameterAst] -and $elements[$i].ParameterName -eq 'ErrorId') { $elements[$i + 1].Value }
+                }
+            }
+        }
+        $ids = @($ids | Sort-Object -Unique)
+        $ids | Should -Contain 'KmsDatabaseNotGiven'
+        $ids | Should -Contain 'KmsPathNotFileSystem'
+        $about = Get-Content -Raw -LiteralPath (Join-Path $Root 'ps-wrapper/en-US/about_KmsEnrollment.help.txt')
+        $wholeCall = [regex]::Match($about, '(?s)The errors of a whole call are (.+?)\.\r?\n').Groups[1].Value
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Script, [ref]$null, [ref]$null)
+        $list = $ast.Find({ param($n) $n -is [System.Management.Automation.Language.AssignmentStatementAst] -and "$($n.Left)" -eq '$runErrors' }, $true)
+        $counted = @($list.Right.FindAll({ param($n) $n -is [System.Management.Automation.Language.StringConstantExpressionAst] }, $true) | ForEach-Object Value)
+        foreach ($id in $ids) {
+            $counted | Should -Contain $id -Because "the module gives $id for how kmsdb ended or for a -Path it cannot use"
+            if ($id -notin 'KmsdbFailed', 'KmsPathNotFileSystem') { $wholeCall | Should -Match "\b$id\b" -Because "$id is an error of the whole call" }
+        }
+    }
+
     # An error of the whole call (about_KmsEnrollment) is the run failing, not a record refused.
     It 'exits 2 when the database is <Name>, and logs why' -ForEach @(
         @{ Name = 'missing'; Id = 'KmsDatabaseNotFound,Get-KmsRecord' }
         @{ Name = 'locked by another run'; Id = 'KmsDatabaseLocked,Reset-KmsEnrollment' }
+        @{ Name = 'named nowhere'; Id = 'KmsDatabaseNotGiven,Get-KmsRecord' }
     ) {
         $db = New-KmsDb @{ 'Ma.ini' = $Stuck -f 'jdoe' }
         if ($Name -eq 'missing') { $db = Join-Path $db 'Nowhere' }
+        elseif ($Name -eq 'named nowhere') { $db = '' }
         else {
             $owner = @{ pid = $PID; host = [System.Net.Dns]::GetHostName(); started = '2026-01-01T00:00:00Z'; command = 'reset' } | ConvertTo-Json -Compress
             [System.IO.File]::WriteAllText((Join-Path $db '.kmsdb.lock'), $owner)
@@ -111,6 +141,15 @@ Describe 'The scheduled-task script, as docs/operations.md runs it' {
         Invoke-Task -Database $db -LogPath $log | Should -Be 2
         $lines = @(Get-Content -LiteralPath $log -Encoding UTF8)
         ($lines | Where-Object { $_ -match " ERROR $([regex]::Escape($Id)) " }) | Should -Not -BeNullOrEmpty
+        $lines[-1] | Should -Match ' END exit 2: 0 reset, 0 unchanged, 0 other, 1 refused or failed$'
+    }
+
+    It 'exits 2 when -Path is not a file-system path, and logs why' {
+        $log = Join-Path (New-TestFolder) 'kms-scheduled-reset.log'
+        $arguments = '-NoProfile -NonInteractive -File "{0}" -Path "Variable:/PSHOME" -LogPath "{1}" -Module "{2}"' -f $Script, $log, $ModuleManifest
+        Invoke-TestProcess -FilePath $env:KMSDB_TEST_PWSH -ArgumentList $arguments | Should -Be 2
+        $lines = @(Get-Content -LiteralPath $log -Encoding UTF8)
+        ($lines | Where-Object { $_ -match ' ERROR KmsPathNotFileSystem,Get-KmsRecord ' }) | Should -Not -BeNullOrEmpty
         $lines[-1] | Should -Match ' END exit 2: 0 reset, 0 unchanged, 0 other, 1 refused or failed$'
     }
 
