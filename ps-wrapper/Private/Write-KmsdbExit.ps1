@@ -62,7 +62,7 @@ function Write-KmsdbExit {
             Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsAuditLogInvalid' -Category 'InvalidData' -TargetObject $TargetObject -Terminating
         }
         if ($Reason -eq 'database-not-given') {
-            Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotGiven' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject -RecommendedAction 'Pass -Path with the database folder, or name it in the settings file (about_KmsEnrollment, SETTINGS).'
+            Write-KmsError -Cmdlet $Cmdlet -Message $text -ErrorId 'KmsDatabaseNotGiven' -Category 'InvalidArgument' -ExceptionType 'System.ArgumentException' -TargetObject $TargetObject -RecommendedAction 'Pass -Path with the database folder, or name it in the settings file (about_KmsEnrollment, THE SETTINGS FILE).'
             return
         }
         switch ($Code) {

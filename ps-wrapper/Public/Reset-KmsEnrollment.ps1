@@ -52,7 +52,7 @@ function Reset-KmsEnrollment {
     With pipeline input, the record file (bound from the Path property of
     Get-KmsRecord output, or, by its alias FullName, of Get-ChildItem
     output). With -Mailbox, the database folder to search; without -Path, the
-    database that the settings file names (about_KmsEnrollment, SETTINGS).
+    database that the settings file names (about_KmsEnrollment, THE SETTINGS FILE).
 
     .PARAMETER Sha256
     The hash of the record as it was read (bound from Get-KmsRecord output). A

@@ -197,4 +197,18 @@ Describe 'about_KmsEnrollment' {
         $about = Get-Content -Raw -LiteralPath (Join-Path $Root 'dist/KmsEnrollment/en-US/about_KmsEnrollment.help.txt')
         @($ids | Where-Object { $about -notmatch ('\b' + $_ + '\b') } | Sort-Object) | Should -BeNullOrEmpty
     }
+
+    It 'has each section that the module''s text sends an admin to, by its heading' {
+        $about = Get-Content -Raw -LiteralPath (Join-Path $Root 'dist/KmsEnrollment/en-US/about_KmsEnrollment.help.txt')
+        $headings = @([regex]::Matches($about, '(?m)^[A-Z][A-Z0-9 ,-]+(?=\r?$)') | ForEach-Object Value)
+        $headings | Should -Contain 'THE SETTINGS FILE'
+        $files = Get-ChildItem -LiteralPath (Join-Path $Root 'dist/KmsEnrollment') -Recurse -Include '*.psm1', '*.ps1', '*.txt'
+        $named = foreach ($file in $files) {
+            foreach ($m in [regex]::Matches((Get-Content -Raw -LiteralPath $file.FullName), 'about_KmsEnrollment,\s+([A-Z][A-Za-z0-9 -]+)\)')) {
+                [PSCustomObject]@{ File = $file.Name; Section = $m.Groups[1].Value -replace '\s+', ' ' }
+            }
+        }
+        @($named).Count | Should -BeGreaterThan 1
+        @($named | Where-Object Section -NotIn $headings | ForEach-Object { '{0}: {1}' -f $_.File, $_.Section }) | Should -BeNullOrEmpty
+    }
 }
