@@ -12,11 +12,21 @@ import { build } from 'esbuild';
 import { inject } from 'postject';
 import { nodeBinary, TARGETS } from './lib/node-dist.mjs';
 import { setPeChecksum, withoutSignature } from './lib/pe.mjs';
+import { releaseNotes } from './lib/release-notes.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
 const MODULE = join(DIST, 'KmsEnrollment');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+// Read before anything in dist/ is touched: a CHANGELOG.md that cannot give the release notes stops the build there.
+const RELEASE_NOTES = (() => {
+  try {
+    return releaseNotes(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), pkg.version);
+  } catch (err) {
+    console.error(`build: ${err.message}`);
+    process.exit(1);
+  }
+})();
 
 /** The CommonJS source of the precompiled validators that stand in for src/contract/ajv.ts in the bundle. */
 async function precompiledValidators() {
@@ -153,23 +163,6 @@ function mergedModule(source) {
 
 /** Copies the module source next to bin/, with one merged .psm1, stamping the manifest with the package version. */
 /** CHANGELOG.md's entry of this version, or its Unreleased entry before the release: the manifest's ReleaseNotes. */
-function releaseNotes() {
-  const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8').replace(/\r\n/g, '\n');
-  const entries = changelog
-    .split(/^(?=## \[)/m)
-    .filter((entry) => entry.startsWith('## ['))
-    .map((entry) => entry.trimEnd());
-  const entry = entries.find((e) => e.startsWith(`## [${pkg.version}]`)) ?? entries.find((e) => e.startsWith('## [Unreleased]'));
-  if (!entry) throw new Error(`CHANGELOG.md has no entry for ${pkg.version} and no Unreleased entry`);
-  // Windows PowerShell 5.1 reads a manifest without a BOM in the system's ANSI code page.
-  const other = /[^\t\n\r -~]/.exec(entry);
-  if (other)
-    throw new Error(
-      `CHANGELOG.md's entry for the release notes holds '${other[0]}': write it in ASCII, which every PowerShell reads alike`,
-    );
-  return entry;
-}
-
 function moduleFiles() {
   const source = join(ROOT, 'ps-wrapper');
   if (!existsSync(source)) return;
@@ -191,7 +184,7 @@ function moduleFiles() {
     if (!stamped.includes(placeholder)) throw new Error(`KmsEnrollment.psd1 has no ${placeholder} to fill in`);
     writeFileSync(
       manifest,
-      stamped.replace(placeholder, () => `ReleaseNotes = '${releaseNotes().replace(/'/g, "''")}'`),
+      stamped.replace(placeholder, () => `ReleaseNotes = '${RELEASE_NOTES.replace(/'/g, "''")}'`),
     );
   }
 }
