@@ -525,7 +525,7 @@ export async function runReset(argv: string[], io: Io): Promise<number> {
       const chosen: (ChangeRequest | ChangeResult)[] = [...selection.records()].map((r) => ({ path: r.path }));
       // A pattern that matches no record (a typo) is refused as an --id that names no file is; the others go ahead.
       for (const pattern of selection.unmatched()) {
-        const missed = refusal(setup.ctx.dbReal, 'not-found', notFoundMessage(pattern));
+        const missed = refusal(setup.ctx.dbReal, 'not-found', notFoundMessage(pattern, selection.unread()));
         chosen.push({ ...missed, id: '', mailbox: pattern });
       }
       return chosen;

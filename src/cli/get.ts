@@ -69,7 +69,7 @@ export async function runGet(argv: string[], io: Io): Promise<number> {
   // A pattern that names no record is a typo, or a user who is not in this database: say so, as reset refuses it.
   if (sink.open) {
     for (const pattern of scan.unmatched()) {
-      const message = notFoundMessage(pattern);
+      const message = notFoundMessage(pattern, scan.unread());
       io.stderr.write(
         io.request ? `${JSON.stringify({ type: 'not-found', mailbox: pattern, message })}\n` : `kmsdb: warning: ${printable(message)}\n`,
       );

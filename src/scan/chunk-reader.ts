@@ -41,6 +41,8 @@ export interface ChunkMessage {
   read: number;
   /** The indexes of the --mailbox patterns that a record read by this thread has matched, so far. */
   matched: number[];
+  /** The files of this chunk that the filter left out because they could not be read. */
+  unread: number;
 }
 
 /** A reader of a job's chunks, on whichever thread claims them. */
@@ -62,6 +64,7 @@ export class ChunkReader {
 
   read(chunk: number): ChunkMessage {
     let count = 0;
+    const unreadBefore = this.filter.unread;
     const start = chunk * this.job.chunkSize;
     const end = Math.min(this.job.names.count, start + this.job.chunkSize);
     for (let i = start; i < end; i++) {
@@ -72,6 +75,7 @@ export class ChunkReader {
       this.out.append(JSON.stringify(record));
     }
     if (count > 0 && this.job.separator === '\n') this.out.append('\n');
-    return { job: this.job.id, chunk, bytes: this.out.take(), count, read: end - start, matched: matchedPatterns(this.filter) };
+    const unread = this.filter.unread - unreadBefore;
+    return { job: this.job.id, chunk, bytes: this.out.take(), count, read: end - start, matched: matchedPatterns(this.filter), unread };
   }
 }

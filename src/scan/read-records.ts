@@ -23,6 +23,8 @@ export interface Selection {
   unmatched(): string[];
   /** The indexes of the patterns that some record read so far has matched. */
   matched(): number[];
+  /** How many files the filter has left out so far because they could not be read (RecordFilter.unread). */
+  unread(): number;
 }
 
 /** A query's filter, compiled once and shared by every reader of the query. */
@@ -34,11 +36,16 @@ export interface RecordFilter {
    * filter is tested against each of these, while there are any (none for a query without patterns).
    */
   unmatched: Set<number>;
+  /**
+   * The files left out because they could not be read (access denied, too large): whether they
+   * match cannot be told, so a pattern that matched nothing may still name one of them.
+   */
+  unread: number;
 }
 
 export function compileFilter(query: Pick<RecordQuery, 'mailbox' | 'affected'>): RecordFilter {
   const patterns = (query.mailbox ?? []).map(compileMailboxPattern);
-  return { patterns, affected: query.affected === true, unmatched: new Set(patterns.keys()) };
+  return { patterns, affected: query.affected === true, unmatched: new Set(patterns.keys()), unread: 0 };
 }
 
 /**
@@ -74,9 +81,14 @@ export function distinctPatterns(patterns: readonly string[]): string[] {
   });
 }
 
-/** What kmsdb says of a --mailbox pattern that no record matches (get's notice, reset's refusal). */
-export function notFoundMessage(pattern: string): string {
-  return `No record has a mailbox that matches '${pattern}'.`;
+/**
+ * What kmsdb says of a --mailbox pattern that no record matches (get's notice, reset's refusal),
+ * and of the files that could not be read, one of which the pattern may name.
+ */
+export function notFoundMessage(pattern: string, unread: number): string {
+  if (unread === 0) return `No record has a mailbox that matches '${pattern}'.`;
+  const files = unread === 1 ? '1 file' : `${unread} files`;
+  return `No record that could be read has a mailbox that matches '${pattern}': ${files} could not be read, which get without --mailbox lists with the reason.`;
 }
 
 /**
@@ -95,10 +107,14 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
     if (err instanceof RecordTooLargeError) {
       const st = reader.stat();
       reader.close();
-      return !st.isFile() || filtered ? null : tooLargeRecord(path, name, st, err.limit);
+      if (!st.isFile()) return null;
+      if (filtered) filter.unread++;
+      return filtered ? null : tooLargeRecord(path, name, st, err.limit);
     }
     reader.close();
-    return isNotARecord(err) || filtered ? null : unreadableRecord(path, name, describeFsError(err));
+    if (isNotARecord(err)) return null;
+    if (filtered) filter.unread++;
+    return filtered ? null : unreadableRecord(path, name, describeFsError(err));
   }
   try {
     const diagnosis = diagnose(bytes);
@@ -142,5 +158,6 @@ export function selectRecords(query: RecordQuery, hook?: ListingHook): Selection
     },
     unmatched: () => distinctPatterns([...filter.unmatched].map((i) => query.mailbox?.[i] ?? '')),
     matched: () => matchedPatterns(filter),
+    unread: () => filter.unread,
   };
 }

@@ -51,6 +51,8 @@ export interface EncodedRecords {
   count: number;
   /** The indexes of the --mailbox patterns that a record read so far has matched (none without patterns). */
   matched?: number[];
+  /** The files of this run that the filter left out because they could not be read. */
+  unread?: number;
 }
 
 /**
@@ -149,7 +151,7 @@ export class ScanPool {
         this.ready.delete(next);
         done += m.read;
         onRead?.(done);
-        yield { bytes: m.bytes, count: m.count, matched: m.matched };
+        yield { bytes: m.bytes, count: m.count, matched: m.matched, unread: m.unread };
         Atomics.store(control, CONTROL.WRITTEN, next + 1);
         Atomics.notify(control, CONTROL.WRITTEN);
       }

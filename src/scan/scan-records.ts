@@ -39,6 +39,8 @@ export interface Scan {
   records(onRead?: (done: number) => void): AsyncGenerator<Iterable<KmsRecord> | EncodedRecords>;
   /** Once every record has been read: the --mailbox patterns that no record of any path matched, as written, each once (distinctPatterns), in their order. */
   unmatched(): string[];
+  /** Once every record has been read: how many files the filter left out because they could not be read. */
+  unread(): number;
 }
 
 export function isEncoded(item: Iterable<KmsRecord> | EncodedRecords): item is EncodedRecords {
@@ -75,6 +77,7 @@ export async function scanRecords(
   trace({ listed: folders.reduce((n, f) => n + f.names.length, 0) });
   const started = pool as ScanPool | null;
   const matched = new Set<number>();
+  let unread = 0;
   return {
     folders,
     total: folders.reduce((n, f) => n + f.names.length, 0),
@@ -92,12 +95,14 @@ export async function scanRecords(
               progress,
             )) {
               for (const i of run.matched ?? []) matched.add(i);
+              unread += run.unread ?? 0;
               yield run;
             }
           } else {
             // The consumer reads every record of the iterable before it asks for the next one.
             yield selection.records(progress);
             for (const i of selection.matched()) matched.add(i);
+            unread += selection.unread();
           }
           before += files.names.length;
         }
@@ -106,5 +111,6 @@ export async function scanRecords(
       }
     },
     unmatched: () => distinctPatterns((query.mailbox ?? []).filter((_, i) => !matched.has(i))),
+    unread: () => unread,
   };
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordFileName, recordText } from '../../scripts/lib/synth.mjs';
@@ -185,6 +185,27 @@ describe('kmsdb get: filters', () => {
     );
   });
 
+  it('says, of a pattern that matches no record it could read, how many files it could not read', async () => {
+    // bigguy's file is too large to be read (2 MiB, past any record's size): it may be the one meant.
+    const dir = makeDb({ 'Ma.ini': recordText({ alias: 'jdoe', state: 4, numSCerts: null, certLength: 40 }) });
+    writeFileSync(join(dir, 'Mbig.ini'), '[Client]\r\nAlias = bigguy\r\nState = 4\r\n');
+    truncateSync(join(dir, 'Mbig.ini'), 2 * 1024 * 1024);
+    const r = await runKmsdb(['get', '--path', dir, '--format', 'ndjson', '--mailbox', 'bigguy', '--mailbox', 'jdoe']);
+    expect(r.code).toBe(0);
+    expect(ndjson<{ id: string }>(r.stdout).map((x) => x.id)).toEqual(['Ma']);
+    expect(r.stderr).toBe(
+      "kmsdb: warning: No record that could be read has a mailbox that matches 'bigguy': " +
+        '1 file could not be read, which get without --mailbox lists with the reason.\n',
+    );
+    // Listed without --mailbox, with its reason; every pattern matched: nothing to say of the files not read.
+    const all = await runKmsdb(['get', '--path', dir, '--format', 'ndjson']);
+    expect(ndjson<{ id: string; warnings: { code: string }[] }>(all.stdout).map((x) => [x.id, x.warnings.map((w) => w.code)])).toEqual([
+      ['Ma', []],
+      ['Mbig', ['too-large']],
+    ]);
+    expect((await runKmsdb(['get', '--path', dir, '--mailbox', 'jdoe'])).stderr).toBe('');
+  });
+
   it('names no pattern when every one matched over several paths', async () => {
     const other = makeDb({ 'Mz.ini': recordText({ alias: 'zed', state: 1, numSCerts: null, certLength: 40 }) });
     const r = await runKmsdb(['get', '--path', db(), '--path', other, '--format', 'ndjson', '--mailbox', 'zed', '--mailbox', 'jdoe']);
@@ -367,6 +388,32 @@ describe('kmsdb get: reading on several threads', () => {
     expect(two.stderr).toBe(expected);
     expect([one.code, two.code]).toEqual([0, 0]);
     expect(strip(two.stdout)).toBe(strip(one.stdout));
+  });
+
+  it('counts the files it could not read as one thread does', { timeout: 120_000 }, async () => {
+    // Two files too large to read, in different chunks; removed again, as the other tests share the folder.
+    const big = [join(many(), 'M0000big.ini'), join(many(), 'Mzzzzbig.ini')];
+    try {
+      for (const file of big) {
+        writeFileSync(file, '[Client]\r\nAlias = bigguy\r\n');
+        truncateSync(file, 2 * 1024 * 1024);
+      }
+      const filter = ['--mailbox', 'bigguy', '--mailbox', 'user1'];
+      const traceFile = join(tempDir(), 'trace.ndjson');
+      const one = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '1', ...filter]);
+      const two = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '3', ...filter], {
+        env: { KMSDB_TRACE_FILE: traceFile },
+      });
+      expect(ndjson<{ readers?: number }>(readFileSync(traceFile, 'utf8')).flatMap((t) => (t.readers ? [t.readers] : []))).toEqual([3]);
+      const expected =
+        "kmsdb: warning: No record that could be read has a mailbox that matches 'bigguy': " +
+        '2 files could not be read, which get without --mailbox lists with the reason.\n';
+      expect(one.stderr).toBe(expected);
+      expect(two.stderr).toBe(expected);
+      expect(strip(two.stdout)).toBe(strip(one.stdout));
+    } finally {
+      for (const file of big) rmSync(file);
+    }
   });
 
   it('prints one valid JSON document, and progress up to the last file', { timeout: 120_000 }, async () => {

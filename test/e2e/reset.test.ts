@@ -8,6 +8,7 @@ import {
   realpathSync,
   statSync,
   symlinkSync,
+  truncateSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -139,6 +140,23 @@ describe('kmsdb reset: the KB procedure', () => {
     ]);
     expect(r.results[1]).toMatchObject({ path: realpathSync(dir), message: "No record has a mailbox that matches 'jdoo'." });
     expect(readFileSync(join(dir, 'Mb.ini'), 'latin1')).toBe(STUCK.replace('jdoe', 'asmith'));
+  });
+
+  it('says, refusing a pattern that matches no record it could read, how many files it could not read', async () => {
+    const dir = makeDb({ 'Ma.ini': STUCK });
+    writeFileSync(join(dir, 'Mbig.ini'), STUCK.replace('jdoe', 'bigguy'));
+    truncateSync(join(dir, 'Mbig.ini'), 2 * 1024 * 1024);
+    const r = await reset(dir, ['--mailbox', 'bigguy']);
+    expect(r.code).toBe(1);
+    expect(r.results.map((x) => [x.id, x.status, x.code, x.message])).toEqual([
+      [
+        '',
+        'skipped',
+        'not-found',
+        "No record that could be read has a mailbox that matches 'bigguy': 1 file could not be read, which get without --mailbox lists with the reason.",
+      ],
+    ]);
+    expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
   });
 });
 
