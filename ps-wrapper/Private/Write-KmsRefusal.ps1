@@ -36,7 +36,7 @@ function Write-KmsRefusal {
         'backup-mismatch'     = @('KmsBackupMismatch', 'InvalidData')
         'backup-not-a-record' = @('KmsBackupNotARecord', 'InvalidData')
         'changed-since-reset' = @('KmsRecordChangedSinceReset', 'InvalidOperation')
-        'no-backup'           = @('KmsBackupNotFound', 'ObjectNotFound')
+        'no-backup'           = @('KmsBackupNotFound', 'ObjectNotFound', 'System.IO.FileNotFoundException')
         'not-logged'          = @('KmsRestoreNotFound', 'ObjectNotFound')
         'other-computer'      = @('KmsRestoreOtherComputer', 'InvalidOperation')
     }
@@ -69,5 +69,7 @@ function Write-KmsRefusal {
         'changed-since-reset' { 'The user may have enrolled since the reset: check the record. Use -AllowChangedSinceReset only to put the old bytes back all the same.' }
         default { 'See about_KmsEnrollment for what each refusal means.' }
     }
-    Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId $entry[0] -Category $entry[1] -TargetObject $TargetObject -RecommendedAction $action
+    # The exception is what a catch block tells errors apart by: a missing backup is a FileNotFoundException, as the module's own check makes it.
+    $exceptionType = if ($entry.Count -gt 2) { $entry[2] } else { 'System.InvalidOperationException' }
+    Write-KmsError -Cmdlet $Cmdlet -Message $message -ErrorId $entry[0] -Category $entry[1] -TargetObject $TargetObject -RecommendedAction $action -ExceptionType $exceptionType
 }

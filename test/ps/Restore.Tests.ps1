@@ -275,6 +275,18 @@ Describe 'Restore-KmsEnrollment' {
         $problems[0].TargetObject | Should -Be $missing
     }
 
+    It 'gives a missing backup in a default backup folder (a mistyped time) the same KmsBackupNotFound, a FileNotFoundException' {
+        $db = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nAlias = jdoe`r`nState = 1`r`n" }
+        $folder = "$db.kmsdb-backup"
+        $null = New-Item -ItemType Directory -Path $folder
+        $missing = Join-Path $folder 'Ma.ini.20991125T101500123Z.bak'
+        $null = Restore-KmsEnrollment -BackupPath $missing -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        @($problems.FullyQualifiedErrorId) | Should -Be @('KmsBackupNotFound,Restore-KmsEnrollment')
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $problems[0].Exception | Should -BeOfType [System.IO.FileNotFoundException]
+        $problems[0].Exception.Message | Should -BeLike "*$missing*"
+    }
+
     It 'passes over results whose reset changed nothing, without an error' {
         $db = New-KmsDb @{ 'Ma.ini' = "[Client]`r`nDN = /o=Contoso/ou=Site/cn=Recipients/cn=jdoe`r`nState = 1`r`n" }
         $unchanged = Get-KmsRecord -Path $db | Reset-KmsEnrollment -Confirm:$false
