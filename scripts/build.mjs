@@ -19,14 +19,17 @@ const DIST = join(ROOT, 'dist');
 const MODULE = join(DIST, 'KmsEnrollment');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 // Read before anything in dist/ is touched: a CHANGELOG.md that cannot give the release notes stops the build there.
-const RELEASE_NOTES = (() => {
-  try {
-    return releaseNotes(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), pkg.version);
-  } catch (err) {
-    console.error(`build: ${err.message}`);
-    process.exit(1);
-  }
-})();
+// The bundle alone has no manifest to take them.
+const RELEASE_NOTES = process.argv.includes('--bundle-only')
+  ? ''
+  : (() => {
+      try {
+        return releaseNotes(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), pkg.version);
+      } catch (err) {
+        console.error(`build: ${err.message}`);
+        process.exit(1);
+      }
+    })();
 
 /** The CommonJS source of the precompiled validators that stand in for src/contract/ajv.ts in the bundle. */
 async function precompiledValidators() {

@@ -64,7 +64,7 @@ function Write-KmsRefusal {
         'read-only' { 'The record file is read-only, so it was not changed. Find out who set the attribute (KMS, a backup or hardening tool); if it was not deliberate, clear it (Set-ItemProperty -LiteralPath <file> -Name IsReadOnly -Value $false) and run {0} again.' -f $Cmdlet.MyInvocation.MyCommand.Name }
         'not-a-record' { 'Name a record file: a .ini file directly in the database folder (Security\Mgrent\Clients). For a whole database, use Get-KmsRecord -Path <database folder> -Affected | Reset-KmsEnrollment; for one user, Reset-KmsEnrollment -Path <database folder> -Mailbox <name>.' }
         'other-computer' { 'Restore it on the computer that reset it, for example with Invoke-Command -ComputerName.' }
-        'not-found' { 'Check the spelling; Get-KmsRecord -Path <database folder> -Mailbox ''<first letters>*'' lists the mailboxes that start with them.' }
+        'not-found' { 'Check the spelling; Get-KmsRecord -Path <database folder> -Mailbox ''<first letters>*'' lists the mailboxes that start with them. Where files could not be read, Get-KmsRecord -Path <database folder> lists each with why.' }
         'not-logged' { 'Check -Id and -Path against the audit log, or name the backup with -BackupPath.' }
         'changed-since-reset' { 'The user may have enrolled since the reset: check the record. Use -AllowChangedSinceReset only to put the old bytes back all the same.' }
         default { 'See about_KmsEnrollment for what each refusal means.' }

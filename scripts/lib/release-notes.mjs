@@ -5,8 +5,9 @@
  * its heading. Throws an Error that says what to mend when there is none, or it cannot be used.
  */
 export function releaseNotes(changelog, version) {
-  const entries = changelog
-    .replace(/\r\n/g, '\n')
+  // Line ends as any editor writes them: CRLF, LF, or CR alone.
+  const text = changelog.replace(/\r\n?/g, '\n');
+  const entries = text
     .split(/^(?=## \[)/m)
     .filter((entry) => entry.startsWith('## ['))
     .map((entry) => entry.trimEnd());
@@ -21,9 +22,9 @@ export function releaseNotes(changelog, version) {
   const other = /[^\t\n -~]/.exec(entry);
   if (other) {
     const code = `U+${other[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    const line = entry.slice(0, other.index).split('\n').length;
+    const line = text.slice(0, text.indexOf(entry) + other.index).split('\n').length;
     throw new Error(
-      `CHANGELOG.md's entry for the release notes holds ${code} on line ${line}: write it in ASCII, which every PowerShell reads alike`,
+      `CHANGELOG.md holds ${code} on line ${line}, in the entry for the release notes: write it in ASCII, which every PowerShell reads alike`,
     );
   }
   return entry;

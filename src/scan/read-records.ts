@@ -1,5 +1,5 @@
 import { compileMailboxPattern, foldText, matchesMailbox, matchingPatterns, type MailboxPattern } from '../records/mailbox.js';
-import type { Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { buildRecord, diagnose, emptyRecord, unreadableRecord, type KmsRecord } from '../records/record.js';
 import type { Profile } from '../profile/parse.js';
 import { describeFsError } from '../fs-errors.js';
@@ -88,7 +88,10 @@ export function distinctPatterns(patterns: readonly string[]): string[] {
 export function notFoundMessage(pattern: string, unread: number): string {
   if (unread === 0) return `No record has a mailbox that matches '${pattern}'.`;
   const files = unread === 1 ? '1 file' : `${unread} files`;
-  return `No record that could be read has a mailbox that matches '${pattern}': ${files} could not be read, which get without --mailbox lists with the reason.`;
+  return (
+    `No record that could be read has a mailbox that matches '${pattern}': ${files} could not be read, and it may be one of them: ` +
+    'a listing with no mailbox or state filter names each, with why.'
+  );
 }
 
 /**
@@ -113,8 +116,10 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
     }
     reader.close();
     if (isNotARecord(err)) return null;
-    if (filtered) filter.unread++;
-    return filtered ? null : unreadableRecord(path, name, describeFsError(err));
+    if (!filtered) return unreadableRecord(path, name, describeFsError(err));
+    // Only a file can be the record a pattern meant: not a folder that cannot be opened, a socket or a FIFO.
+    if (isFile(path)) filter.unread++;
+    return null;
   }
   try {
     const diagnosis = diagnose(bytes);
@@ -126,6 +131,15 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
     return buildRecord(path, name, bytes, st.mtime, diagnosis);
   } finally {
     reader.close();
+  }
+}
+
+/** Whether path names a regular file (through links), for a file that could not be opened or read. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

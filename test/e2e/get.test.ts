@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { recordFileName, recordText } from '../../scripts/lib/synth.mjs';
 import type { KmsRecord } from '../../src/records/record.js';
 import { expectValid } from '../helpers/contract.js';
@@ -195,7 +195,7 @@ describe('kmsdb get: filters', () => {
     expect(ndjson<{ id: string }>(r.stdout).map((x) => x.id)).toEqual(['Ma']);
     expect(r.stderr).toBe(
       "kmsdb: warning: No record that could be read has a mailbox that matches 'bigguy': " +
-        '1 file could not be read, which get without --mailbox lists with the reason.\n',
+        '1 file could not be read, and it may be one of them: a listing with no mailbox or state filter names each, with why.\n',
     );
     // Listed without --mailbox, with its reason; every pattern matched: nothing to say of the files not read.
     const all = await runKmsdb(['get', '--path', dir, '--format', 'ndjson']);
@@ -204,6 +204,14 @@ describe('kmsdb get: filters', () => {
       ['Mbig', ['too-large']],
     ]);
     expect((await runKmsdb(['get', '--path', dir, '--mailbox', 'jdoe'])).stderr).toBe('');
+    // Not files, so never a record, whatever they hold: a folder, a link to one, a FIFO that a writer holds open.
+    mkdirSync(join(dir, 'Mfolder.ini'));
+    symlinkSync(tempDir(), join(dir, 'Mlinked.ini'));
+    execFileSync('mkfifo', [join(dir, 'Mfifo.ini')]);
+    const writer = spawn('sh', ['-c', 'exec 3<>"$0"; sleep 30', join(dir, 'Mfifo.ini')]);
+    onTestFinished(() => void writer.kill());
+    const again = await runKmsdb(['get', '--path', dir, '--format', 'ndjson', '--mailbox', 'bigguy', '--mailbox', 'jdoe']);
+    expect(again.stderr).toBe(r.stderr);
   });
 
   it('names no pattern when every one matched over several paths', async () => {
@@ -407,7 +415,7 @@ describe('kmsdb get: reading on several threads', () => {
       expect(ndjson<{ readers?: number }>(readFileSync(traceFile, 'utf8')).flatMap((t) => (t.readers ? [t.readers] : []))).toEqual([3]);
       const expected =
         "kmsdb: warning: No record that could be read has a mailbox that matches 'bigguy': " +
-        '2 files could not be read, which get without --mailbox lists with the reason.\n';
+        '2 files could not be read, and it may be one of them: a listing with no mailbox or state filter names each, with why.\n';
       expect(one.stderr).toBe(expected);
       expect(two.stderr).toBe(expected);
       expect(strip(two.stdout)).toBe(strip(one.stdout));

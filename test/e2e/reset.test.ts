@@ -153,7 +153,8 @@ describe('kmsdb reset: the KB procedure', () => {
         '',
         'skipped',
         'not-found',
-        "No record that could be read has a mailbox that matches 'bigguy': 1 file could not be read, which get without --mailbox lists with the reason.",
+        "No record that could be read has a mailbox that matches 'bigguy': 1 file could not be read, and it may be one of them: " +
+          'a listing with no mailbox or state filter names each, with why.',
       ],
     ]);
     expect(readFileSync(join(dir, 'Ma.ini'), 'latin1')).toBe(STUCK);
