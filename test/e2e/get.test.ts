@@ -381,15 +381,21 @@ describe('kmsdb get: reading on several threads', () => {
     expect(ndjson(one.stdout).length).toBeGreaterThan(0);
   });
 
-  it('names the --mailbox patterns that match no record as one thread does', { timeout: 120_000 }, async () => {
-    // user23999 is the last file's, user1 the first chunk's; the others match nothing.
-    const filter = ['--mailbox', 'user23999', '--mailbox', 'nobody', '--mailbox', 'user1', '--mailbox', 'user24000', '--affected'];
+  /** get with `filter` on one thread, then on three (seen to be used, in the trace). */
+  const oneAndThree = async (filter: string[]) => {
     const traceFile = join(tempDir(), 'trace.ndjson');
     const one = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '1', ...filter]);
     const two = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '3', ...filter], {
       env: { KMSDB_TRACE_FILE: traceFile },
     });
     expect(ndjson<{ readers?: number }>(readFileSync(traceFile, 'utf8')).flatMap((t) => (t.readers ? [t.readers] : []))).toEqual([3]);
+    return { one, two };
+  };
+
+  it('names the --mailbox patterns that match no record as one thread does', { timeout: 120_000 }, async () => {
+    // user23999 is the last file's, user1 the first chunk's; the others match nothing.
+    const filter = ['--mailbox', 'user23999', '--mailbox', 'nobody', '--mailbox', 'user1', '--mailbox', 'user24000', '--affected'];
+    const { one, two } = await oneAndThree(filter);
     const expected =
       "kmsdb: warning: No record has a mailbox that matches 'nobody'.\nkmsdb: warning: No record has a mailbox that matches 'user24000'.\n";
     expect(one.stderr).toBe(expected);
@@ -407,12 +413,7 @@ describe('kmsdb get: reading on several threads', () => {
         truncateSync(file, 2 * 1024 * 1024);
       }
       const filter = ['--mailbox', 'bigguy', '--mailbox', 'user1'];
-      const traceFile = join(tempDir(), 'trace.ndjson');
-      const one = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '1', ...filter]);
-      const two = await runKmsdb(['get', '--path', many(), '--format', 'ndjson', '--threads', '3', ...filter], {
-        env: { KMSDB_TRACE_FILE: traceFile },
-      });
-      expect(ndjson<{ readers?: number }>(readFileSync(traceFile, 'utf8')).flatMap((t) => (t.readers ? [t.readers] : []))).toEqual([3]);
+      const { one, two } = await oneAndThree(filter);
       const expected =
         "kmsdb: warning: No record that could be read has a mailbox that matches 'bigguy': " +
         '2 files could not be read, and it may be one of them: a listing with no mailbox or state filter names each, with why.\n';
