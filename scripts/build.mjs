@@ -164,8 +164,7 @@ function mergedModule(source) {
   return psm1.replace(FUNCTIONS_REGION, () => `#region functions\n${parts.join('\n')}#endregion functions`);
 }
 
-/** Copies the module source next to bin/, with one merged .psm1, stamping the manifest with the package version. */
-/** CHANGELOG.md's entry of this version, or its Unreleased entry before the release: the manifest's ReleaseNotes. */
+/** Copies the module source next to bin/, with one merged .psm1, stamping the manifest with the package version and release notes. */
 function moduleFiles() {
   const source = join(ROOT, 'ps-wrapper');
   if (!existsSync(source)) return;

@@ -69,8 +69,10 @@ function Invoke-KmsChange {
     if ($Database) { $request['path'] = $Database }
     if ($Select) { foreach ($key in $Select.Keys) { $request[$key] = $Select[$key] } } else { $request['records'] = @($Entry | ForEach-Object { $_.Request }) }
     foreach ($key in $options.Request.Keys) { $request[$key] = $options.Request[$key] }
+    # Where the records are, for -Verbose: only a restore's database can come from the log.
+    $databaseText = if ($Database) { $Database } elseif ($options.Command -eq 'restore') { 'the database the settings file or the log names' } else { 'the database the settings file names' }
     # A folder name may hold control characters (on Linux): every line shown names paths escaped.
-    $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0}: {1} in {2}.' -f $options.Command, $(if ($Select) { 'the records kmsdb selects' } else { '{0} record(s)' -f $Entry.Count }), $(if ($Database) { $Database } elseif ($options.Command -eq 'restore') { 'the database the settings file or the log names' } else { 'the database the settings file names' }))))
+    $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0}: {1} in {2}.' -f $options.Command, $(if ($Select) { 'the records kmsdb selects' } else { '{0} record(s)' -f $Entry.Count }), $databaseText)))
 
     # The plan's records back to their input: by the backup a restore puts back, else by the record's path.
     $comparer = [System.StringComparer]::Ordinal
@@ -107,7 +109,7 @@ function Invoke-KmsChange {
         $targets = New-Object System.Collections.Generic.List[object]
         # A reset's text is the same for every record: made once, not once per record (a call costs about 50 microseconds).
         $resetAction = if ($options.Command -ne 'restore') { Get-KmsChangeActionText -Command $options.Command }
-        if ($Select) { $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $(if ($Database) { $Database } elseif ($options.Command -eq 'restore') { 'the database the settings file or the log names' } else { 'the database the settings file names' })))) }
+        if ($Select) { $Cmdlet.WriteVerbose((ConvertTo-KmsPrintable -Text ('kmsdb {0} selected {1} record(s) in {2}.' -f $options.Command, $Plan.Count, $databaseText))) }
         for ($i = 0; $i -lt $Plan.Count; $i++) {
             $item = $Plan[$i]
             $entry = $null

@@ -111,8 +111,9 @@ export function readCandidate(reader: FileReader, path: string, name: string, fi
       const st = reader.stat();
       reader.close();
       if (!st.isFile()) return null;
-      if (filtered) filter.unread++;
-      return filtered ? null : tooLargeRecord(path, name, st, err.limit);
+      if (!filtered) return tooLargeRecord(path, name, st, err.limit);
+      filter.unread++;
+      return null;
     }
     reader.close();
     if (isNotARecord(err)) return null;
